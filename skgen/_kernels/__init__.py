@@ -1,0 +1,1 @@
+"""Numba kernels: pure numpy + numba, no scikit-learn, output buffers passed in."""

@@ -1,0 +1,153 @@
+"""Contrastive-divergence training of an RBM: one jitted call per epoch.
+
+Layout: ``W`` is (n_hidden, n_visible), C-contiguous, as ``components_``. Per minibatch
+the positive and negative visible rows are stacked in one buffer ``vv`` (positive rows
+first, then the chains) and their hidden activations in ``hh``, so that
+
+* one GEMM ``hh <- vv @ W.T`` gives positive and negative hidden probabilities, and
+* one GEMM ``W <- lr * hh_scaled.T @ vv + (1 - lr * weight_decay) * W`` applies the
+  whole weight update, with ``hh_scaled`` the positive rows divided by their count and
+  the negative rows by minus theirs.
+
+Persistent CD-1 therefore costs three BLAS calls per minibatch and no temporaries.
+"""
+
+import numpy as np
+from numba import njit
+
+from ._activations import (
+    add_bias_normal_sample,
+    add_bias_sigmoid,
+    add_bias_sigmoid_sample,
+    bernoulli_sample,
+)
+from ._blas import gemm
+
+
+@njit(nogil=True, cache=True)
+def sample_visible(h, W, b, out, gaussian, state):
+    """``out <- sample of p(v | h)``: Bernoulli units, or unit-variance Gaussian ones."""
+    gemm(False, False, 1.0, h, W, 0.0, out)
+    finish_visible(out, b, gaussian, state)
+
+
+@njit(nogil=True, cache=True)
+def finish_visible(act, b, gaussian, state):
+    """``act <- sample of the visible units`` given their input ``act`` (bias excluded)."""
+    if gaussian:
+        add_bias_normal_sample(act, b, state)
+    else:
+        add_bias_sigmoid_sample(act, b, state)
+
+
+@njit(nogil=True, cache=True)
+def hidden_probability(v, W, c, out):
+    """``out <- p(h = 1 | v) = sigmoid(v @ W.T + c)``."""
+    gemm(False, True, 1.0, v, W, 0.0, out)
+    add_bias_sigmoid(out, c)
+
+
+@njit(nogil=True, cache=True)
+def cd_step(vv, n_pos, hh, chains, W, b, c, vel_W, vel_b, vel_c,
+            learning_rate, momentum, weight_decay, k, persistent, gaussian, state):
+    """One CD-k (or persistent CD-k) update from the ``n_pos`` rows at the top of ``vv``.
+
+    ``chains`` holds the binary hidden states of the negative chains: with
+    ``persistent`` it is read and written (PCD), otherwise it is scratch space of at
+    least ``n_pos`` rows that the chains start from (CD). ``vel_*`` are momentum buffers,
+    used only when ``momentum > 0``.
+    """
+    n_chains = chains.shape[0] if persistent else n_pos
+    n_all = n_pos + n_chains
+    v_pos = vv[:n_pos]
+    v_neg = vv[n_pos:n_all]
+    h_pos = hh[:n_pos]
+    h_neg = hh[n_pos:n_all]
+    h_chain = chains[:n_chains]
+
+    if not persistent:
+        hidden_probability(v_pos, W, c, h_pos)
+        bernoulli_sample(h_pos, h_chain, state)
+    for step in range(k):
+        sample_visible(h_chain, W, b, v_neg, gaussian, state)
+        if step < k - 1:
+            hidden_probability(v_neg, W, c, h_neg)
+            bernoulli_sample(h_neg, h_chain, state)
+    if persistent:
+        hidden_probability(vv[:n_all], W, c, hh[:n_all])  # positive and negative at once
+    else:
+        hidden_probability(v_neg, W, c, h_neg)
+    if persistent:
+        bernoulli_sample(h_neg, h_chain, state)  # the chains' next state
+
+    n_vis = vv.shape[1]
+    n_hid = hh.shape[1]
+    pos_scale = 1.0 / n_pos
+    neg_scale = -1.0 / n_chains
+    # Bias gradients, then scale hh so that one GEMM gives the weight gradient.
+    grad_b = np.zeros(n_vis)
+    grad_c = np.zeros(n_hid)
+    for i in range(n_pos):
+        for j in range(n_vis):
+            grad_b[j] += v_pos[i, j] * pos_scale
+        for j in range(n_hid):
+            grad_c[j] += h_pos[i, j] * pos_scale
+            h_pos[i, j] *= pos_scale
+    for i in range(n_chains):
+        for j in range(n_vis):
+            grad_b[j] += v_neg[i, j] * neg_scale
+        for j in range(n_hid):
+            grad_c[j] += h_neg[i, j] * neg_scale
+            h_neg[i, j] *= neg_scale
+
+    if momentum > 0.0:
+        gemm(True, False, learning_rate, hh[:n_all], vv[:n_all], momentum, vel_W)
+        decay = learning_rate * weight_decay
+        for i in range(n_hid):
+            for j in range(n_vis):
+                vel_W[i, j] -= decay * W[i, j]
+                W[i, j] += vel_W[i, j]
+        for j in range(n_vis):
+            vel_b[j] = momentum * vel_b[j] + learning_rate * grad_b[j]
+            b[j] += vel_b[j]
+        for j in range(n_hid):
+            vel_c[j] = momentum * vel_c[j] + learning_rate * grad_c[j]
+            c[j] += vel_c[j]
+    else:
+        gemm(True, False, learning_rate, hh[:n_all], vv[:n_all],
+             1.0 - learning_rate * weight_decay, W)
+        for j in range(n_vis):
+            b[j] += learning_rate * grad_b[j]
+        for j in range(n_hid):
+            c[j] += learning_rate * grad_c[j]
+
+
+@njit(nogil=True, cache=True)
+def cd_epoch_dense(X, bounds, vv, hh, chains, W, b, c, vel_W, vel_b, vel_c,
+                   learning_rate, momentum, weight_decay, k, persistent, gaussian, state):
+    """Run :func:`cd_step` over the minibatches ``X[bounds[i]:bounds[i + 1]]``."""
+    n_vis = X.shape[1]
+    for batch in range(bounds.shape[0] - 1):
+        start = bounds[batch]
+        n_pos = bounds[batch + 1] - start
+        for i in range(n_pos):
+            for j in range(n_vis):
+                vv[i, j] = X[start + i, j]
+        cd_step(vv, n_pos, hh, chains, W, b, c, vel_W, vel_b, vel_c,
+                learning_rate, momentum, weight_decay, k, persistent, gaussian, state)
+
+
+@njit(nogil=True, cache=True)
+def cd_epoch_csr(data, indices, indptr, bounds, vv, hh, chains, W, b, c,
+                 vel_W, vel_b, vel_c, learning_rate, momentum, weight_decay, k,
+                 persistent, gaussian, state):
+    """:func:`cd_epoch_dense` for a CSR matrix given by its three arrays."""
+    for batch in range(bounds.shape[0] - 1):
+        start = bounds[batch]
+        n_pos = bounds[batch + 1] - start
+        vv[:n_pos] = 0.0
+        for i in range(n_pos):
+            for p in range(indptr[start + i], indptr[start + i + 1]):
+                vv[i, indices[p]] = data[p]
+        cd_step(vv, n_pos, hh, chains, W, b, c, vel_W, vel_b, vel_c,
+                learning_rate, momentum, weight_decay, k, persistent, gaussian, state)

@@ -1,0 +1,57 @@
+"""Gibbs sampling and annealed importance sampling (AIS) for RBMs."""
+
+import numpy as np
+from numba import njit
+
+from ._activations import bernoulli_sample, sigmoid, softplus
+from ._blas import gemm
+from ._cd import finish_visible, hidden_probability, sample_visible
+from ._random import uniform
+
+
+@njit(nogil=True, cache=True)
+def gibbs_chain(v, W, b, c, n_steps, gaussian, state, h):
+    """Run ``n_steps`` full Gibbs steps v -> h -> v in place on the rows of ``v``.
+
+    ``h`` is scratch space of shape (n_rows, n_hidden). Each step samples the hidden
+    units, then the visible ones; the result is a sample, not a mean.
+    """
+    for _ in range(n_steps):
+        hidden_probability(v, W, c, h)
+        bernoulli_sample(h, h, state)
+        sample_visible(h, W, b, v, gaussian, state)
+
+
+@njit(nogil=True, cache=True)
+def ais_log_weights(W, b, c, betas, v, gaussian, state):
+    """Log importance weights of AIS runs that anneal ``W`` and ``c`` in from zero.
+
+    Salakhutdinov & Murray (2008) with the base model "same visible biases, no weights,
+    no hidden biases": the intermediate models are
+    ``p_k*(v) = exp(visible terms) * prod_j (1 + exp(beta_k * (W v + c)_j))``, whose
+    visible terms do not depend on ``beta`` and cancel in every ratio. ``v`` holds one
+    exact sample of the base model per run (rows) and is overwritten. ``betas`` rises
+    from 0 to 1. Returns ``log w`` (float64, one per run); then
+    ``log Z = log Z_base + n_hidden * log 2 + log mean(w)``.
+    """
+    n_runs = v.shape[0]
+    n_hid = W.shape[0]
+    act = np.empty((n_runs, n_hid), dtype=v.dtype)
+    log_w = np.zeros(n_runs)
+    for k in range(1, betas.shape[0]):
+        beta, beta_prev = betas[k], betas[k - 1]
+        gemm(False, True, 1.0, v, W, 0.0, act)
+        for r in range(n_runs):
+            acc = 0.0
+            for j in range(n_hid):
+                a = act[r, j] + c[j]
+                acc += softplus(beta * a) - softplus(beta_prev * a)
+                # Transition T_k leaves p_k invariant: h ~ p_k(h | v).
+                act[r, j] = 1.0 if uniform(state) < sigmoid(beta * a) else 0.0
+            log_w[r] += acc
+        if k < betas.shape[0] - 1:
+            # v ~ p_k(v | h): weights scaled by beta through GEMM's alpha.
+            gemm(False, False, beta, act, W, 0.0, v)
+            finish_visible(v, b, gaussian, state)
+    return log_w
+
