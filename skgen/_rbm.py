@@ -1,0 +1,604 @@
+"""Restricted Boltzmann machines: BernoulliRBM (a drop-in for scikit-learn's) and
+GaussianRBM (real-valued visible units)."""
+
+import time
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    _fit_context,
+)
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from . import _rbm_likelihood as lik
+from ._kernels._activations import add_bias_sigmoid
+from ._kernels._cd import cd_epoch_csr, cd_epoch_dense
+from ._kernels._random import new_state
+from ._kernels._sampling import gibbs_chain
+from ._validation import check_finite_params, check_unit_interval
+
+_FLOATS = (np.float64, np.float32)
+
+
+def _batch_bounds(n_samples, batch_size):
+    """Minibatch boundaries as scikit-learn's RBM makes them (``gen_even_slices``)."""
+    n_batches = int(np.ceil(n_samples / batch_size))
+    return np.minimum(np.arange(n_batches + 1) * batch_size, n_samples).astype(np.int64)
+
+
+class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Training, sampling and likelihoods shared by the RBM estimators.
+
+    Subclasses set ``_gaussian_visible`` and define ``score_samples`` and the verbose
+    progress measure.
+    """
+
+    _gaussian_visible = False
+
+    _parameter_constraints: dict = {
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "n_iter": [Interval(Integral, 0, None, closed="left")],
+        "cd_k": [Interval(Integral, 1, None, closed="left")],
+        "persistent": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="left")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        n_components=256,
+        *,
+        learning_rate=0.1,
+        batch_size=10,
+        n_iter=10,
+        cd_k=1,
+        persistent=True,
+        momentum=0.0,
+        weight_decay=0.0,
+        verbose=0,
+        random_state=None,
+    ):
+        self.n_components = n_components
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.n_iter = n_iter
+        self.cd_k = cd_k
+        self.persistent = persistent
+        self.momentum = momentum
+        self.weight_decay = weight_decay
+        self.verbose = verbose
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fitting
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Fit the model to the data X by ``n_iter`` sweeps of (persistent) CD-k.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. float32 input trains in float32, anything else in float64.
+        y : Ignored
+            Not used, present for API consistency by convention.
+
+        Returns
+        -------
+        self : object
+            The fitted model.
+        """
+        X = self._validate_train(X, reset=True)
+        self.random_state_ = check_random_state(self.random_state)
+        self._init_params(X.shape[1], X.dtype, self.random_state_)
+        for iteration in range(1, self.n_iter + 1):
+            begin = time.time()
+            self._run_epoch(X, iteration)
+            if self.verbose:
+                end = time.time()  # training time only, not the score below
+                print(
+                    "[%s] Iteration %d, %s = %.2f, time = %.2fs"
+                    % (
+                        type(self).__name__,
+                        iteration,
+                        self._progress_name,
+                        self._progress(X),
+                        end - begin,
+                    )
+                )
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y=None):
+        """Train on X for one sweep, in minibatches of ``batch_size``.
+
+        Unlike scikit-learn's RBM, which takes one gradient step on whatever it is
+        given, this walks X minibatch by minibatch, so a stream of blocks trains
+        the same way one ``fit`` epoch does. Chains, momentum and the random stream
+        carry over from call to call.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A block of training data.
+        y : Ignored
+            Not used, present for API consistency by convention.
+
+        Returns
+        -------
+        self : object
+            The updated model.
+        """
+        first_call = not hasattr(self, "components_")
+        X = self._validate_train(X, reset=first_call)
+        if first_call:
+            self.random_state_ = check_random_state(self.random_state)
+            self._init_params(X.shape[1], X.dtype, self.random_state_)
+        self._run_epoch(X, iteration=1)
+        return self
+
+    def _validate_train(self, X, reset):
+        dtype = _FLOATS if reset else self.components_.dtype
+        X = validate_data(self, X, accept_sparse="csr", dtype=dtype, reset=reset)
+        if not self._gaussian_visible:
+            check_unit_interval(X, type(self).__name__)
+        return X
+
+    def _init_params(self, n_features, dtype, rng):
+        self.components_ = rng.normal(0, 0.01, (self.n_components, n_features)).astype(
+            dtype
+        )
+        self.intercept_hidden_ = np.zeros(self.n_components, dtype=dtype)
+        self.intercept_visible_ = np.zeros(n_features, dtype=dtype)
+        self.h_samples_ = np.zeros((self.batch_size, self.n_components), dtype=dtype)
+        self._n_features_out = self.n_components
+        self._rng_state = new_state(rng)
+        shape_w = self.components_.shape if self.momentum > 0 else (0, 0)
+        self._velocity = (
+            np.zeros(shape_w, dtype=dtype),
+            np.zeros(n_features if self.momentum > 0 else 0, dtype=dtype),
+            np.zeros(self.n_components if self.momentum > 0 else 0, dtype=dtype),
+        )
+
+    def _run_epoch(self, X, iteration):
+        """One sweep of the jitted CD kernel over X, then a divergence check."""
+        dtype = self.components_.dtype
+        bounds = _batch_bounds(X.shape[0], self.batch_size)
+        n_rows = self.batch_size + self.h_samples_.shape[0]
+        vv = np.empty((n_rows, X.shape[1]), dtype=dtype)
+        hh = np.empty((n_rows, self.n_components), dtype=dtype)
+        args = (
+            bounds,
+            vv,
+            hh,
+            self.h_samples_,
+            self.components_,
+            self.intercept_visible_,
+            self.intercept_hidden_,
+            *self._velocity,
+            float(self.learning_rate),
+            float(self.momentum),
+            float(self.weight_decay),
+            int(self.cd_k),
+            bool(self.persistent),
+            self._gaussian_visible,
+            self._rng_state,
+        )
+        if sp.issparse(X):
+            cd_epoch_csr(X.data, X.indices, X.indptr, *args)
+        else:
+            cd_epoch_dense(np.ascontiguousarray(X), *args)
+        check_finite_params(
+            self,
+            iteration,
+            self.components_,
+            self.intercept_hidden_,
+            self.intercept_visible_,
+        )
+
+    # ---------------------------------------------------------- representation
+    def transform(self, X):
+        """Compute the hidden layer activation probabilities, P(h=1|v=X).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The data to be transformed.
+
+        Returns
+        -------
+        h : ndarray of shape (n_samples, n_components)
+            Latent representations of the data, in the dtype of X (float32 stays
+            float32, anything else becomes float64).
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse="csr", reset=False, dtype=_FLOATS)
+        return self._mean_hiddens(X)
+
+    def _params(self, dtype):
+        return (
+            self.components_.astype(dtype, copy=False),
+            self.intercept_visible_.astype(dtype, copy=False),
+            self.intercept_hidden_.astype(dtype, copy=False),
+        )
+
+    def _mean_hiddens(self, v):
+        W, _, c = self._params(v.dtype)
+        p = v @ W.T
+        p = np.ascontiguousarray(p, dtype=v.dtype)
+        add_bias_sigmoid(p, c)
+        return p
+
+    # ---------------------------------------------------------------- sampling
+    def gibbs(self, v):
+        """Perform one Gibbs sampling step v -> h -> v.
+
+        Parameters
+        ----------
+        v : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Values of the visible layer to start from.
+
+        Returns
+        -------
+        v_new : ndarray of shape (n_samples, n_features)
+            Values of the visible layer after one Gibbs step (0.0 / 1.0 for Bernoulli
+            units), in the dtype of the model.
+        """
+        check_is_fitted(self)
+        v = validate_data(self, v, accept_sparse="csr", reset=False, dtype=_FLOATS)
+        v = v.toarray() if sp.issparse(v) else v
+        return self._run_chains(np.array(v, dtype=self.components_.dtype), 1)
+
+    def sample(self, n_samples=1, *, n_steps=1000):
+        """Draw visible samples from Gibbs chains of the fitted model.
+
+        Each chain starts from the model with its weights removed (Bernoulli units
+        with probability ``sigmoid(intercept_visible_)``, or ``N(intercept_visible_,
+        1)`` for Gaussian units) and runs ``n_steps`` Gibbs steps.
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Number of independent chains, one sample each.
+        n_steps : int, default=1000
+            Gibbs steps per chain; more steps bring samples closer to the model.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features)
+            The samples, in the dtype of the model.
+        """
+        check_is_fitted(self)
+        for name, value in (("n_samples", n_samples), ("n_steps", n_steps)):
+            if not isinstance(value, Integral) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+        rng = self.random_state_
+        b = self.intercept_visible_
+        if self._gaussian_visible:
+            v = b + rng.standard_normal((n_samples, b.shape[0]))
+        else:
+            v = rng.uniform(size=(n_samples, b.shape[0])) < 1.0 / (1.0 + np.exp(-b))
+        return self._run_chains(v.astype(self.components_.dtype), n_steps)
+
+    def _run_chains(self, v, n_steps):
+        state = new_state(self.random_state_)
+        h = np.empty((v.shape[0], self.n_components), dtype=v.dtype)
+        gibbs_chain(
+            v,
+            self.components_,
+            self.intercept_visible_,
+            self.intercept_hidden_,
+            n_steps,
+            self._gaussian_visible,
+            state,
+            h,
+        )
+        return v
+
+    # ------------------------------------------------------------- likelihood
+    def log_partition_function(self, *, method="auto", n_runs=100, n_betas=10000):
+        """Estimate the log partition function ``log Z`` of the fitted model.
+
+        Parameters
+        ----------
+        method : {"auto", "exact", "ais"}, default="auto"
+            "exact" enumerates the smaller layer (at most 20 units; for Gaussian visible
+            units the hidden layer, the visible one is integrated in closed form).
+            "ais" is annealed importance sampling (Salakhutdinov & Murray, 2008) from
+            the model with no weights and no hidden biases. "auto" is "exact" when it
+            is possible, else "ais".
+        n_runs : int, default=100
+            Independent AIS runs (ignored by "exact").
+        n_betas : int, default=10000
+            Intermediate distributions per AIS run (ignored by "exact").
+
+        Returns
+        -------
+        log_z : float
+            The estimate of ``log Z``.
+        std_err : float
+            Its standard error (0.0 for "exact"). AIS estimates of ``log Z`` tend to be
+            low rather than high, so a log-likelihood derived from them leans high.
+        """
+        check_is_fitted(self)
+        if method not in ("auto", "exact", "ais"):
+            raise ValueError(f"method must be 'auto', 'exact' or 'ais', got {method!r}.")
+        W, b, c = self.components_, self.intercept_visible_, self.intercept_hidden_
+        small = min(W.shape) if not self._gaussian_visible else W.shape[0]
+        if method == "exact" or (method == "auto" and small <= lik.MAX_EXACT_UNITS):
+            return lik.exact_log_partition(W, b, c, self._gaussian_visible), 0.0
+        for name, value in (("n_runs", n_runs), ("n_betas", n_betas)):
+            if not isinstance(value, Integral) or value < 2:
+                raise ValueError(f"{name} must be an integer >= 2, got {value!r}.")
+        rng = check_random_state(self.random_state)
+        return lik.ais_log_partition(
+            W, b, c, self._gaussian_visible, n_runs, n_betas, rng
+        )
+
+    def log_likelihood(
+        self, X, *, method="auto", n_runs=100, n_betas=10000, return_std=False
+    ):
+        """Log-likelihood ``log p(x) = -F(x) - log Z`` of each sample, in nats.
+
+        Unlike the pseudo-likelihood, this is a real log-probability (for Gaussian
+        units a log-density), comparable across models of different sizes.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples to evaluate.
+        method, n_runs, n_betas :
+            How ``log Z`` is found; see :meth:`log_partition_function`.
+        return_std : bool, default=False
+            Also return the standard error of ``log Z``, which every value shares.
+
+        Returns
+        -------
+        log_likelihood : ndarray of shape (n_samples,)
+            float64 log-likelihood of each sample.
+        std_err : float
+            Only with ``return_std=True``.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse="csr", reset=False, dtype=_FLOATS)
+        log_z, std_err = self.log_partition_function(
+            method=method, n_runs=n_runs, n_betas=n_betas
+        )
+        W, b, c = self._params(X.dtype)
+        values = -lik.free_energy(X, W, b, c, self._gaussian_visible) - log_z
+        return (values, std_err) if return_std else values
+
+    def score(self, X, y=None):
+        """Mean of :meth:`score_samples` over X, so that model selection tools work.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples to evaluate.
+        y : Ignored
+            Not used, present for API consistency by convention.
+
+        Returns
+        -------
+        score : float
+        """
+        return float(np.mean(self.score_samples(X)))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        tags.non_deterministic = False
+        return tags
+
+
+_COMMON_PARAMS = """
+    learning_rate : float, default=0.1
+        The learning rate for weight updates. It is *highly* recommended to tune this
+        hyper-parameter. Reasonable values are in the 10**[0., -3.] range.
+    batch_size : int, default=10
+        Number of examples per minibatch.
+    n_iter : int, default=10
+        Number of iterations/sweeps over the training dataset to perform during
+        training.
+    cd_k : int, default=1
+        Gibbs steps per update in the negative phase (CD-k, or PCD-k when
+        ``persistent``).
+    persistent : bool, default=True
+        Persistent contrastive divergence (Tieleman 2008), as scikit-learn's RBM: the
+        negative chains (``h_samples_``, ``batch_size`` of them) carry over from one
+        minibatch to the next. With False, each minibatch starts its chains at the
+        data (plain CD-k, Hinton 2002).
+    momentum : float, default=0.0
+        Momentum of the parameter updates, in [0, 1).
+    weight_decay : float, default=0.0
+        L2 penalty on ``components_`` (not on the intercepts).
+    verbose : int, default=0
+        The verbosity level. The default, zero, means silent mode.
+    random_state : int, RandomState instance or None, default=None
+        Determines random number generation for initializing components, sampling
+        during fit, Gibbs sampling, corrupting the data when scoring samples and AIS.
+        Pass an int for reproducible results across multiple function calls; the
+        same int gives the same model, also when several fits run at once in threads.
+
+    Attributes
+    ----------
+    intercept_hidden_ : ndarray of shape (n_components,)
+        Biases of the hidden units.
+    intercept_visible_ : ndarray of shape (n_features,)
+        Biases of the visible units.
+    components_ : ndarray of shape (n_components, n_features)
+        Weight matrix, where `n_features` is the number of visible units and
+        `n_components` is the number of hidden units.
+    h_samples_ : ndarray of shape (batch_size, n_components)
+        Binary hidden states of the negative (persistent) chains.
+    random_state_ : RandomState instance
+        The generator that ``gibbs`` and ``sample`` draw their seeds from.
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X` has feature
+        names that are all strings.
+"""
+
+
+class BernoulliRBM(_BaseRBM):
+    __doc__ = (
+        """Bernoulli Restricted Boltzmann Machine (RBM), a drop-in for scikit-learn's.
+
+    Binary visible and binary hidden units, trained by persistent contrastive
+    divergence (PCD, as ``sklearn.neural_network.BernoulliRBM``) or CD-k, with
+    optional momentum and weight decay. Each training epoch is one call into a
+    compiled kernel: the products go to BLAS, the rest (sigmoid, Bernoulli draws,
+    updates) is fused around them.
+
+    The constructor, fitted attributes, methods and verbose output match
+    scikit-learn's; beyond them the model can :meth:`sample`, :meth:`score`, and give
+    a true :meth:`log_likelihood` (exact or by AIS) besides the pseudo-likelihood.
+    Visible values should lie in [0, 1] (binary data or intensities).
+
+    Parameters
+    ----------
+    n_components : int, default=256
+        Number of binary hidden units."""
+        + _COMMON_PARAMS
+        + """
+    See Also
+    --------
+    GaussianRBM : The same model with real-valued (Gaussian) visible units.
+    sklearn.neural_network.BernoulliRBM : scikit-learn's implementation.
+
+    References
+    ----------
+    Hinton, G. E., Osindero, S. and Teh, Y. A fast learning algorithm for deep belief
+    nets. Neural Computation 18, pp 1527-1554 (2006).
+
+    Tieleman, T. Training Restricted Boltzmann Machines using Approximations to the
+    Likelihood Gradient. ICML 2008.
+
+    Salakhutdinov, R. and Murray, I. On the quantitative analysis of deep belief
+    networks. ICML 2008.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgen import BernoulliRBM
+    >>> X = np.array([[0, 0, 0], [0, 1, 1], [1, 0, 1], [1, 1, 1]])
+    >>> model = BernoulliRBM(n_components=2, random_state=0).fit(X)
+    >>> model.transform(X).shape
+    (4, 2)
+    >>> ll = model.log_likelihood(X)  # exact: the hidden layer is small
+    >>> bool(np.all(ll < 0))
+    True
+    """
+    )
+
+    _progress_name = "pseudo-likelihood"
+
+    def score_samples(self, X):
+        """Compute the pseudo-likelihood of X.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Values of the visible layer.
+
+        Returns
+        -------
+        pseudo_likelihood : ndarray of shape (n_samples,)
+            Value of the pseudo-likelihood (proxy for likelihood), float64.
+
+        Notes
+        -----
+        As scikit-learn's: the free energy is computed on X and on a copy with one
+        randomly chosen feature per sample flipped, and the value is
+        ``n_features * log(sigmoid(difference))``. The choice of features comes from
+        ``random_state``, so an int ``random_state`` makes it deterministic. Its scale
+        grows with the number of features; :meth:`log_likelihood` gives a true
+        log-likelihood.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse="csr", reset=False, dtype=_FLOATS)
+        W, b, c = self._params(X.dtype)
+        return lik.pseudo_likelihood(X, W, b, c, check_random_state(self.random_state))
+
+    def _progress(self, X):
+        return self.score_samples(X).mean()
+
+
+class GaussianRBM(_BaseRBM):
+    __doc__ = (
+        """Gaussian-Bernoulli Restricted Boltzmann Machine for real-valued data.
+
+    Visible units are Gaussian with unit variance, hidden units binary:
+    ``p(v | h) = N(intercept_visible_ + h @ components_, I)`` and
+    ``p(h_j = 1 | v) = sigmoid(intercept_hidden_ + components_ @ v)``. The unit
+    variance assumes standardised features: put ``StandardScaler`` in front of it.
+    Training, sampling and the log partition function work as in
+    :class:`BernoulliRBM`; a smaller ``learning_rate`` (about 0.001 to 0.01) suits
+    Gaussian units.
+
+    Parameters
+    ----------
+    n_components : int, default=256
+        Number of binary hidden units."""
+        + _COMMON_PARAMS
+        + """
+    See Also
+    --------
+    BernoulliRBM : Binary visible units, for data in [0, 1].
+
+    References
+    ----------
+    Hinton, G. E. A Practical Guide to Training Restricted Boltzmann Machines.
+    UTML TR 2010-003, section 13.2.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skgen import GaussianRBM
+    >>> X = np.random.RandomState(0).normal(size=(100, 5))
+    >>> model = make_pipeline(StandardScaler(),
+    ...                       GaussianRBM(n_components=4, learning_rate=0.01,
+    ...                                   random_state=0)).fit(X)
+    >>> model.transform(X).shape
+    (100, 4)
+    """
+    )
+
+    _gaussian_visible = True
+    _progress_name = "reconstruction error"
+
+    def score_samples(self, X):
+        """Log-density of each sample under the model, ``log p(x)``, in nats.
+
+        The log partition function is exact when ``n_components <= 20`` and
+        estimated by AIS otherwise (see :meth:`log_likelihood`, which this calls with
+        its defaults).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples to evaluate.
+
+        Returns
+        -------
+        log_density : ndarray of shape (n_samples,)
+        """
+        return self.log_likelihood(X)
+
+    def _progress(self, X):
+        """Mean squared error of the mean-field reconstruction ``E[v | E[h | x]]``."""
+        X = X.toarray() if sp.issparse(X) else X
+        recon = self._mean_hiddens(X) @ self.components_ + self.intercept_visible_
+        return float(np.mean(np.square(recon - X, dtype=np.float64)))

@@ -1,0 +1,49 @@
+"""Input checks and errors shared by the estimators."""
+
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+
+
+class DivergenceError(FloatingPointError):
+    """Raised when training produced non-finite parameters.
+
+    A diverging fit stops with this error instead of returning a model full of NaN.
+    The message names the estimator, the iteration and what to change.
+    """
+
+
+def check_unit_interval(X, estimator_name):
+    """Warn when ``X`` has values outside [0, 1], which Bernoulli units cannot model."""
+    values = X.data if sp.issparse(X) else X
+    if values.size == 0:
+        return
+    low, high = values.min(), values.max()
+    if sp.issparse(X) and X.nnz < X.shape[0] * X.shape[1]:
+        low = min(low, 0.0)
+    if low < 0.0 or high > 1.0:
+        warnings.warn(
+            f"{estimator_name} models data in [0, 1] (binary or intensities), but X "
+            f"has values in [{low:.3g}, {high:.3g}]. Scale X into [0, 1], for example "
+            "with sklearn.preprocessing.MinMaxScaler, or use GaussianRBM for "
+            "real-valued data.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def check_finite_params(estimator, iteration, *params):
+    """Raise :class:`DivergenceError` if any parameter array is not finite."""
+    if all(np.isfinite(p).all() for p in params):
+        return
+    name = type(estimator).__name__
+    hint = (
+        "standardise X (sklearn.preprocessing.StandardScaler) and lower learning_rate"
+        if getattr(estimator, "_gaussian_visible", False)
+        else "lower learning_rate"
+    )
+    raise DivergenceError(
+        f"{name} diverged at iteration {iteration}: its parameters are no longer "
+        f"finite (learning_rate={estimator.learning_rate}). To fix it, {hint}."
+    )
