@@ -1,0 +1,167 @@
+"""Free energy, pseudo-likelihood, exact log partition function, AIS and sampling,
+checked against brute force on models small enough to enumerate."""
+
+import itertools
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from scipy.special import logsumexp
+
+from skgen import BernoulliRBM, GaussianRBM
+from skgen import _rbm_likelihood as lik
+
+
+def bars_and_stripes(side=4):
+    """All 4x4 bars-and-stripes images: 2 * 2**side - 2 = 30 distinct patterns."""
+    rows = []
+    for bits in itertools.product([0.0, 1.0], repeat=side):
+        img = np.repeat(np.array(bits)[:, None], side, axis=1)
+        rows += [img.ravel(), img.T.ravel()]
+    return np.unique(np.array(rows), axis=0)
+
+
+def random_model(n_visible, n_hidden, seed, scale=1.0):
+    rng = np.random.RandomState(seed)
+    return (
+        rng.normal(scale=scale, size=(n_hidden, n_visible)),
+        rng.normal(scale=scale, size=n_visible),
+        rng.normal(scale=scale, size=n_hidden),
+    )
+
+
+def brute_force_log_z(W, b, c):
+    """Sum exp(-E(v, h)) over every joint binary state."""
+    n_hidden, n_visible = W.shape
+    v = np.array(list(itertools.product([0.0, 1.0], repeat=n_visible)))
+    h = np.array(list(itertools.product([0.0, 1.0], repeat=n_hidden)))
+    neg_energy = (v @ b)[:, None] + (h @ c)[None, :] + v @ W.T @ h.T
+    return logsumexp(neg_energy)
+
+
+def with_params(estimator, W, b, c):
+    """A fitted estimator carrying the given parameters."""
+    estimator.fit(np.zeros((2, W.shape[1])))
+    estimator.components_ = W.copy()
+    estimator.intercept_visible_ = b.copy()
+    estimator.intercept_hidden_ = c.copy()
+    return estimator
+
+
+@pytest.mark.parametrize("n_visible, n_hidden", [(6, 4), (4, 6), (5, 5)])
+def test_exact_log_partition_matches_joint_enumeration(n_visible, n_hidden):
+    W, b, c = random_model(n_visible, n_hidden, seed=n_visible)
+    assert_allclose(lik.exact_log_partition(W, b, c, False, chunk=7), brute_force_log_z(W, b, c), rtol=1e-12)
+
+
+def test_free_energy_marginalises_the_hidden_layer():
+    W, b, c = random_model(5, 3, seed=1)
+    v = np.array(list(itertools.product([0.0, 1.0], repeat=5)))
+    h = np.array(list(itertools.product([0.0, 1.0], repeat=3)))
+    expected = -logsumexp((v @ b)[:, None] + (h @ c)[None, :] + v @ W.T @ h.T, axis=1)
+    assert_allclose(lik.free_energy(v, W, b, c, False), expected, rtol=1e-12)
+
+
+def test_gaussian_log_partition_matches_numerical_integration():
+    W, b, c = random_model(1, 3, seed=2)
+    grid = np.linspace(-30, 30, 200001)[:, None]
+    density = np.exp(-lik.free_energy(grid, W, b, c, True))
+    numeric = np.log(np.trapezoid(density, grid[:, 0]))
+    assert_allclose(lik.exact_log_partition(W, b, c, True), numeric, rtol=1e-8)
+
+
+def test_pseudo_likelihood_matches_scikit_learn():
+    from sklearn.neural_network import BernoulliRBM as SkRBM
+
+    X = (np.random.RandomState(0).uniform(size=(50, 12)) > 0.5).astype(float)
+    ours = BernoulliRBM(n_components=7, n_iter=3, random_state=5).fit(X)
+    theirs = SkRBM(n_components=7, random_state=5)
+    theirs.components_ = ours.components_
+    theirs.intercept_hidden_ = ours.intercept_hidden_
+    theirs.intercept_visible_ = ours.intercept_visible_
+    theirs.n_features_in_ = 12
+    assert_allclose(ours.score_samples(X), theirs.score_samples(X), rtol=1e-10)
+
+
+def test_exact_log_likelihood_rises_during_training_on_bars_and_stripes():
+    X = np.tile(bars_and_stripes(), (10, 1))
+    X = X[np.random.RandomState(0).permutation(len(X))]
+    rbm = BernoulliRBM(
+        n_components=16, learning_rate=0.1, batch_size=10, persistent=False, random_state=0
+    )
+    history = [rbm.set_params(n_iter=0).fit(X).log_likelihood(X, method="exact").mean()]
+    for _ in range(10):
+        for _ in range(10):
+            rbm.partial_fit(X)
+        history.append(rbm.log_likelihood(X, method="exact").mean())
+    # Uniform over 2**16 images is -11.09 nats; the 30 patterns alone would be -3.40.
+    assert history[0] == pytest.approx(-11.09, abs=0.1)
+    assert history[-1] > -6.0
+    assert np.all(np.diff(history[2:]) > -0.3)  # rises, give or take SGD noise
+    assert history[-1] < np.log(1 / 30)
+
+
+@pytest.mark.parametrize("Estimator", [BernoulliRBM, GaussianRBM])
+def test_ais_agrees_with_exact_log_partition(Estimator):
+    rng = np.random.RandomState(0)
+    W, b, c = random_model(10, 12, seed=3, scale=0.7)
+    model = with_params(Estimator(n_components=12, n_iter=0, random_state=1), W, b, c)
+    exact, zero = model.log_partition_function(method="exact")
+    assert zero == 0.0
+    ais, std_err = model.log_partition_function(method="ais", n_runs=200, n_betas=2000)
+    assert 0 < std_err < 0.1
+    assert abs(ais - exact) < max(4 * std_err, 0.05)
+    X = rng.uniform(size=(5, 10)) > 0.5
+    ll_exact = model.log_likelihood(X, method="exact")
+    ll_ais, se = model.log_likelihood(X, method="ais", n_runs=200, n_betas=2000, return_std=True)
+    assert se == std_err
+    assert_allclose(ll_ais, ll_exact, atol=max(4 * std_err, 0.05))
+
+
+def test_log_likelihood_is_a_normalised_distribution():
+    W, b, c = random_model(6, 4, seed=4)
+    model = with_params(BernoulliRBM(n_components=4, n_iter=0), W, b, c)
+    v = np.array(list(itertools.product([0.0, 1.0], repeat=6)))
+    assert_allclose(logsumexp(model.log_likelihood(v)), 0.0, atol=1e-12)
+
+
+def test_auto_method_is_exact_for_small_layers_and_ais_otherwise():
+    W, b, c = random_model(30, 22, seed=5, scale=0.05)
+    model = with_params(BernoulliRBM(n_components=22, n_iter=0, random_state=0), W, b, c)
+    log_z, std_err = model.log_partition_function(n_runs=20, n_betas=100)
+    assert std_err > 0  # 22 and 30 units: too many to enumerate
+    with pytest.raises(ValueError, match="method='ais'"):
+        model.log_partition_function(method="exact")
+    with pytest.raises(ValueError, match="method must be"):
+        model.log_partition_function(method="bogus")
+    with pytest.raises(ValueError, match="n_betas must be"):
+        model.log_partition_function(method="ais", n_betas=1)
+
+
+def test_sampler_draws_the_model_distribution():
+    """Gibbs samples' frequencies over all 2**5 visible states match exact p(v)."""
+    W, b, c = random_model(5, 3, seed=6)
+    model = with_params(BernoulliRBM(n_components=3, n_iter=0, random_state=0), W, b, c)
+    states = np.array(list(itertools.product([0.0, 1.0], repeat=5)))
+    p_exact = np.exp(model.log_likelihood(states))
+    samples = model.sample(20000, n_steps=50)
+    codes = samples @ (2 ** np.arange(4, -1, -1))
+    p_sampled = np.bincount(codes.astype(int), minlength=32) / len(samples)
+    total_variation = 0.5 * np.abs(p_sampled - p_exact).sum()
+    assert total_variation < 0.03
+
+
+def test_gaussian_sampler_has_the_model_mean_and_variance():
+    W, b, c = random_model(3, 2, seed=7, scale=0.8)
+    model = with_params(GaussianRBM(n_components=2, n_iter=0, random_state=0), W, b, c)
+    # Exact moments: a mixture over h of N(b + W^T h, I) with weights
+    # p(h) proportional to exp(c.h + (||b + W^T h||^2 - ||b||^2) / 2).
+    h = np.array(list(itertools.product([0.0, 1.0], repeat=2)))
+    means = h @ W + b
+    log_w = h @ c + 0.5 * (np.square(means).sum(axis=1) - b @ b)
+    weights = np.exp(log_w - logsumexp(log_w))
+    mean = weights @ means
+    cov = np.eye(3) + (weights[:, None] * (means - mean)).T @ (means - mean)
+    samples = model.sample(20000, n_steps=30)
+    assert_allclose(samples.mean(axis=0), mean, atol=0.05)
+    assert_allclose(np.cov(samples.T), cov, atol=0.08)

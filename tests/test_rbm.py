@@ -1,0 +1,346 @@
+"""BernoulliRBM and GaussianRBM: scikit-learn's RBM behaviour, and what skgen adds."""
+
+import pickle
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import load_digits
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skgen import BernoulliRBM, DivergenceError, GaussianRBM
+from skgen._demo import nudged_digits
+
+Xdigits, _ = load_digits(return_X_y=True)
+Xdigits = Xdigits / Xdigits.max()
+
+SPARSE = [sp.csr_matrix, sp.csr_array, sp.csc_matrix, sp.csc_array]
+BINARY_CHAIN = np.array([[0.0], [1.0]])
+
+
+# ------------------------------------------------ scikit-learn's own RBM tests, ported
+def test_fit_reaches_sklearn_pseudo_likelihood_and_keeps_input():
+    X = Xdigits.copy()
+    rbm = BernoulliRBM(n_components=64, batch_size=10, n_iter=7, random_state=9)
+    rbm.fit(X)
+    # scikit-learn's test expects -21.0 to 0 decimals for the same settings.
+    assert -22.0 < rbm.score_samples(X).mean() < -19.5
+    assert_array_equal(X, Xdigits)
+
+
+def test_partial_fit_on_slices_trains_like_fit():
+    X = Xdigits.copy()
+    rbm = BernoulliRBM(n_components=64, batch_size=20, random_state=9)
+    for _ in range(7):
+        for batch in np.array_split(X, 90):
+            assert rbm.partial_fit(batch) is rbm
+    assert -22.0 < rbm.score_samples(X).mean() < -19.5
+    assert_array_equal(X, Xdigits)
+
+
+def test_partial_fit_walks_minibatches_like_one_fit_epoch():
+    """One partial_fit over X is exactly one fit epoch over X (same random_state)."""
+    X = Xdigits[:200]
+    a = BernoulliRBM(n_components=16, batch_size=10, n_iter=1, random_state=3).fit(X)
+    b = BernoulliRBM(n_components=16, batch_size=10, random_state=3).partial_fit(X)
+    assert_array_equal(a.components_, b.components_)
+    assert_array_equal(a.h_samples_, b.h_samples_)
+
+
+def test_transform_is_hidden_probability():
+    X = Xdigits[:100]
+    rbm = BernoulliRBM(n_components=16, batch_size=5, n_iter=5, random_state=42).fit(X)
+    expected = 1.0 / (1.0 + np.exp(-(X @ rbm.components_.T + rbm.intercept_hidden_)))
+    assert_allclose(rbm.transform(X), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("container", SPARSE)
+def test_sparse_input_trains_the_same_model_as_dense(container):
+    X = Xdigits[:100]
+    dense = BernoulliRBM(n_components=16, n_iter=2, random_state=9).fit(X)
+    sparse = BernoulliRBM(n_components=16, n_iter=2, random_state=9).fit(container(X))
+    assert_array_equal(dense.components_, sparse.components_)
+    assert_allclose(dense.transform(X), sparse.transform(container(X)), rtol=1e-12)
+    assert_allclose(dense.score_samples(X), sparse.score_samples(container(X)))
+    BernoulliRBM().fit(container(Xdigits[:4]))  # small sparse input works
+
+
+def test_sample_hiddens_frequency_matches_transform():
+    """Hidden samples drawn by Gibbs steps follow p(h | v) = transform(v)."""
+    X = Xdigits[:100]
+    rbm = BernoulliRBM(n_components=2, batch_size=5, n_iter=5, random_state=42).fit(X)
+    from skgen._kernels._activations import bernoulli_sample
+    from skgen._kernels._random import new_state
+
+    p = np.repeat(rbm.transform(X[:1]), 4000, axis=0)
+    h = np.empty_like(p)
+    bernoulli_sample(p, h, new_state(np.random.RandomState(0)))
+    assert_allclose(h.mean(axis=0), p[0], atol=0.03)
+
+
+@pytest.mark.parametrize("container", [np.asarray, sp.csc_matrix])
+def test_gibbs_recreates_binary_chain(container):
+    # scikit-learn's test: an RBM trained on [[0], [1]] gives them back by Gibbs.
+    X = container(BINARY_CHAIN)
+    rbm = BernoulliRBM(n_components=2, batch_size=2, n_iter=42, random_state=42)
+    rbm.fit(X)
+    assert_array_equal(rbm.gibbs(X), BINARY_CHAIN)
+
+
+def test_gibbs_is_finite_and_random():
+    rbm = BernoulliRBM(n_components=42, batch_size=40, n_iter=20, random_state=42)
+    rbm.fit(Xdigits)
+    first = rbm.gibbs(Xdigits)
+    assert np.isfinite(first).all()
+    assert set(np.unique(first)) <= {0.0, 1.0}
+    second = rbm.gibbs(Xdigits)
+    assert np.all((first != second).max(axis=1))
+
+
+@pytest.mark.parametrize("container", [sp.lil_matrix, sp.csr_matrix])
+def test_score_samples_has_no_clipping_and_sparse_matches_dense(container):
+    X = np.vstack([np.zeros(1000), np.ones(1000)])
+    rbm = BernoulliRBM(n_components=10, batch_size=2, n_iter=10, random_state=42)
+    rbm.fit(X)
+    assert (rbm.score_samples(X) < -300).all()
+    assert_allclose(rbm.score_samples(X), rbm.score_samples(container(X)))
+    with np.errstate(under="ignore"):  # numerically stable for huge inputs (#2785)
+        big = np.arange(1000.0)[None] * 100
+        assert np.isfinite(rbm.score_samples(big)).all()
+
+
+def test_verbose_prints_sklearn_line(capsys):
+    X = sp.csc_matrix(BINARY_CHAIN)
+    rbm = BernoulliRBM(n_components=2, batch_size=2, n_iter=2, random_state=42, verbose=1)
+    rbm.fit(X)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    for i, line in enumerate(lines, 1):
+        assert re.fullmatch(
+            rf"\[BernoulliRBM\] Iteration {i}, pseudo-likelihood = -?\d+\.\d\d, "
+            r"time = \d+\.\d\ds",
+            line,
+        )
+
+
+@pytest.mark.parametrize(
+    "dtype_in, dtype_out",
+    [(np.float32, np.float32), (np.float64, np.float64), (int, np.float64)],
+)
+def test_dtype_is_kept(dtype_in, dtype_out):
+    X = (Xdigits[:100] > 0.5).astype(dtype_in)
+    rbm = BernoulliRBM(n_components=16, batch_size=5, n_iter=5, random_state=42)
+    Xt = rbm.fit_transform(X)
+    assert Xt.dtype == dtype_out
+    for name in ("components_", "intercept_hidden_", "intercept_visible_", "h_samples_"):
+        assert getattr(rbm, name).dtype == dtype_out
+    assert rbm.gibbs(X).dtype == dtype_out
+    assert rbm.sample(2, n_steps=2).dtype == dtype_out
+    assert rbm.score_samples(X).dtype == np.float64  # sums accumulate in float64
+
+
+def test_float32_and_float64_fits_agree():
+    """Same random_state: the float32 model tracks the float64 one closely."""
+    X = Xdigits[:100]
+    rbm64 = BernoulliRBM(n_components=16, batch_size=5, n_iter=5, random_state=42)
+    rbm32 = BernoulliRBM(n_components=16, batch_size=5, n_iter=5, random_state=42)
+    Xt64 = rbm64.fit_transform(X.astype(np.float64))
+    Xt32 = rbm32.fit_transform(X.astype(np.float32))
+    # A uniform draw that falls between the float32 and float64 probability sends the
+    # two chains apart, so the match is close but not to float32 rounding.
+    assert_allclose(Xt64, Xt32, atol=0.05)
+    assert_allclose(rbm64.components_, rbm32.components_, atol=0.05)
+
+
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+def test_feature_names_out(method):
+    rbm = BernoulliRBM(n_components=10)
+    getattr(rbm, method)(Xdigits)
+    assert_array_equal(rbm.get_feature_names_out(), [f"bernoullirbm{i}" for i in range(10)])
+    grbm = getattr(GaussianRBM(n_components=3, learning_rate=0.001), method)(Xdigits)
+    assert_array_equal(grbm.get_feature_names_out(), ["gaussianrbm0", "gaussianrbm1", "gaussianrbm2"])
+
+
+def test_constructor_matches_sklearn():
+    from sklearn.neural_network import BernoulliRBM as SkRBM
+
+    ours, theirs = BernoulliRBM().get_params(), SkRBM().get_params()
+    assert {k: ours[k] for k in theirs} == theirs
+    extras = {k: v for k, v in ours.items() if k not in theirs}
+    assert extras == dict(cd_k=1, persistent=True, momentum=0.0, weight_decay=0.0)
+
+
+# ----------------------------------------------------------- beyond scikit-learn
+@pytest.mark.parametrize("Estimator", [BernoulliRBM, GaussianRBM])
+def test_same_random_state_same_model_also_in_threads(Estimator):
+    X = Xdigits[:300]
+    params = dict(n_components=32, n_iter=3, learning_rate=0.01, random_state=7)
+    reference = Estimator(**params).fit(X).components_
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        models = list(pool.map(lambda _: Estimator(**params).fit(X), range(4)))
+    for model in models:
+        assert_array_equal(model.components_, reference)
+    other = Estimator(**{**params, "random_state": 8}).fit(X).components_
+    assert not np.array_equal(other, reference)
+
+
+@pytest.mark.parametrize("Estimator", [BernoulliRBM, GaussianRBM])
+def test_pickle_round_trip_is_exact_and_training_continues_identically(Estimator):
+    X = Xdigits[:200]
+    rbm = Estimator(n_components=16, n_iter=2, learning_rate=0.01, momentum=0.5, random_state=0).fit(X)
+    clone = pickle.loads(pickle.dumps(rbm))
+    assert_array_equal(clone.transform(X), rbm.transform(X))
+    assert_array_equal(clone.score_samples(X[:20]), rbm.score_samples(X[:20]))
+    assert_array_equal(clone.partial_fit(X).components_, rbm.partial_fit(X).components_)
+    assert_array_equal(clone.sample(3, n_steps=5), rbm.sample(3, n_steps=5))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [dict(cd_k=3), dict(persistent=False), dict(persistent=False, cd_k=2),
+     dict(momentum=0.9), dict(weight_decay=1e-3), dict(momentum=0.5, weight_decay=1e-2)],
+)
+def test_training_variants_learn_digits(params):
+    X = Xdigits[:500]
+    rbm = BernoulliRBM(n_components=32, n_iter=5, learning_rate=0.05, random_state=0, **params)
+    untrained = BernoulliRBM(n_components=32, n_iter=0, random_state=0).fit(X)
+    rbm.fit(X)
+    # Each variant clearly improves the pseudo-likelihood over the untrained model.
+    assert rbm.score(X) > untrained.score(X) + 10
+
+
+def test_weight_decay_shrinks_weights():
+    X = Xdigits[:500]
+    plain = BernoulliRBM(n_components=32, n_iter=5, random_state=0).fit(X)
+    decayed = BernoulliRBM(n_components=32, n_iter=5, weight_decay=0.05, random_state=0).fit(X)
+    assert np.linalg.norm(decayed.components_) < 0.8 * np.linalg.norm(plain.components_)
+
+
+def test_n_iter_zero_keeps_initial_parameters():
+    rbm = BernoulliRBM(n_components=5, n_iter=0, random_state=0).fit(Xdigits)
+    assert_array_equal(rbm.intercept_hidden_, 0.0)
+    assert np.abs(rbm.components_).max() < 0.1
+
+
+def test_score_is_mean_pseudo_likelihood_and_deterministic():
+    rbm = BernoulliRBM(n_components=16, n_iter=2, random_state=0).fit(Xdigits)
+    assert rbm.score(Xdigits) == pytest.approx(rbm.score_samples(Xdigits).mean())
+    assert rbm.score(Xdigits) == rbm.score(Xdigits)
+
+
+def test_sample_draws_from_the_model():
+    rbm = BernoulliRBM(n_components=16, n_iter=10, learning_rate=0.05, random_state=0).fit(Xdigits)
+    samples = rbm.sample(200, n_steps=200)
+    assert samples.shape == (200, 64)
+    assert set(np.unique(samples)) <= {0.0, 1.0}
+    # Samples resemble the data: pixel means correlate strongly with the data's.
+    corr = np.corrcoef(samples.mean(axis=0), Xdigits.mean(axis=0))[0, 1]
+    assert corr > 0.8
+    assert not np.array_equal(rbm.sample(3), rbm.sample(3))
+    with pytest.raises(ValueError, match="n_samples must be a positive integer"):
+        rbm.sample(0)
+
+
+def test_rbm_features_beat_raw_pixels_on_nudged_digits():
+    X, y = nudged_digits()
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=0, stratify=y)
+    rbm = BernoulliRBM(n_components=100, learning_rate=0.06, n_iter=10, random_state=0)
+    with_rbm = make_pipeline(rbm, LogisticRegression(C=1.0, max_iter=1000))
+    raw = LogisticRegression(C=1.0, max_iter=1000)
+    acc_rbm = with_rbm.fit(X_train, y_train).score(X_test, y_test)
+    acc_raw = raw.fit(X_train, y_train).score(X_test, y_test)
+    assert acc_rbm > acc_raw + 0.05, (acc_rbm, acc_raw)
+
+
+def test_gaussian_rbm_models_standardised_real_data():
+    rng = np.random.RandomState(0)
+    # Two clusters in 6-D: hidden features should separate them.
+    centers = rng.normal(scale=3.0, size=(2, 6))
+    labels = rng.randint(0, 2, 600)
+    X = centers[labels] + rng.normal(size=(600, 6))
+    model = make_pipeline(
+        StandardScaler(), GaussianRBM(n_components=8, learning_rate=0.01, n_iter=20, random_state=0)
+    ).fit(X)
+    features = model.transform(X)
+    acc = LogisticRegression().fit(features, labels).score(features, labels)
+    assert acc > 0.95
+    grbm = model[-1]
+    Z = model[0].transform(X)
+    trained = grbm.score(Z)
+    untrained = GaussianRBM(n_components=8, n_iter=0, random_state=0).fit(Z).score(Z)
+    assert trained > untrained + 0.5  # exact log-likelihood per sample, nats
+
+
+def test_gaussian_rbm_verbose_reports_reconstruction_error(capsys):
+    GaussianRBM(n_components=4, n_iter=2, learning_rate=0.01, verbose=1).fit(Xdigits[:50])
+    out = capsys.readouterr().out
+    assert re.search(r"\[GaussianRBM\] Iteration 2, reconstruction error = \d+\.\d\d", out)
+
+
+# ------------------------------------------------------------------- bad input
+@pytest.mark.parametrize("Estimator", [BernoulliRBM, GaussianRBM])
+@pytest.mark.parametrize("bad, match", [(np.nan, "NaN"), (np.inf, "infinity")])
+def test_nan_and_inf_are_refused(Estimator, bad, match):
+    X = Xdigits[:20].copy()
+    X[3, 5] = bad
+    with pytest.raises(ValueError, match=match):
+        Estimator().fit(X)
+    rbm = Estimator(n_components=2, n_iter=1).fit(Xdigits[:20])
+    for method in ("transform", "score_samples", "gibbs", "partial_fit"):
+        with pytest.raises(ValueError, match=match):
+            getattr(rbm, method)(X)
+
+
+@pytest.mark.parametrize("Estimator", [BernoulliRBM, GaussianRBM])
+def test_empty_and_misshapen_input_is_refused(Estimator):
+    with pytest.raises(ValueError, match="0 sample"):
+        Estimator().fit(np.empty((0, 4)))
+    with pytest.raises(ValueError, match="0 feature"):
+        Estimator().fit(np.empty((3, 0)))
+    with pytest.raises(ValueError, match="2D array"):
+        Estimator().fit(np.zeros(5))
+    rbm = Estimator(n_components=2, n_iter=1).fit(Xdigits[:20])
+    for method in ("transform", "score_samples", "gibbs", "partial_fit", "log_likelihood"):
+        with pytest.raises(ValueError, match="X has 3 features, but .* is expecting 64"):
+            getattr(rbm, method)(np.zeros((2, 3)))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [dict(n_components=0), dict(learning_rate=0.0), dict(batch_size=0), dict(n_iter=-1),
+     dict(cd_k=0), dict(momentum=1.0), dict(weight_decay=-1.0), dict(persistent="yes")],
+)
+def test_invalid_parameters_are_refused(params):
+    name = next(iter(params))
+    with pytest.raises(ValueError, match=f"'{name}' parameter"):
+        BernoulliRBM(**params).fit(Xdigits[:10])
+
+
+def test_values_outside_unit_interval_warn_with_the_fix():
+    with pytest.warns(UserWarning, match="MinMaxScaler.*GaussianRBM"):
+        BernoulliRBM(n_iter=1).fit(Xdigits * 16)
+    with pytest.warns(UserWarning, match=r"\[-1, 1\]"):
+        BernoulliRBM(n_iter=1).fit(sp.csr_matrix(-Xdigits[:50] + Xdigits[50:100]))
+
+
+def test_diverging_fit_raises_instead_of_returning_nan():
+    X = np.random.RandomState(0).normal(scale=1e4, size=(100, 20))
+    with pytest.raises(DivergenceError, match="diverged at iteration 1.*StandardScaler"):
+        GaussianRBM(n_components=20, learning_rate=10.0).fit(X)
+    with pytest.raises(DivergenceError, match="diverged at iteration 1.*learning_rate"):
+        GaussianRBM(n_components=20, learning_rate=10.0).partial_fit(X)
+
+
+def test_methods_need_a_fitted_model():
+    from sklearn.exceptions import NotFittedError
+
+    for method, args in [("transform", (Xdigits,)), ("gibbs", (Xdigits,)), ("sample", ()),
+                         ("log_likelihood", (Xdigits,)), ("log_partition_function", ())]:
+        with pytest.raises(NotFittedError):
+            getattr(BernoulliRBM(), method)(*args)
