@@ -51,10 +51,10 @@ def gemm(trans_a, trans_b, alpha, a, b, beta, c):
     scalars = np.empty(2, c.dtype)
     scalars[0] = alpha
     scalars[1] = beta
-    if k == 0:
+    if k == 0:  # BLAS may not be called with k == 0; beta == 0 overwrites, as BLAS does
         for i in range(m):
             for j in range(n):
-                c[i, j] *= scalars[1]
+                c[i, j] = 0.0 if beta == 0 else c[i, j] * scalars[1]
         return
     kind = 100 if c.itemsize == 8 else 115
     _xxgemm(

@@ -1,0 +1,139 @@
+"""skgen.BernoulliRBM against sklearn.neural_network.BernoulliRBM, side by side.
+
+Both fit MNIST-5k (4000 train / 1000 test) with n_components=256, learning_rate=0.05,
+alternating in one process; the script prints median fit times, their ratio, the
+effective GFLOP/s of each fit as a fraction of this machine's GEMM rate (measured in
+the same run), and test pseudo-likelihoods (and AIS log-likelihoods). It also times the
+first call (Numba compilation) in fresh processes, with a cold and a warm cache.
+
+    python benchmarks/bench_rbm.py [--repeats 5] [--n-iter 5]
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+from sklearn.neural_network import BernoulliRBM as SkRBM
+
+from skgen import BernoulliRBM
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _data import mnist5k  # noqa: E402
+
+CONFIGS = [(10, np.float64), (128, np.float32)]
+
+
+def gemm_rate(dtype, n=2048, repeats=5):
+    """Large square GEMM through numpy's BLAS, in GFLOP/s (median of ``repeats``)."""
+    rng = np.random.default_rng(0)
+    a = rng.random((n, n)).astype(dtype)
+    b = rng.random((n, n)).astype(dtype)
+    a @ b
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        a @ b
+        times.append(time.perf_counter() - start)
+    return 2.0 * n**3 / statistics.median(times) / 1e9
+
+
+def fit_flops(n_samples, n_features, n_components, n_iter):
+    """PCD-1 multiply-adds per sample: the positive hidden, negative visible and
+    negative hidden products and the two halves of the update, 2 * V * H flops each."""
+    return 10.0 * n_features * n_components * n_samples * n_iter
+
+
+def time_fit(model, X):
+    start = time.perf_counter()
+    model.fit(X)
+    return time.perf_counter() - start
+
+
+FIRST_CALL = """
+import time
+start = time.perf_counter()
+import numpy as np
+from skgen import BernoulliRBM
+imported = time.perf_counter()
+X = np.random.RandomState(0).uniform(size=(40, 20))
+for dtype in (np.float64, np.float32):
+    BernoulliRBM(n_components=8, n_iter=1).fit(X.astype(dtype)).transform(X)
+print(imported - start, time.perf_counter() - imported)
+"""
+
+
+def first_call_times():
+    """(import, first fit) seconds in fresh processes: cold Numba cache, then warm."""
+    results = []
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        for _ in ("cold", "warm"):
+            out = subprocess.run(
+                [sys.executable, "-c", FIRST_CALL], env=env, capture_output=True,
+                text=True, check=True,
+            ).stdout.split()
+            results.append(tuple(float(x) for x in out))
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--n-iter", type=int, default=5)
+    parser.add_argument("--ais-betas", type=int, default=1000,
+                        help="AIS intermediate distributions for the log-likelihood (0: skip)")
+    args = parser.parse_args()
+
+    (cold_import, cold_fit), (warm_import, warm_fit) = first_call_times()
+    print(f"first call, cold cache: import {cold_import:.2f}s, first fits {cold_fit:.2f}s")
+    print(f"first call, warm cache: import {warm_import:.2f}s, first fits {warm_fit:.2f}s")
+
+    import threadpoolctl
+
+    for info in threadpoolctl.threadpool_info():
+        if info["user_api"] == "blas":
+            print(f"BLAS: {info['internal_api']} {info['version']} "
+                  f"({info['num_threads']} threads) {os.path.basename(info['filepath'])}")
+
+    params = dict(n_components=256, learning_rate=0.05, n_iter=args.n_iter, random_state=0)
+    for batch_size, dtype in CONFIGS:
+        X_train, X_test, _, _ = mnist5k(dtype)
+        rate = gemm_rate(dtype)
+        flops = fit_flops(*X_train.shape, 256, args.n_iter)
+        BernoulliRBM(**{**params, "n_iter": 1}).fit(X_train[:100])  # compile outside timing
+        times = {"skgen": [], "sklearn": []}
+        models = {}
+        for _ in range(args.repeats):
+            for name, cls in (("sklearn", SkRBM), ("skgen", BernoulliRBM)):
+                models[name] = cls(batch_size=batch_size, **params)
+                times[name].append(time_fit(models[name], X_train))
+        ratios = [s / k for s, k in zip(times["sklearn"], times["skgen"])]
+        print(f"\nbatch_size={batch_size}, {np.dtype(dtype).name}, {args.n_iter} epochs, "
+              f"{args.repeats} alternating repeats; GEMM rate {rate:.1f} GFLOP/s")
+        for name in ("sklearn", "skgen"):
+            med = statistics.median(times[name])
+            pl = models[name].score_samples(X_test).mean()
+            print(f"  {name:8s} median {med:6.3f}s  (min {min(times[name]):.3f}, max "
+                  f"{max(times[name]):.3f})  {flops / med / 1e9:6.1f} GFLOP/s = "
+                  f"{flops / med / 1e9 / rate:5.1%} of GEMM  test pseudo-LL {pl:8.2f}")
+        print(f"  speed-up skgen vs sklearn: median {statistics.median(ratios):.2f}x "
+              f"(per-pair {', '.join(f'{r:.2f}' for r in ratios)})")
+        if args.ais_betas:
+            for name, model in models.items():
+                ours = BernoulliRBM(n_components=256, random_state=0).fit(X_test[:2])
+                ours.components_ = np.ascontiguousarray(model.components_)
+                ours.intercept_visible_ = model.intercept_visible_
+                ours.intercept_hidden_ = model.intercept_hidden_
+                ll, se = ours.log_likelihood(X_test, method="ais", n_betas=args.ais_betas,
+                                             return_std=True)
+                print(f"  {name:8s} test log-likelihood (AIS, {args.ais_betas} betas, "
+                      f"100 runs) {ll.mean():8.2f} +- {se:.2f}")
+
+
+if __name__ == "__main__":
+    main()
