@@ -95,9 +95,12 @@ def main():
 
     import threadpoolctl
 
+    from skgen._kernels._blas import BLAS_SOURCE
+
+    print(f"skgen's kernels call {BLAS_SOURCE}; scikit-learn calls numpy's BLAS")
     for info in threadpoolctl.threadpool_info():
         if info["user_api"] == "blas":
-            print(f"BLAS: {info['internal_api']} {info['version']} "
+            print(f"  loaded: {info['internal_api']} {info['version']} "
                   f"({info['num_threads']} threads) {os.path.basename(info['filepath'])}")
 
     params = dict(n_components=256, learning_rate=0.05, n_iter=args.n_iter, random_state=0)

@@ -3,7 +3,7 @@
 Deterministic kernels are compared with numpy directly. Kernels that draw random numbers
 are checked two ways: statistically (frequencies, means and variances within about five
 standard errors of their expected values, with fixed seeds), and exactly, against a
-numpy reference that reads the same xoshiro256** stream in the same order as the kernel.
+numpy reference that reads the same SplitMix64 stream in the same order as the kernel.
 """
 
 import warnings
@@ -26,13 +26,7 @@ from skgen._kernels._activations import (
 )
 from skgen._kernels._blas import gemm
 from skgen._kernels._cd import cd_epoch_csr, cd_epoch_dense, cd_step
-from skgen._kernels._random import (
-    new_state,
-    next_u64,
-    seed_state,
-    standard_normal,
-    uniform,
-)
+from skgen._kernels._random import new_state, next_u64, standard_normal, uniform
 from skgen._kernels._sampling import ais_log_weights, gibbs_chain
 
 DTYPES = [np.float32, np.float64]
@@ -162,38 +156,36 @@ def test_gemm_with_zero_beta_ignores_what_c_held(dtype, k):
 # --------------------------------------------------------------------------------------
 
 
-def reference_xoshiro256starstar(state, n):
-    """The xoshiro256** generator of Blackman & Vigna, in Python integers."""
+def reference_splitmix64(key, n):
+    """SplitMix64 (Steele, Lea & Flood 2014), as Java's SplittableRandom, in Python
+    integers: draw i is mix(key + (i + 1) * GAMMA)."""
     mask = (1 << 64) - 1
-
-    def rotl(x, k):
-        return ((x << k) | (x >> (64 - k))) & mask
-
-    s = [int(x) for x in state]
     out = []
-    for _ in range(n):
-        out.append(rotl((s[1] * 5) & mask, 7) * 9 & mask)
-        t = (s[1] << 17) & mask
-        s[2] ^= s[0]
-        s[3] ^= s[1]
-        s[1] ^= s[2]
-        s[0] ^= s[3]
-        s[2] ^= t
-        s[3] = rotl(s[3], 45)
+    for i in range(n):
+        z = (key + (i + 1) * 0x9E3779B97F4A7C15) & mask
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+        out.append(z ^ (z >> 31))
     return out
 
 
-def test_next_u64_is_xoshiro256starstar():
-    state = np.array([1, 2, 3, 4], dtype=np.uint64)
-    expected = reference_xoshiro256starstar(state, 100)
-    assert expected[0] == 11520  # the reference code's first output from 1, 2, 3, 4
-    assert [int(x) for x in draw_u64(state, 100)] == expected
+def test_next_u64_is_splitmix64():
+    # The reference implementation's first outputs from seed 0 (e.g. Vigna's splitmix64.c).
+    assert reference_splitmix64(0, 1)[0] == 0xE220A8397B1DCDAF
+    state = np.array([0, 0], dtype=np.uint64)
+    assert [int(x) for x in draw_u64(state, 100)] == reference_splitmix64(0, 100)
+    assert int(state[1]) == 100  # the counter counts draws
 
 
-def test_seed_state_never_gives_the_all_zero_state():
-    state = np.zeros(4, dtype=np.uint64)
-    seed_state(state, np.zeros(4, dtype=np.uint64))
-    assert np.any(state != 0)
+def test_bulk_kernels_read_the_same_draws_as_one_by_one():
+    """Filling an array reads draws counter, counter + 1, ... in row-major order."""
+    p = np.full((3, 5), 0.5)
+    state = make_state(9)
+    expected = (draw_uniform(state.copy(), p.size).reshape(p.shape) < p) * 1.0
+    out = np.empty_like(p)
+    bernoulli_sample(p, out, state)
+    assert_array_equal(out, expected)
+    assert int(state[1]) == p.size
 
 
 def test_same_seed_gives_the_same_stream():
@@ -671,3 +663,28 @@ def test_ais_log_weights_estimate_the_exact_log_partition_function(gaussian, dty
     log_z = log_z_base + n_hidden * np.log(2.0) + log_mean_w
     exact = brute_force_log_z(*(x.astype(np.float64) for x in (W, b, c)), gaussian)
     assert abs(log_z - exact) < 0.05
+
+
+def test_scipy_blas_fallback_gives_the_same_products():
+    """With SKGEN_BLAS=scipy the kernels bind SciPy's LP64 BLAS instead of numpy's
+    ILP64 one; the int64 arguments must read correctly as int32 there."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy as np\n"
+        "from skgen._kernels._blas import BLAS_SOURCE, gemm\n"
+        "assert BLAS_SOURCE == 'scipy.linalg.cython_blas', BLAS_SOURCE\n"
+        "rng = np.random.RandomState(0)\n"
+        "for dtype in (np.float32, np.float64):\n"
+        "    a, b = rng.rand(7, 5).astype(dtype), rng.rand(6, 5).astype(dtype)\n"
+        "    c = np.ones((7, 6), dtype)\n"
+        "    gemm(False, True, 2.0, a, b, 0.5, c)\n"
+        "    np.testing.assert_allclose(c, 2 * a @ b.T + 0.5, rtol=1e-5)\n"
+        "print('ok')\n"
+    )
+    env = dict(os.environ, SKGEN_BLAS="scipy")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"

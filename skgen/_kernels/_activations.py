@@ -2,25 +2,30 @@
 
 Each takes the pre-activation a matrix product has just written and finishes the layer
 in one pass over it (bias, nonlinearity, and where asked a Bernoulli or Gaussian draw),
-so that no temporaries are created between BLAS calls.
+so that no temporaries are created between BLAS calls. The loops are written so that
+LLVM vectorizes them: ``exp`` is :func:`fast_exp`, random numbers are indexed draws of a
+counter-based stream (see ``_random``), and ``error_model="numpy"`` drops the
+zero-division checks that would keep a loop scalar.
 """
 
 import numpy as np
 from numba import njit
 
-from ._random import standard_normal, uniform
+from ._fastexp import fast_exp, one_like
+from ._random import random_uniform, standard_normal
+
+_JIT = dict(nogil=True, cache=True, error_model="numpy")
+_U64 = np.uint64
 
 
-@njit(nogil=True, cache=True, inline="always")
+@njit(inline="always", **_JIT)
 def sigmoid(x):
-    """Logistic function, stable for large ``|x|``."""
-    if x >= 0:
-        return 1.0 / (1.0 + np.exp(-x))
-    e = np.exp(x)
-    return e / (1.0 + e)
+    """Logistic function in the precision of ``x``; no overflow (``exp`` is clamped)."""
+    one = one_like(x)
+    return one / (one + fast_exp(-x))
 
 
-@njit(nogil=True, cache=True, inline="always")
+@njit(inline="always", **_JIT)
 def softplus(x):
     """``log(1 + exp(x))`` without overflow."""
     if x > 0:
@@ -28,7 +33,7 @@ def softplus(x):
     return np.log1p(np.exp(x))
 
 
-@njit(nogil=True, cache=True)
+@njit(**_JIT)
 def add_bias_sigmoid(act, bias):
     """``act <- sigmoid(act + bias)`` row by row, in place."""
     n, m = act.shape
@@ -37,16 +42,38 @@ def add_bias_sigmoid(act, bias):
             act[i, j] = sigmoid(act[i, j] + bias[j])
 
 
-@njit(nogil=True, cache=True)
+@njit(**_JIT)
 def add_bias_sigmoid_sample(act, bias, state):
-    """``act <- Bernoulli(sigmoid(act + bias))`` as 0.0 / 1.0, in place."""
+    """``act <- Bernoulli(sigmoid(act + bias))`` as 0.0 / 1.0, in place.
+
+    Element ``(i, j)`` reads draw ``counter + i * m + j``; the counter then advances by
+    ``n * m``.
+    """
     n, m = act.shape
+    key, base = state[0], state[1]
     for i in range(n):
+        row = base + _U64(i) * _U64(m)
         for j in range(m):
-            act[i, j] = 1.0 if uniform(state) < sigmoid(act[i, j] + bias[j]) else 0.0
+            u = random_uniform(key, row + _U64(j))
+            act[i, j] = 1.0 if u < sigmoid(act[i, j] + bias[j]) else 0.0
+    state[1] = base + _U64(n) * _U64(m)
 
 
-@njit(nogil=True, cache=True)
+@njit(**_JIT)
+def bernoulli_sample(prob, out, state):
+    """``out <- Bernoulli(prob)`` as 0.0 / 1.0 (``out`` may be ``prob``); draws are
+    indexed as in :func:`add_bias_sigmoid_sample`."""
+    n, m = prob.shape
+    key, base = state[0], state[1]
+    for i in range(n):
+        row = base + _U64(i) * _U64(m)
+        for j in range(m):
+            u = random_uniform(key, row + _U64(j))
+            out[i, j] = 1.0 if u < prob[i, j] else 0.0
+    state[1] = base + _U64(n) * _U64(m)
+
+
+@njit(**_JIT)
 def add_bias_normal_sample(act, bias, state):
     """``act <- act + bias + N(0, 1)`` in place: unit-variance Gaussian units."""
     n, m = act.shape
@@ -55,19 +82,10 @@ def add_bias_normal_sample(act, bias, state):
             act[i, j] = act[i, j] + bias[j] + standard_normal(state)
 
 
-@njit(nogil=True, cache=True)
+@njit(**_JIT)
 def add_bias(act, bias):
     """``act <- act + bias`` in place (the mean of Gaussian units)."""
     n, m = act.shape
     for i in range(n):
         for j in range(m):
             act[i, j] += bias[j]
-
-
-@njit(nogil=True, cache=True)
-def bernoulli_sample(prob, out, state):
-    """``out <- Bernoulli(prob)`` as 0.0 / 1.0 (``out`` may be ``prob``)."""
-    n, m = prob.shape
-    for i in range(n):
-        for j in range(m):
-            out[i, j] = 1.0 if uniform(state) < prob[i, j] else 0.0

@@ -24,14 +24,14 @@ from ._activations import (
 from ._blas import gemm
 
 
-@njit(nogil=True, cache=True)
+@njit(nogil=True, cache=True, error_model="numpy")
 def sample_visible(h, W, b, out, gaussian, state):
     """``out <- sample of p(v | h)``: Bernoulli units, or unit-variance Gaussian ones."""
     gemm(False, False, 1.0, h, W, 0.0, out)
     finish_visible(out, b, gaussian, state)
 
 
-@njit(nogil=True, cache=True)
+@njit(nogil=True, cache=True, error_model="numpy")
 def finish_visible(act, b, gaussian, state):
     """``act <- sample of the visible units`` given their input ``act`` (bias excluded)."""
     if gaussian:
@@ -40,14 +40,14 @@ def finish_visible(act, b, gaussian, state):
         add_bias_sigmoid_sample(act, b, state)
 
 
-@njit(nogil=True, cache=True)
+@njit(nogil=True, cache=True, error_model="numpy")
 def hidden_probability(v, W, c, out):
     """``out <- p(h = 1 | v) = sigmoid(v @ W.T + c)``."""
     gemm(False, True, 1.0, v, W, 0.0, out)
     add_bias_sigmoid(out, c)
 
 
-@njit(nogil=True, cache=True)
+@njit(nogil=True, cache=True, error_model="numpy")
 def cd_step(vv, n_pos, hh, chains, W, b, c, vel_W, vel_b, vel_c,
             learning_rate, momentum, weight_decay, k, persistent, gaussian, state):
     """One CD-k (or persistent CD-k) update from the ``n_pos`` rows at the top of ``vv``.
@@ -122,7 +122,7 @@ def cd_step(vv, n_pos, hh, chains, W, b, c, vel_W, vel_b, vel_c,
             c[j] += learning_rate * grad_c[j]
 
 
-@njit(nogil=True, cache=True)
+@njit(nogil=True, cache=True, error_model="numpy")
 def cd_epoch_dense(X, bounds, vv, hh, chains, W, b, c, vel_W, vel_b, vel_c,
                    learning_rate, momentum, weight_decay, k, persistent, gaussian, state):
     """Run :func:`cd_step` over the minibatches ``X[bounds[i]:bounds[i + 1]]``."""
@@ -137,7 +137,7 @@ def cd_epoch_dense(X, bounds, vv, hh, chains, W, b, c, vel_W, vel_b, vel_c,
                 learning_rate, momentum, weight_decay, k, persistent, gaussian, state)
 
 
-@njit(nogil=True, cache=True)
+@njit(nogil=True, cache=True, error_model="numpy")
 def cd_epoch_csr(data, indices, indptr, bounds, vv, hh, chains, W, b, c,
                  vel_W, vel_b, vel_c, learning_rate, momentum, weight_decay, k,
                  persistent, gaussian, state):

@@ -1,74 +1,69 @@
-"""Counter-free pseudo-random numbers for jitted code, with explicit state.
+"""Counter-based pseudo-random numbers for jitted code, with explicit state.
 
-Kernels never touch a global generator: the caller seeds a ``state`` array (4 x uint64,
-xoshiro256**) from ``sklearn.utils.check_random_state`` and passes it in, so the same
-``random_state`` gives the same model even when several fits run in threads at once.
+Kernels never touch a global generator: the caller seeds a ``state`` array from
+``sklearn.utils.check_random_state`` and passes it in, so the same ``random_state`` gives
+the same model even when several fits run in threads at once.
+
+The generator is SplitMix64 (Steele, Lea & Flood 2014; Java's ``SplittableRandom``):
+draw ``i`` is ``mix(key + (i + 1) * GAMMA)``. ``state`` is ``[key, counter]``. Because a
+draw is a pure function of its index, a kernel that fills an array reads draw
+``counter + k`` for element ``k`` (row-major) and then advances the counter: the loop has
+no dependency between elements, so LLVM vectorizes it, and the result is the same as
+drawing the numbers one by one with :func:`uniform`.
 """
 
 import numpy as np
 from numba import njit
 
 _U64 = np.uint64
-_MASK53 = np.float64(1.0 / 9007199254740992.0)  # 2 ** -53
+_GAMMA = _U64(0x9E3779B97F4A7C15)
+_TO_UNIT = np.float64(1.0 / 9007199254740992.0)  # 2 ** -53
+
+_JIT = dict(nogil=True, cache=True, error_model="numpy")
 
 
 def new_state(random_state):
-    """Return a fresh xoshiro256** state seeded from a ``RandomState`` instance."""
-    seed = random_state.randint(0, 2**31 - 1, size=4).astype(np.uint64)
-    state = np.empty(4, dtype=np.uint64)
-    seed_state(state, seed)
+    """A fresh ``[key, counter]`` state seeded from a ``RandomState`` instance."""
+    high, low = random_state.randint(0, 2**31, size=2).astype(np.uint64)
+    state = np.array([(high << np.uint64(32)) | low, 0], dtype=np.uint64)
+    state[0] = random_bits(state[0], _U64(0))  # spread the seed's bits over the key
     return state
 
 
-@njit(nogil=True, cache=True)
-def _splitmix64(x):
-    x = x + _U64(0x9E3779B97F4A7C15)
-    z = x
+@njit(inline="always", **_JIT)
+def random_bits(key, index):
+    """64 random bits: draw number ``index`` of the stream ``key``."""
+    z = key + (index + _U64(1)) * _GAMMA
     z = (z ^ (z >> _U64(30))) * _U64(0xBF58476D1CE4E5B9)
     z = (z ^ (z >> _U64(27))) * _U64(0x94D049BB133111EB)
-    return x, z ^ (z >> _U64(31))
+    return z ^ (z >> _U64(31))
 
 
-@njit(nogil=True, cache=True)
-def seed_state(state, seed):
-    """Fill ``state`` from four seed words through splitmix64 (never all zero)."""
-    x = _U64(0)
-    for i in range(4):
-        x = x ^ seed[i]
-        x, z = _splitmix64(x)
-        state[i] = z
+@njit(inline="always", **_JIT)
+def random_uniform(key, index):
+    """Draw number ``index`` of stream ``key`` as a float64 uniform on [0, 1) (53 bits)."""
+    return np.float64(random_bits(key, index) >> _U64(11)) * _TO_UNIT
 
 
-@njit(nogil=True, cache=True)
-def _rotl(x, k):
-    return (x << _U64(k)) | (x >> _U64(64 - k))
-
-
-@njit(nogil=True, cache=True)
+@njit(**_JIT)
 def next_u64(state):
-    """Advance ``state`` and return the next 64 random bits."""
-    s0, s1, s2, s3 = state[0], state[1], state[2], state[3]
-    result = _rotl(s1 * _U64(5), 7) * _U64(9)
-    t = s1 << _U64(17)
-    s2 ^= s0
-    s3 ^= s1
-    s1 ^= s2
-    s0 ^= s3
-    s2 ^= t
-    s3 = _rotl(s3, 45)
-    state[0], state[1], state[2], state[3] = s0, s1, s2, s3
-    return result
+    """The next 64 random bits of ``state``, advancing it by one draw."""
+    z = random_bits(state[0], state[1])
+    state[1] += _U64(1)
+    return z
 
 
-@njit(nogil=True, cache=True)
+@njit(**_JIT)
 def uniform(state):
-    """A float64 uniform on [0, 1) with 53 random bits."""
-    return np.float64(next_u64(state) >> _U64(11)) * _MASK53
+    """The next float64 uniform on [0, 1) of ``state``, advancing it by one draw."""
+    u = random_uniform(state[0], state[1])
+    state[1] += _U64(1)
+    return u
 
 
-@njit(nogil=True, cache=True)
+@njit(**_JIT)
 def standard_normal(state):
-    """A standard normal draw (Box-Muller; the sine branch is discarded)."""
+    """A standard normal draw (Box-Muller; uses two uniforms, discards the sine)."""
     u1 = 1.0 - uniform(state)  # (0, 1]: log is finite
     u2 = uniform(state)
     return np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)

@@ -9,7 +9,7 @@ from ._cd import finish_visible, hidden_probability, sample_visible
 from ._random import uniform
 
 
-@njit(nogil=True, cache=True)
+@njit(nogil=True, cache=True, error_model="numpy")
 def gibbs_chain(v, W, b, c, n_steps, gaussian, state, h):
     """Run ``n_steps`` full Gibbs steps v -> h -> v in place on the rows of ``v``.
 
@@ -22,7 +22,7 @@ def gibbs_chain(v, W, b, c, n_steps, gaussian, state, h):
         sample_visible(h, W, b, v, gaussian, state)
 
 
-@njit(nogil=True, cache=True)
+@njit(nogil=True, cache=True, error_model="numpy")
 def ais_log_weights(W, b, c, betas, v, gaussian, state):
     """Log importance weights of AIS runs that anneal ``W`` and ``c`` in from zero.
 
