@@ -3,10 +3,10 @@
 import numpy as np
 from numba import njit
 
-from ._activations import bernoulli_sample, sigmoid, softplus
+from ._activations import add_bias_sigmoid_sample, sigmoid, softplus
 from ._blas import gemm
-from ._cd import finish_visible, hidden_probability, sample_visible
-from ._random import uniform
+from ._cd import finish_visible, sample_visible
+from ._random import random_uniform
 
 
 @njit(nogil=True, cache=True, error_model="numpy")
@@ -17,8 +17,8 @@ def gibbs_chain(v, W, b, c, n_steps, gaussian, state, h):
     units, then the visible ones; the result is a sample, not a mean.
     """
     for _ in range(n_steps):
-        hidden_probability(v, W, c, h)
-        bernoulli_sample(h, h, state)
+        gemm(False, True, 1.0, v, W, 0.0, h)
+        add_bias_sigmoid_sample(h, c, state)
         sample_visible(h, W, b, v, gaussian, state)
 
 
@@ -38,17 +38,21 @@ def ais_log_weights(W, b, c, betas, v, gaussian, state):
     n_hid = W.shape[0]
     act = np.empty((n_runs, n_hid), dtype=v.dtype)
     log_w = np.zeros(n_runs)
+    key = state[0]
     for k in range(1, betas.shape[0]):
         beta, beta_prev = betas[k], betas[k - 1]
         gemm(False, True, 1.0, v, W, 0.0, act)
+        base = state[1]
         for r in range(n_runs):
             acc = 0.0
             for j in range(n_hid):
                 a = act[r, j] + c[j]
                 acc += softplus(beta * a) - softplus(beta_prev * a)
                 # Transition T_k leaves p_k invariant: h ~ p_k(h | v).
-                act[r, j] = 1.0 if uniform(state) < sigmoid(beta * a) else 0.0
+                u = random_uniform(key, base + np.uint64(r * n_hid + j))
+                act[r, j] = 1.0 if u < sigmoid(beta * a) else 0.0
             log_w[r] += acc
+        state[1] = base + np.uint64(n_runs * n_hid)
         if k < betas.shape[0] - 1:
             # v ~ p_k(v | h): weights scaled by beta through GEMM's alpha.
             gemm(False, False, beta, act, W, 0.0, v)
