@@ -74,8 +74,11 @@ def first_call_times():
         env = dict(os.environ, NUMBA_CACHE_DIR=cache)
         for _ in ("cold", "warm"):
             out = subprocess.run(
-                [sys.executable, "-c", FIRST_CALL], env=env, capture_output=True,
-                text=True, check=True,
+                [sys.executable, "-c", FIRST_CALL],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
             ).stdout.split()
             results.append(tuple(float(x) for x in out))
     return results
@@ -85,13 +88,21 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--n-iter", type=int, default=5)
-    parser.add_argument("--ais-betas", type=int, default=1000,
-                        help="AIS intermediate distributions for the log-likelihood (0: skip)")
+    parser.add_argument(
+        "--ais-betas",
+        type=int,
+        default=1000,
+        help="AIS intermediate distributions for the log-likelihood (0: skip)",
+    )
     args = parser.parse_args()
 
     (cold_import, cold_fit), (warm_import, warm_fit) = first_call_times()
-    print(f"first call, cold cache: import {cold_import:.2f}s, first fits {cold_fit:.2f}s")
-    print(f"first call, warm cache: import {warm_import:.2f}s, first fits {warm_fit:.2f}s")
+    print(
+        f"first call, cold cache: import {cold_import:.2f}s, first fits {cold_fit:.2f}s"
+    )
+    print(
+        f"first call, warm cache: import {warm_import:.2f}s, first fits {warm_fit:.2f}s"
+    )
 
     import threadpoolctl
 
@@ -100,15 +111,21 @@ def main():
     print(f"skgen's kernels call {BLAS_SOURCE}; scikit-learn calls numpy's BLAS")
     for info in threadpoolctl.threadpool_info():
         if info["user_api"] == "blas":
-            print(f"  loaded: {info['internal_api']} {info['version']} "
-                  f"({info['num_threads']} threads) {os.path.basename(info['filepath'])}")
+            print(
+                f"  loaded: {info['internal_api']} {info['version']} "
+                f"({info['num_threads']} threads) {os.path.basename(info['filepath'])}"
+            )
 
-    params = dict(n_components=256, learning_rate=0.05, n_iter=args.n_iter, random_state=0)
+    params = dict(
+        n_components=256, learning_rate=0.05, n_iter=args.n_iter, random_state=0
+    )
     for batch_size, dtype in CONFIGS:
         X_train, X_test, _, _ = mnist5k(dtype)
         rate = gemm_rate(dtype)
         flops = fit_flops(*X_train.shape, 256, args.n_iter)
-        BernoulliRBM(**{**params, "n_iter": 1}).fit(X_train[:100])  # compile outside timing
+        BernoulliRBM(**{**params, "n_iter": 1}).fit(
+            X_train[:100]
+        )  # compile outside timing
         times = {"skgen": [], "sklearn": []}
         models = {}
         for _ in range(args.repeats):
@@ -116,26 +133,35 @@ def main():
                 models[name] = cls(batch_size=batch_size, **params)
                 times[name].append(time_fit(models[name], X_train))
         ratios = [s / k for s, k in zip(times["sklearn"], times["skgen"])]
-        print(f"\nbatch_size={batch_size}, {np.dtype(dtype).name}, {args.n_iter} epochs, "
-              f"{args.repeats} alternating repeats; GEMM rate {rate:.1f} GFLOP/s")
+        print(
+            f"\nbatch_size={batch_size}, {np.dtype(dtype).name}, {args.n_iter} epochs, "
+            f"{args.repeats} alternating repeats; GEMM rate {rate:.1f} GFLOP/s"
+        )
         for name in ("sklearn", "skgen"):
             med = statistics.median(times[name])
             pl = models[name].score_samples(X_test).mean()
-            print(f"  {name:8s} median {med:6.3f}s  (min {min(times[name]):.3f}, max "
-                  f"{max(times[name]):.3f})  {flops / med / 1e9:6.1f} GFLOP/s = "
-                  f"{flops / med / 1e9 / rate:5.1%} of GEMM  test pseudo-LL {pl:8.2f}")
-        print(f"  speed-up skgen vs sklearn: median {statistics.median(ratios):.2f}x "
-              f"(per-pair {', '.join(f'{r:.2f}' for r in ratios)})")
+            print(
+                f"  {name:8s} median {med:6.3f}s  (min {min(times[name]):.3f}, max "
+                f"{max(times[name]):.3f})  {flops / med / 1e9:6.1f} GFLOP/s = "
+                f"{flops / med / 1e9 / rate:5.1%} of GEMM  test pseudo-LL {pl:8.2f}"
+            )
+        print(
+            f"  speed-up skgen vs sklearn: median {statistics.median(ratios):.2f}x "
+            f"(per-pair {', '.join(f'{r:.2f}' for r in ratios)})"
+        )
         if args.ais_betas:
             for name, model in models.items():
                 ours = BernoulliRBM(n_components=256, random_state=0).fit(X_test[:2])
                 ours.components_ = np.ascontiguousarray(model.components_)
                 ours.intercept_visible_ = model.intercept_visible_
                 ours.intercept_hidden_ = model.intercept_hidden_
-                ll, se = ours.log_likelihood(X_test, method="ais", n_betas=args.ais_betas,
-                                             return_std=True)
-                print(f"  {name:8s} test log-likelihood (AIS, {args.ais_betas} betas, "
-                      f"100 runs) {ll.mean():8.2f} +- {se:.2f}")
+                ll, se = ours.log_likelihood(
+                    X_test, method="ais", n_betas=args.ais_betas, return_std=True
+                )
+                print(
+                    f"  {name:8s} test log-likelihood (AIS, {args.ais_betas} betas, "
+                    f"100 runs) {ll.mean():8.2f} +- {se:.2f}"
+                )
 
 
 if __name__ == "__main__":

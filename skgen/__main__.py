@@ -26,8 +26,7 @@ def main(argv=None):
         help="a faster, more regularised classifier (about half the time)",
     )
     args = parser.parse_args(argv)
-    if args.command == "demo":
-        run_demo(quick=args.quick)
+    run_demo(quick=args.quick)  # "demo" is the only command so far
 
 
 if __name__ == "__main__":

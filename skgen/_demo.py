@@ -38,7 +38,7 @@ def nudged_digits(n_samples=None, random_state=0):
     return X[order], y[order]
 
 
-def run_demo(quick=False, out=print):
+def run_demo(quick=False):
     """Train the RBM, print its pseudo-likelihood per epoch and the two accuracies.
 
     ``quick`` uses a more regularised (faster) logistic regression. Returns a dict of
@@ -48,8 +48,10 @@ def run_demo(quick=False, out=print):
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.2, random_state=0, stratify=y
     )
-    out(f"Data: nudged digits, {X_train.shape[0]} train / {X_test.shape[0]} test, 8x8.")
-    out("Training BernoulliRBM(n_components=256, learning_rate=0.06):")
+    print(
+        f"Data: nudged digits, {X_train.shape[0]} train / {X_test.shape[0]} test, 8x8."
+    )
+    print("Training BernoulliRBM(n_components=256, learning_rate=0.06):")
     rbm = BernoulliRBM(
         n_components=256,
         learning_rate=0.06,
@@ -57,7 +59,8 @@ def run_demo(quick=False, out=print):
         random_state=0,
         verbose=1,
     )
-    # Less regularisation suits the 256 RBM features; quick mode trades accuracy for time.
+    # Less regularisation suits the 256 RBM features; quick mode trades accuracy
+    # for time.
     C = 1.0 if quick else 100.0
     logistic = LogisticRegression(C=C, max_iter=2000)
     model = Pipeline([("rbm", rbm), ("logistic", logistic)])
@@ -70,8 +73,11 @@ def run_demo(quick=False, out=print):
         ("LogisticRegression on raw pixels", raw.score(X_test, y_test)),
     ]
     test_pl = rbm.score_samples(X_test).mean()
-    out(f"RBM test pseudo-likelihood: {test_pl:.2f} (fit with classifier: {fit_time:.1f}s)")
-    out(f"{'model':<36} test accuracy")
+    print(
+        f"RBM test pseudo-likelihood: {test_pl:.2f} "
+        f"(fit with classifier: {fit_time:.1f}s)"
+    )
+    print(f"{'model':<36} test accuracy")
     for name, acc in rows:
-        out(f"{name:<36} {acc:.3f}")
+        print(f"{name:<36} {acc:.3f}")
     return dict(rows)

@@ -13,7 +13,7 @@ from sklearn.base import (
     _fit_context,
 )
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _rbm_likelihood as lik
@@ -21,7 +21,7 @@ from ._kernels._activations import add_bias_sigmoid
 from ._kernels._cd import cd_epoch_csr, cd_epoch_dense
 from ._kernels._random import new_state
 from ._kernels._sampling import gibbs_chain
-from ._validation import check_finite_params, check_unit_interval
+from ._validation import DivergenceError, check_finite_params, check_unit_interval
 
 _FLOATS = (np.float64, np.float32)
 
@@ -101,7 +101,11 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         self._init_params(X.shape[1], X.dtype, self.random_state_)
         for iteration in range(1, self.n_iter + 1):
             begin = time.time()
-            self._run_epoch(X, iteration)
+            try:
+                self._run_epoch(X, f"iteration {iteration}")
+            except DivergenceError:
+                self._forget_fit()  # a diverged model is not a fitted one
+                raise
             if self.verbose:
                 end = time.time()  # training time only, not the score below
                 print(
@@ -142,12 +146,23 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         if first_call:
             self.random_state_ = check_random_state(self.random_state)
             self._init_params(X.shape[1], X.dtype, self.random_state_)
-        self._run_epoch(X, iteration=1)
+        saved = self._training_state()
+        try:
+            self._run_epoch(X, "partial_fit")
+        except DivergenceError:
+            # Leave the model as it was before this call (unfitted on the first).
+            if first_call:
+                self._forget_fit()
+            else:
+                self._set_training_state(saved)
+            raise
         return self
 
     def _validate_train(self, X, reset):
         dtype = _FLOATS if reset else self.components_.dtype
-        X = validate_data(self, X, accept_sparse="csr", dtype=dtype, reset=reset)
+        X = validate_data(
+            self, X, accept_sparse="csr", dtype=dtype, order="C", reset=reset
+        )
         if not self._gaussian_visible:
             check_unit_interval(X, type(self).__name__)
         return X
@@ -168,41 +183,102 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             np.zeros(self.n_components if self.momentum > 0 else 0, dtype=dtype),
         )
 
-    def _run_epoch(self, X, iteration):
-        """One sweep of the jitted CD kernel over X, then a divergence check."""
-        dtype = self.components_.dtype
-        bounds = _batch_bounds(X.shape[0], self.batch_size)
-        n_rows = self.batch_size + self.h_samples_.shape[0]
-        vv = np.empty((n_rows, X.shape[1]), dtype=dtype)
-        hh = np.empty((n_rows, self.n_components), dtype=dtype)
-        args = (
-            bounds,
-            vv,
-            hh,
-            self.h_samples_,
-            self.components_,
-            self.intercept_visible_,
-            self.intercept_hidden_,
-            *self._velocity,
+    _TRAINING_STATE = (
+        "components_",
+        "intercept_visible_",
+        "intercept_hidden_",
+        "h_samples_",
+        "_velocity",
+        "_rng_state",
+    )
+
+    def _training_state(self):
+        return {
+            name: tuple(v.copy() for v in value)
+            if isinstance(value, tuple)
+            else value.copy()
+            for name, value in ((n, getattr(self, n)) for n in self._TRAINING_STATE)
+        }
+
+    def _set_training_state(self, state):
+        for name, value in state.items():
+            setattr(self, name, value)
+
+    def _forget_fit(self):
+        for name in self._TRAINING_STATE + (
+            "_n_features_out",
+            "random_state_",
+            "n_features_in_",
+            "feature_names_in_",
+        ):
+            if hasattr(self, name):
+                delattr(self, name)
+
+    def _kernel_params(self):
+        """``(W, b, c)`` as C-contiguous arrays of one dtype, as the kernels need.
+
+        Copies only what is not already so (for example parameters set by hand, or a
+        Fortran-ordered ``components_`` taken from scikit-learn's RBM); refuses an
+        ``n_components`` changed since fitting instead of reading past the arrays.
+        """
+        W = np.ascontiguousarray(self.components_)
+        if W.dtype not in _FLOATS:
+            W = W.astype(np.float64)
+        if self.n_components != W.shape[0]:
+            raise ValueError(
+                f"n_components is {self.n_components}, but the model was fitted with "
+                f"{W.shape[0]} hidden units; call fit to train a model of the new size."
+            )
+        b = np.ascontiguousarray(self.intercept_visible_, dtype=W.dtype)
+        c = np.ascontiguousarray(self.intercept_hidden_, dtype=W.dtype)
+        if b.shape != (W.shape[1],) or c.shape != (W.shape[0],):
+            raise ValueError(
+                "intercept_visible_ and intercept_hidden_ do not match components_ "
+                f"{W.shape}; call fit to train a consistent model."
+            )
+        return W, b, c
+
+    def _run_epoch(self, X, where):
+        """One sweep of the jitted CD kernel over X, then a divergence check.
+
+        Buffers are sized from the fitted arrays, and state that the current
+        parameters need but the model lacks (chains for a larger ``batch_size`` with
+        plain CD, momentum switched on after fitting) is created, so that
+        ``set_params`` between ``partial_fit`` calls is safe.
+        """
+        W, b, c = self._kernel_params()
+        self.components_, self.intercept_visible_, self.intercept_hidden_ = W, b, c
+        dtype = W.dtype
+        n_hidden, n_features = W.shape
+        self.h_samples_ = np.ascontiguousarray(self.h_samples_, dtype=dtype)
+        if self.persistent:
+            chains = self.h_samples_  # carried over between minibatches
+        else:
+            chains = np.empty((self.batch_size, n_hidden), dtype=dtype)  # scratch
+        if self.momentum > 0 and self._velocity[0].shape != W.shape:
+            self._velocity = (
+                np.zeros_like(W),
+                np.zeros_like(b),
+                np.zeros_like(c),
+            )
+        n_rows = self.batch_size + chains.shape[0]
+        vv = np.empty((n_rows, n_features), dtype=dtype)
+        hh = np.empty((n_rows, n_hidden), dtype=dtype)
+        settings = (
             float(self.learning_rate),
             float(self.momentum),
             float(self.weight_decay),
             int(self.cd_k),
             bool(self.persistent),
             self._gaussian_visible,
-            self._rng_state,
         )
+        bounds = _batch_bounds(X.shape[0], self.batch_size)
+        buffers = (bounds, vv, hh, chains, (W, b, c), self._velocity, settings)
         if sp.issparse(X):
-            cd_epoch_csr(X.data, X.indices, X.indptr, *args)
+            cd_epoch_csr(X.data, X.indices, X.indptr, *buffers, self._rng_state)
         else:
-            cd_epoch_dense(np.ascontiguousarray(X), *args)
-        check_finite_params(
-            self,
-            iteration,
-            self.components_,
-            self.intercept_hidden_,
-            self.intercept_visible_,
-        )
+            cd_epoch_dense(X, *buffers, self._rng_state)
+        check_finite_params(self, where, W, b, c)
 
     # ---------------------------------------------------------- representation
     def transform(self, X):
@@ -224,11 +300,9 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         return self._mean_hiddens(X)
 
     def _params(self, dtype):
-        return (
-            self.components_.astype(dtype, copy=False),
-            self.intercept_visible_.astype(dtype, copy=False),
-            self.intercept_hidden_.astype(dtype, copy=False),
-        )
+        """The parameters in ``dtype`` (the input's for ``transform``, which keeps
+        float32 float32; the promoted one where likelihoods are summed)."""
+        return tuple(p.astype(dtype, copy=False) for p in self._kernel_params())
 
     def _mean_hiddens(self, v):
         W, _, c = self._params(v.dtype)
@@ -249,15 +323,17 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         Returns
         -------
         v_new : ndarray of shape (n_samples, n_features)
-            Values of the visible layer after one Gibbs step (0.0 / 1.0 for Bernoulli
-            units), in the dtype of the model.
+            Values of the visible layer after one Gibbs step, in the dtype of the
+            model: 0.0 / 1.0 for Bernoulli units (scikit-learn's returns booleans).
         """
         check_is_fitted(self)
         v = validate_data(self, v, accept_sparse="csr", reset=False, dtype=_FLOATS)
         v = v.toarray() if sp.issparse(v) else v
-        return self._run_chains(np.array(v, dtype=self.components_.dtype), 1)
+        W, _, _ = self._kernel_params()
+        v = np.array(v, dtype=W.dtype, order="C")  # a copy: chains run in place
+        return self._run_chains(v, 1, self.random_state_)
 
-    def sample(self, n_samples=1, *, n_steps=1000):
+    def sample(self, n_samples=1, *, n_steps=1000, random_state=None):
         """Draw visible samples from Gibbs chains of the fitted model.
 
         Each chain starts from the model with its weights removed (Bernoulli units
@@ -270,37 +346,42 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             Number of independent chains, one sample each.
         n_steps : int, default=1000
             Gibbs steps per chain; more steps bring samples closer to the model.
+        random_state : int, RandomState instance or None, default=None
+            Seed for the chains. None draws from ``random_state_``, so that repeated
+            calls give new samples and a model fitted with an int ``random_state``
+            gives the same sequence of samples.
 
         Returns
         -------
         X : ndarray of shape (n_samples, n_features)
-            The samples, in the dtype of the model.
+            The last visible state of each chain, in the dtype of the model.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skgen import BernoulliRBM
+        >>> X = (np.random.RandomState(0).uniform(size=(100, 6)) > 0.5) * 1.0
+        >>> rbm = BernoulliRBM(n_components=3, random_state=0).fit(X)
+        >>> rbm.sample(4, n_steps=100, random_state=0).shape
+        (4, 6)
         """
         check_is_fitted(self)
         for name, value in (("n_samples", n_samples), ("n_steps", n_steps)):
             if not isinstance(value, Integral) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-        rng = self.random_state_
-        b = self.intercept_visible_
-        if self._gaussian_visible:
-            v = b + rng.standard_normal((n_samples, b.shape[0]))
-        else:
-            v = rng.uniform(size=(n_samples, b.shape[0])) < 1.0 / (1.0 + np.exp(-b))
-        return self._run_chains(v.astype(self.components_.dtype), n_steps)
-
-    def _run_chains(self, v, n_steps):
-        state = new_state(self.random_state_)
-        h = np.empty((v.shape[0], self.n_components), dtype=v.dtype)
-        gibbs_chain(
-            v,
-            self.components_,
-            self.intercept_visible_,
-            self.intercept_hidden_,
-            n_steps,
-            self._gaussian_visible,
-            state,
-            h,
+        rng = (
+            self.random_state_
+            if random_state is None
+            else check_random_state(random_state)
         )
+        W, b, _ = self._kernel_params()
+        v = lik.sample_base_model(b, n_samples, self._gaussian_visible, rng)
+        return self._run_chains(v.astype(W.dtype), n_steps, rng)
+
+    def _run_chains(self, v, n_steps, rng):
+        W, b, c = self._kernel_params()
+        h = np.empty((v.shape[0], W.shape[0]), dtype=v.dtype)
+        gibbs_chain(v, W, b, c, n_steps, self._gaussian_visible, new_state(rng), h)
         return v
 
     # ------------------------------------------------------------- likelihood
@@ -330,8 +411,10 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         """
         check_is_fitted(self)
         if method not in ("auto", "exact", "ais"):
-            raise ValueError(f"method must be 'auto', 'exact' or 'ais', got {method!r}.")
-        W, b, c = self.components_, self.intercept_visible_, self.intercept_hidden_
+            raise ValueError(
+                f"method must be 'auto', 'exact' or 'ais', got {method!r}."
+            )
+        W, b, c = self._kernel_params()
         small = min(W.shape) if not self._gaussian_visible else W.shape[0]
         if method == "exact" or (method == "auto" and small <= lik.MAX_EXACT_UNITS):
             return lik.exact_log_partition(W, b, c, self._gaussian_visible), 0.0
@@ -355,8 +438,12 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Samples to evaluate.
-        method, n_runs, n_betas :
+        method : {"auto", "exact", "ais"}, default="auto"
             How ``log Z`` is found; see :meth:`log_partition_function`.
+        n_runs : int, default=100
+            AIS runs; see :meth:`log_partition_function`.
+        n_betas : int, default=10000
+            AIS intermediate distributions; see :meth:`log_partition_function`.
         return_std : bool, default=False
             Also return the standard error of ``log Z``, which every value shares.
 
@@ -372,7 +459,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         log_z, std_err = self.log_partition_function(
             method=method, n_runs=n_runs, n_betas=n_betas
         )
-        W, b, c = self._params(X.dtype)
+        W, b, c = self._params(np.result_type(X.dtype, self.components_.dtype))
         values = -lik.free_energy(X, W, b, c, self._gaussian_visible) - log_z
         return (values, std_err) if return_std else values
 
@@ -389,6 +476,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         Returns
         -------
         score : float
+            Mean of ``score_samples(X)``.
         """
         return float(np.mean(self.score_samples(X)))
 
@@ -396,12 +484,12 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
-        tags.non_deterministic = False
         return tags
 
 
+# The parameters and attributes both RBMs share; LEARNING_RATE is each one's default.
 _COMMON_PARAMS = """
-    learning_rate : float, default=0.1
+    learning_rate : float, default=LEARNING_RATE
         The learning rate for weight updates. It is *highly* recommended to tune this
         hyper-parameter. Reasonable values are in the 10**[0., -3.] range.
     batch_size : int, default=10
@@ -439,7 +527,8 @@ _COMMON_PARAMS = """
         Weight matrix, where `n_features` is the number of visible units and
         `n_components` is the number of hidden units.
     h_samples_ : ndarray of shape (batch_size, n_components)
-        Binary hidden states of the negative (persistent) chains.
+        Binary hidden states of the persistent negative chains (unchanged by training
+        with ``persistent=False``).
     random_state_ : RandomState instance
         The generator that ``gibbs`` and ``sample`` draw their seeds from.
     n_features_in_ : int
@@ -465,11 +554,19 @@ class BernoulliRBM(_BaseRBM):
     a true :meth:`log_likelihood` (exact or by AIS) besides the pseudo-likelihood.
     Visible values should lie in [0, 1] (binary data or intensities).
 
+    Where it differs from scikit-learn's on purpose: ``partial_fit`` walks its input
+    in minibatches (scikit-learn's takes one step on the whole block); the negative
+    phase is averaged over the chains, not divided by the rows of a short last
+    minibatch (which makes scikit-learn's last step of each epoch too large, see
+    ``benchmarks/RESULTS.md``); ``gibbs`` returns 0.0 / 1.0 floats, not booleans;
+    ``components_`` is C-ordered; random numbers come from skgen's own generator, so
+    a seed gives other (equally valid) draws than scikit-learn's.
+
     Parameters
     ----------
     n_components : int, default=256
         Number of binary hidden units."""
-        + _COMMON_PARAMS
+        + _COMMON_PARAMS.replace("LEARNING_RATE", "0.1")
         + """
     See Also
     --------
@@ -527,7 +624,7 @@ class BernoulliRBM(_BaseRBM):
         """
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", reset=False, dtype=_FLOATS)
-        W, b, c = self._params(X.dtype)
+        W, b, c = self._params(np.result_type(X.dtype, self.components_.dtype))
         return lik.pseudo_likelihood(X, W, b, c, check_random_state(self.random_state))
 
     def _progress(self, X):
@@ -543,14 +640,20 @@ class GaussianRBM(_BaseRBM):
     ``p(h_j = 1 | v) = sigmoid(intercept_hidden_ + components_ @ v)``. The unit
     variance assumes standardised features: put ``StandardScaler`` in front of it.
     Training, sampling and the log partition function work as in
-    :class:`BernoulliRBM`; a smaller ``learning_rate`` (about 0.001 to 0.01) suits
-    Gaussian units.
+    :class:`BernoulliRBM`; Gaussian units want a smaller ``learning_rate`` (0.001 to
+    0.01; the default is 0.01).
+
+    :meth:`score_samples` and :meth:`score` are the true log-density, whose log
+    partition function is exact for ``n_components <= 20`` but estimated by AIS above
+    that (10,000 temperatures x 100 runs: seconds per call for hundreds of units, and
+    random unless ``random_state`` is an int). For model selection over large models,
+    call :meth:`log_likelihood` with cheaper AIS settings.
 
     Parameters
     ----------
     n_components : int, default=256
         Number of binary hidden units."""
-        + _COMMON_PARAMS
+        + _COMMON_PARAMS.replace("LEARNING_RATE", "0.01")
         + """
     See Also
     --------
@@ -578,6 +681,33 @@ class GaussianRBM(_BaseRBM):
 
     _gaussian_visible = True
     _progress_name = "reconstruction error"
+
+    def __init__(
+        self,
+        n_components=256,
+        *,
+        learning_rate=0.01,
+        batch_size=10,
+        n_iter=10,
+        cd_k=1,
+        persistent=True,
+        momentum=0.0,
+        weight_decay=0.0,
+        verbose=0,
+        random_state=None,
+    ):
+        super().__init__(
+            n_components,
+            learning_rate=learning_rate,
+            batch_size=batch_size,
+            n_iter=n_iter,
+            cd_k=cd_k,
+            persistent=persistent,
+            momentum=momentum,
+            weight_decay=weight_decay,
+            verbose=verbose,
+            random_state=random_state,
+        )
 
     def score_samples(self, X):
         """Log-density of each sample under the model, ``log p(x)``, in nats.

@@ -10,6 +10,7 @@ All sums are accumulated in float64.
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import expit
 from sklearn.utils.extmath import safe_sparse_dot
 
 from ._kernels._random import new_state
@@ -51,7 +52,8 @@ def pseudo_likelihood(v, W, b, c, rng):
     delta = 1.0 - 2.0 * v_flip  # change of the flipped feature
     act = safe_sparse_dot(v, W.T, dense_output=True) + c
     act_flip = act + delta[:, None] * W[:, flip].T
-    # F(v_flip) - F(v): visible term changes by -delta * b_i, hidden term by the softplus.
+    # F(v_flip) - F(v): the visible term changes by -delta * b_i, the hidden one by
+    # the difference of the softplus sums.
     diff = -delta * b[flip] - _softplus_sum(act_flip) + _softplus_sum(act)
     return -n_features * np.logaddexp(0.0, -diff)
 
@@ -66,7 +68,8 @@ def exact_log_partition(W, b, c, gaussian, chunk=4096):
 
     Bernoulli-Bernoulli RBMs enumerate whichever layer is smaller; Gaussian visible
     units are integrated in closed form, so the hidden layer is enumerated:
-    ``log Z = n_visible/2 log(2 pi) + logsumexp_h [c.h + (||b + W^T h||^2 - ||b||^2)/2]``.
+    ``log Z = n_visible/2 log(2 pi)
+    + logsumexp_h [c.h + (||b + W^T h||^2 - ||b||^2)/2]``.
     """
     W = W.astype(np.float64)
     b = b.astype(np.float64)
@@ -100,11 +103,14 @@ def exact_log_partition(W, b, c, gaussian, chunk=4096):
 
 
 def ais_betas(n_betas):
-    """Inverse temperatures from 0 to 1, denser near 1 (Salakhutdinov & Murray's
-    500 / 4000 / 10000 split of [0, 0.5], [0.5, 0.9], [0.9, 1])."""
-    n1 = max(int(round(n_betas * 500 / 14500)), 2)
-    n2 = max(int(round(n_betas * 4000 / 14500)), 2)
-    n3 = max(n_betas - n1 - n2, 2)
+    """``n_betas`` inverse temperatures from 0 to 1, denser near 1 (Salakhutdinov &
+    Murray's 500 / 4000 / 10000 split of [0, 0.5], [0.5, 0.9], [0.9, 1]); evenly
+    spaced when there are too few to split."""
+    if n_betas < 30:
+        return np.linspace(0.0, 1.0, n_betas)
+    n1 = int(round(n_betas * 500 / 14500))
+    n2 = int(round(n_betas * 4000 / 14500))
+    n3 = n_betas - n1 - n2
     return np.concatenate(
         [
             np.linspace(0.0, 0.5, n1, endpoint=False),
@@ -112,6 +118,15 @@ def ais_betas(n_betas):
             np.linspace(0.9, 1.0, n3),
         ]
     )
+
+
+def sample_base_model(b, n_samples, gaussian, rng):
+    """Exact samples of the RBM with its weights and hidden biases removed: independent
+    Bernoulli(sigmoid(b)) or N(b, 1) visible units, float64, C-contiguous."""
+    b = b.astype(np.float64)
+    if gaussian:
+        return b + rng.standard_normal((n_samples, b.shape[0]))
+    return (rng.uniform(size=(n_samples, b.shape[0])) < expit(b)).astype(np.float64)
 
 
 def ais_log_partition(W, b, c, gaussian, n_runs, n_betas, rng):
@@ -122,18 +137,15 @@ def ais_log_partition(W, b, c, gaussian, n_runs, n_betas, rng):
     standard error of ``log Z`` is the delta-method one, ``std(w) / (mean(w) sqrt(R))``.
     """
     n_hidden, n_visible = W.shape
-    dtype = W.dtype
+    v = sample_base_model(b, n_runs, gaussian, rng).astype(W.dtype)
     state = new_state(rng)
     if gaussian:
-        v = (b + rng.standard_normal((n_runs, n_visible))).astype(dtype)
         log_z0 = 0.5 * n_visible * np.log(2.0 * np.pi)
     else:
-        p = 1.0 / (1.0 + np.exp(-b.astype(np.float64)))
-        v = (rng.uniform(size=(n_runs, n_visible)) < p).astype(dtype)
         log_z0 = np.logaddexp(0.0, b.astype(np.float64)).sum()
     log_z0 += n_hidden * np.log(2.0)
-    betas = ais_betas(n_betas).astype(dtype)
-    log_w = ais_log_weights(W, b, c, betas, np.ascontiguousarray(v), gaussian, state)
+    # betas stay float64: each step's log weight is a small difference of softplus terms
+    log_w = ais_log_weights(W, b, c, ais_betas(n_betas), v, gaussian, state)
     top = log_w.max()
     w = np.exp(log_w - top)
     mean = w.mean()

@@ -5,8 +5,7 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 
-
-# No useful sigmoid-unit model has a parameter this large: exp(1e8) saturates every unit.
+# No useful sigmoid-unit model has a parameter this large: exp(1e8) saturates any unit.
 EXPLODED = 1e8
 
 
@@ -33,12 +32,15 @@ def check_unit_interval(X, estimator_name):
             "with sklearn.preprocessing.MinMaxScaler, or use GaussianRBM for "
             "real-valued data.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=5,  # the user's call to fit / partial_fit
         )
 
 
-def check_finite_params(estimator, iteration, *params):
-    """Raise :class:`DivergenceError` if a parameter is not finite or above 1e8."""
+def check_finite_params(estimator, where, *params):
+    """Raise :class:`DivergenceError` if a parameter is not finite or above 1e8.
+
+    ``where`` names the step for the message, e.g. "iteration 3" or "partial_fit".
+    """
     if all(p.size == 0 or np.abs(p).max() <= EXPLODED for p in params):
         return  # NaN fails the comparison too
     name = type(estimator).__name__
@@ -48,7 +50,7 @@ def check_finite_params(estimator, iteration, *params):
         else "lower learning_rate"
     )
     raise DivergenceError(
-        f"{name} diverged at iteration {iteration}: its parameters are no longer "
+        f"{name} diverged in {where}: its parameters are no longer "
         f"finite or have exploded past {EXPLODED:.0e} "
         f"(learning_rate={estimator.learning_rate}). To fix it, {hint}."
     )

@@ -12,11 +12,12 @@ import numba
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy import special, stats
 
 from skgen._kernels._activations import (
-    add_bias,
     add_bias_normal_sample,
     add_bias_sigmoid,
     add_bias_sigmoid_sample,
@@ -170,7 +171,7 @@ def reference_splitmix64(key, n):
 
 
 def test_next_u64_is_splitmix64():
-    # The reference implementation's first outputs from seed 0 (e.g. Vigna's splitmix64.c).
+    # The reference implementation's first output from seed 0 (Vigna's splitmix64.c).
     assert reference_splitmix64(0, 1)[0] == 0xE220A8397B1DCDAF
     state = np.array([0, 0], dtype=np.uint64)
     assert [int(x) for x in draw_u64(state, 100)] == reference_splitmix64(0, 100)
@@ -233,8 +234,21 @@ def test_standard_normal_passes_a_kolmogorov_smirnov_test():
 # --------------------------------------------------------------------------------------
 
 EXTREMES = np.array(
-    [-1000.0, -745.0, -100.0, -40.0, -1.0, -1e-8, 0.0,
-     1e-8, 1.0, 40.0, 100.0, 745.0, 1000.0]
+    [
+        -1000.0,
+        -745.0,
+        -100.0,
+        -40.0,
+        -1.0,
+        -1e-8,
+        0.0,
+        1e-8,
+        1.0,
+        40.0,
+        100.0,
+        745.0,
+        1000.0,
+    ]
 )
 
 
@@ -280,13 +294,57 @@ def test_add_bias_sigmoid_matches_expit_of_act_plus_bias(dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_add_bias_adds_the_bias_to_every_row(dtype):
-    rng = np.random.RandomState(1)
-    act = rng.standard_normal((4, 3)).astype(dtype)
-    bias = rng.standard_normal(3).astype(dtype)
-    expected = act + bias
-    add_bias(act, bias)
-    assert_array_equal(act, expected)
+def test_fast_exp_matches_numpy_over_its_range(dtype):
+    from skgen._kernels._fastexp import fast_exp
+
+    @numba.njit(error_model="numpy")
+    def apply(x, out):
+        for i in range(x.size):
+            out[i] = fast_exp(x[i])
+
+    top = 87.0 if dtype == np.float32 else 708.0
+    x = np.linspace(-top, top, 200_001).astype(dtype)
+    out = np.empty_like(x)
+    apply(x, out)
+    assert out.dtype == dtype
+    rel = np.abs(out.astype(np.float64) / np.exp(x.astype(np.float64)) - 1.0)
+    # About 1 ulp: float32 eps is 1.2e-7, float64 eps 2.2e-16.
+    assert rel.max() < (3e-7 if dtype == np.float32 else 1e-15)
+    # Outside the range it saturates instead of overflowing or underflowing to 0.
+    extreme = np.array([-1e4, 1e4], dtype=dtype)
+    out = np.empty_like(extreme)
+    apply(extreme, out)
+    assert np.all(np.isfinite(out)) and np.all(out > 0)
+
+
+@given(
+    m=st.integers(1, 9),
+    n=st.integers(1, 9),
+    k=st.integers(0, 9),
+    trans_a=st.booleans(),
+    trans_b=st.booleans(),
+    dtype=st.sampled_from(DTYPES),
+    seed=st.integers(0, 2**16),
+)
+@settings(max_examples=60, deadline=None)
+def test_gemm_matches_numpy_for_any_shape(m, n, k, trans_a, trans_b, dtype, seed):
+    rng = np.random.RandomState(seed)
+    a = rng.standard_normal((k, m) if trans_a else (m, k)).astype(dtype)
+    b = rng.standard_normal((n, k) if trans_b else (k, n)).astype(dtype)
+    c = rng.standard_normal((m, n)).astype(dtype)
+    op_a = a.T if trans_a else a
+    op_b = b.T if trans_b else b
+    expected = 0.5 * op_a.astype(np.float64) @ op_b + 2.0 * c
+    gemm(trans_a, trans_b, 0.5, a, b, 2.0, c)
+    assert_allclose(
+        c, expected, rtol=RTOL[dtype], atol=1e-5 if dtype == np.float32 else 1e-12
+    )
+
+
+def test_gemm_refuses_arrays_without_contiguous_rows():
+    a = np.asfortranarray(np.random.RandomState(0).rand(4, 3))
+    with pytest.raises(ValueError, match="contiguous rows"):
+        gemm(False, False, 1.0, a, np.ones((3, 2)), 0.0, np.empty((4, 2)))
 
 
 def check_bernoulli_frequencies(samples, p):
@@ -358,8 +416,21 @@ def reference_visible_sample(h, W, b, gaussian, state):
     return reference_bernoulli(special.expit(act), state)
 
 
-def reference_cd_step(v_pos, chains, W, b, c, vel, learning_rate, momentum,
-                      weight_decay, k, persistent, gaussian, state):
+def reference_cd_step(
+    v_pos,
+    chains,
+    W,
+    b,
+    c,
+    vel,
+    learning_rate,
+    momentum,
+    weight_decay,
+    k,
+    persistent,
+    gaussian,
+    state,
+):
     """One (persistent) CD-k update in float64 numpy.
 
     Returns the new ``(chains, W, b, c, vel)``.
@@ -367,6 +438,7 @@ def reference_cd_step(v_pos, chains, W, b, c, vel, learning_rate, momentum,
     The gradients are scikit-learn's BernoulliRBM._fit ones, except that the negative
     statistics are averaged over the chains (the positive ones over the batch rows).
     """
+
     def p_hidden(v):
         return special.expit(v @ W.T + c)
 
@@ -423,8 +495,17 @@ class CDProblem:
     Scratch buffers start as NaN so that reading them before writing shows.
     """
 
-    def __init__(self, dtype, persistent, k, n_chains=BATCH, momentum=0.0,
-                 weight_decay=0.0, gaussian=False, seed=0):
+    def __init__(
+        self,
+        dtype,
+        persistent,
+        k,
+        n_chains=BATCH,
+        momentum=0.0,
+        weight_decay=0.0,
+        gaussian=False,
+        seed=0,
+    ):
         rng = np.random.RandomState(seed)
         self.batches = [
             rng.uniform(size=(n, N_VISIBLE)).astype(dtype) for n in (BATCH, BATCH, 3)
@@ -453,8 +534,16 @@ class CDProblem:
     def step(self, x):
         """cd_step on the minibatch ``x``."""
         self.vv[: len(x)] = x
-        cd_step(self.vv, len(x), self.hh, self.chains, self.W, self.b, self.c,
-                *self.vel, *self.options, self.state)
+        cd_step(
+            self.vv,
+            len(x),
+            self.hh,
+            self.chains,
+            (self.W, self.b, self.c),
+            tuple(self.vel),
+            self.options,
+            self.state,
+        )
 
     def bounds(self):
         return np.cumsum([0] + [len(x) for x in self.batches]).astype(np.int64)
@@ -475,8 +564,19 @@ def test_cd_step_matches_numpy_reference(case):
     for x in problem.batches:
         problem.step(x)
         chains, W, b, c, vel = reference_cd_step(
-            x, chains, W, b, c, vel, learning_rate, momentum, weight_decay, k,
-            persistent, gaussian, state,
+            x,
+            chains,
+            W,
+            b,
+            c,
+            vel,
+            learning_rate,
+            momentum,
+            weight_decay,
+            k,
+            persistent,
+            gaussian,
+            state,
         )
         rows = slice(None) if persistent else slice(len(x))
         assert_array_equal(problem.chains[rows], chains)
@@ -510,8 +610,16 @@ def test_cd_step_in_float32_stays_float32_and_close_to_float64(case):
 
 def run_epoch(problem, X):
     """cd_epoch_dense (or cd_epoch_csr for sparse ``X``) over the problem's bounds."""
-    args = (problem.bounds(), problem.vv, problem.hh, problem.chains, problem.W,
-            problem.b, problem.c, *problem.vel, *problem.options, problem.state)
+    args = (
+        problem.bounds(),
+        problem.vv,
+        problem.hh,
+        problem.chains,
+        (problem.W, problem.b, problem.c),
+        tuple(problem.vel),
+        problem.options,
+        problem.state,
+    )
     if sp.issparse(X):
         cd_epoch_csr(X.data, X.indices, X.indptr, *args)
     else:
@@ -621,8 +729,9 @@ def test_ais_log_weights_are_zero_without_weights_and_hidden_biases(gaussian):
     v = rng.standard_normal((50, 4))
     if not gaussian:
         v = (v > 0) * 1.0
-    log_w = ais_log_weights(W, b, np.zeros(3), np.linspace(0, 1, 20), v, gaussian,
-                            make_state(0))
+    log_w = ais_log_weights(
+        W, b, np.zeros(3), np.linspace(0, 1, 20), v, gaussian, make_state(0)
+    )
     assert log_w.dtype == np.float64
     assert_array_equal(log_w, 0.0)
 
@@ -634,8 +743,12 @@ def brute_force_log_z(W, b, c, gaussian):
     if gaussian:
         # sum_h exp(c.h) * integral exp(-|v - b|^2 / 2 + v.W^T h) dv
         mean = b + h @ W
-        log_terms = (h @ c + 0.5 * (mean**2).sum(axis=1) - 0.5 * b @ b
-                     + 0.5 * n_visible * np.log(2 * np.pi))
+        log_terms = (
+            h @ c
+            + 0.5 * (mean**2).sum(axis=1)
+            - 0.5 * b @ b
+            + 0.5 * n_visible * np.log(2 * np.pi)
+        )
         return special.logsumexp(log_terms)
     v = np.array(np.meshgrid(*[[0.0, 1.0]] * n_visible)).reshape(n_visible, -1).T
     log_terms = (v @ b)[:, None] + (h @ c)[None, :] + v @ W.T @ h.T
@@ -685,6 +798,8 @@ def test_scipy_blas_fallback_gives_the_same_products():
         "print('ok')\n"
     )
     env = dict(os.environ, SKGEN_BLAS="scipy")
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"

@@ -51,7 +51,11 @@ def with_params(estimator, W, b, c):
 @pytest.mark.parametrize("n_visible, n_hidden", [(6, 4), (4, 6), (5, 5)])
 def test_exact_log_partition_matches_joint_enumeration(n_visible, n_hidden):
     W, b, c = random_model(n_visible, n_hidden, seed=n_visible)
-    assert_allclose(lik.exact_log_partition(W, b, c, False, chunk=7), brute_force_log_z(W, b, c), rtol=1e-12)
+    assert_allclose(
+        lik.exact_log_partition(W, b, c, False, chunk=7),
+        brute_force_log_z(W, b, c),
+        rtol=1e-12,
+    )
 
 
 def test_free_energy_marginalises_the_hidden_layer():
@@ -87,7 +91,11 @@ def test_exact_log_likelihood_rises_during_training_on_bars_and_stripes():
     X = np.tile(bars_and_stripes(), (10, 1))
     X = X[np.random.RandomState(0).permutation(len(X))]
     rbm = BernoulliRBM(
-        n_components=16, learning_rate=0.1, batch_size=10, persistent=False, random_state=0
+        n_components=16,
+        learning_rate=0.1,
+        batch_size=10,
+        persistent=False,
+        random_state=0,
     )
     history = [rbm.set_params(n_iter=0).fit(X).log_likelihood(X, method="exact").mean()]
     for _ in range(10):
@@ -113,7 +121,9 @@ def test_ais_agrees_with_exact_log_partition(Estimator):
     assert abs(ais - exact) < max(4 * std_err, 0.05)
     X = rng.uniform(size=(5, 10)) > 0.5
     ll_exact = model.log_likelihood(X, method="exact")
-    ll_ais, se = model.log_likelihood(X, method="ais", n_runs=200, n_betas=2000, return_std=True)
+    ll_ais, se = model.log_likelihood(
+        X, method="ais", n_runs=200, n_betas=2000, return_std=True
+    )
     assert se == std_err
     assert_allclose(ll_ais, ll_exact, atol=max(4 * std_err, 0.05))
 
@@ -127,7 +137,9 @@ def test_log_likelihood_is_a_normalised_distribution():
 
 def test_auto_method_is_exact_for_small_layers_and_ais_otherwise():
     W, b, c = random_model(30, 22, seed=5, scale=0.05)
-    model = with_params(BernoulliRBM(n_components=22, n_iter=0, random_state=0), W, b, c)
+    model = with_params(
+        BernoulliRBM(n_components=22, n_iter=0, random_state=0), W, b, c
+    )
     log_z, std_err = model.log_partition_function(n_runs=20, n_betas=100)
     assert std_err > 0  # 22 and 30 units: too many to enumerate
     with pytest.raises(ValueError, match="method='ais'"):
@@ -165,3 +177,24 @@ def test_gaussian_sampler_has_the_model_mean_and_variance():
     samples = model.sample(20000, n_steps=30)
     assert_allclose(samples.mean(axis=0), mean, atol=0.05)
     assert_allclose(np.cov(samples.T), cov, atol=0.08)
+
+
+@pytest.mark.parametrize("n_betas", [2, 5, 29, 30, 1000, 14500])
+def test_ais_betas_rise_from_zero_to_one_in_n_steps(n_betas):
+    betas = lik.ais_betas(n_betas)
+    assert betas.shape == (n_betas,)
+    assert betas[0] == 0.0 and betas[-1] == 1.0
+    assert np.all(np.diff(betas) > 0)
+
+
+def test_ais_on_a_float32_model_matches_the_exact_value():
+    W, b, c = random_model(10, 24, seed=8, scale=0.5)  # 24 hidden: AIS by default
+    model = with_params(
+        BernoulliRBM(n_components=24, n_iter=0, random_state=0),
+        W.astype(np.float32),
+        b.astype(np.float32),
+        c.astype(np.float32),
+    )
+    exact, _ = model.log_partition_function(method="exact")  # enumerates the 10 visible
+    ais, std_err = model.log_partition_function(method="ais", n_runs=200, n_betas=2000)
+    assert abs(ais - exact) < max(4 * std_err, 0.05)

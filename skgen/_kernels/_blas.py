@@ -5,9 +5,10 @@
 
 Which BLAS: numpy's own when it is the OpenBLAS that numpy's wheels ship
 (``scipy_openblas64_``), else SciPy's (``scipy.linalg.cython_blas``, what numba's
-``np.dot`` uses); the environment variable ``SKGEN_BLAS=scipy`` forces SciPy's. Using numpy's matters: two OpenBLAS libraries in one process keep two
-thread pools, and the idle one spins while the other works, which slowed skgen's fits
-by 15-35% when a scikit-learn estimator had just run. The address found at import is
+``np.dot`` uses); the environment variable ``SKGEN_BLAS=scipy`` forces SciPy's.
+Using numpy's matters: two OpenBLAS libraries in one process keep two thread pools,
+and the idle one spins while the other works, which slowed skgen's fits by 15-35%
+when a scikit-learn estimator had just run. The address found at import is
 registered with LLVM under a fixed name (``skgen_sgemm`` / ``skgen_dgemm``), so kernels
 that call it are still cached on disk and bind to this process's library when loaded.
 
@@ -23,8 +24,10 @@ import sys
 
 import llvmlite.binding as llvm
 import numpy as np
-from numba import njit, types
+from numba import types
 from numba.extending import get_cython_function_address
+
+from ._jit import inline_kernel, kernel
 
 
 def _numpy_openblas_gemm():
@@ -69,7 +72,16 @@ _N = 78  # ord("N")
 _T = 84  # ord("T")
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
+@inline_kernel
+def _rows_contiguous(x):
+    """Rows of ``x`` are contiguous and follow each other, as BLAS will read them."""
+    if x.size == 0:
+        return True
+    row_ok = x.shape[1] == 1 or x.strides[1] == x.itemsize
+    return row_ok and (x.shape[0] == 1 or x.strides[0] == x.shape[1] * x.itemsize)
+
+
+@kernel
 def gemm(trans_a, trans_b, alpha, a, b, beta, c):
     """``c <- alpha * op(a) @ op(b) + beta * c`` for C-contiguous 2-D arrays.
 
@@ -82,6 +94,8 @@ def gemm(trans_a, trans_b, alpha, a, b, beta, c):
     k = a.shape[0] if trans_a else a.shape[1]
     if m == 0 or n == 0:
         return
+    if not (_rows_contiguous(a) and _rows_contiguous(b) and _rows_contiguous(c)):
+        raise ValueError("gemm needs arrays with contiguous rows (C order)")
     scalars = np.empty(2, c.dtype)
     scalars[0] = alpha
     scalars[1] = beta

@@ -13,7 +13,6 @@ Persistent CD-1 therefore costs three BLAS calls per minibatch and no temporarie
 """
 
 import numpy as np
-from numba import njit
 
 from ._activations import (
     add_bias_normal_sample,
@@ -22,41 +21,46 @@ from ._activations import (
     bernoulli_sample,
 )
 from ._blas import gemm
+from ._jit import kernel
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
+@kernel
 def sample_visible(h, W, b, out, gaussian, state):
-    """``out <- sample of p(v | h)``: Bernoulli units, or unit-variance Gaussian ones."""
+    """``out <- sample of p(v | h)``: Bernoulli or unit-variance Gaussian units."""
     gemm(False, False, 1.0, h, W, 0.0, out)
-    finish_visible(out, b, gaussian, state)
+    sample_visible_given_input(out, b, gaussian, state)
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
-def finish_visible(act, b, gaussian, state):
-    """``act <- sample of the visible units`` given their input ``act`` (bias excluded)."""
+@kernel
+def sample_visible_given_input(act, b, gaussian, state):
+    """``act <- sample of the visible units`` given their input ``act`` (no bias)."""
     if gaussian:
         add_bias_normal_sample(act, b, state)
     else:
         add_bias_sigmoid_sample(act, b, state)
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
+@kernel
 def hidden_probability(v, W, c, out):
     """``out <- p(h = 1 | v) = sigmoid(v @ W.T + c)``."""
     gemm(False, True, 1.0, v, W, 0.0, out)
     add_bias_sigmoid(out, c)
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
-def cd_step(vv, n_pos, hh, chains, W, b, c, vel_W, vel_b, vel_c,
-            learning_rate, momentum, weight_decay, k, persistent, gaussian, state):
-    """One CD-k (or persistent CD-k) update from the ``n_pos`` rows at the top of ``vv``.
+@kernel
+def cd_step(vv, n_pos, hh, chains, params, velocity, settings, state):
+    """One CD-k (or persistent CD-k) update from the first ``n_pos`` rows of ``vv``.
 
-    ``chains`` holds the binary hidden states of the negative chains: with
-    ``persistent`` it is read and written (PCD), otherwise it is scratch space of at
-    least ``n_pos`` rows that the chains start from (CD). ``vel_*`` are momentum buffers,
-    used only when ``momentum > 0``.
+    ``params`` is ``(W, b, c)``, updated in place; ``velocity`` the momentum buffers
+    of the same shapes, used only when momentum > 0; ``settings`` is
+    ``(learning_rate, momentum, weight_decay, k, persistent, gaussian)``. ``chains``
+    holds the binary hidden states of the negative chains: with ``persistent`` it is
+    read and written (PCD), otherwise it is scratch space of at least ``n_pos`` rows
+    that the chains start from (CD).
     """
+    W, b, c = params
+    vel_W, vel_b, vel_c = velocity
+    learning_rate, momentum, weight_decay, k, persistent, gaussian = settings
     n_chains = chains.shape[0] if persistent else n_pos
     n_all = n_pos + n_chains
     v_pos = vv[:n_pos]
@@ -74,31 +78,28 @@ def cd_step(vv, n_pos, hh, chains, W, b, c, vel_W, vel_b, vel_c,
             hidden_probability(v_neg, W, c, h_neg)
             bernoulli_sample(h_neg, h_chain, state)
     if persistent:
-        hidden_probability(vv[:n_all], W, c, hh[:n_all])  # positive and negative at once
+        # Positive and negative rows at once, then the chains' next state.
+        hidden_probability(vv[:n_all], W, c, hh[:n_all])
+        bernoulli_sample(h_neg, h_chain, state)
     else:
         hidden_probability(v_neg, W, c, h_neg)
-    if persistent:
-        bernoulli_sample(h_neg, h_chain, state)  # the chains' next state
 
     n_vis = vv.shape[1]
     n_hid = hh.shape[1]
-    pos_scale = 1.0 / n_pos
-    neg_scale = -1.0 / n_chains
-    # Bias gradients, then scale hh so that one GEMM gives the weight gradient.
+    # Bias gradients, then scale hh so that one GEMM gives the weight gradient: each
+    # phase is averaged over its own rows (batch rows, chains).
     grad_b = np.zeros(n_vis)
     grad_c = np.zeros(n_hid)
-    for i in range(n_pos):
-        for j in range(n_vis):
-            grad_b[j] += v_pos[i, j] * pos_scale
-        for j in range(n_hid):
-            grad_c[j] += h_pos[i, j] * pos_scale
-            h_pos[i, j] *= pos_scale
-    for i in range(n_chains):
-        for j in range(n_vis):
-            grad_b[j] += v_neg[i, j] * neg_scale
-        for j in range(n_hid):
-            grad_c[j] += h_neg[i, j] * neg_scale
-            h_neg[i, j] *= neg_scale
+    for rows_v, rows_h, scale in (
+        (v_pos, h_pos, 1.0 / n_pos),
+        (v_neg, h_neg, -1.0 / n_chains),
+    ):
+        for i in range(rows_v.shape[0]):
+            for j in range(n_vis):
+                grad_b[j] += rows_v[i, j] * scale
+            for j in range(n_hid):
+                grad_c[j] += rows_h[i, j] * scale
+                rows_h[i, j] *= scale
 
     if momentum > 0.0:
         gemm(True, False, learning_rate, hh[:n_all], vv[:n_all], momentum, vel_W)
@@ -114,33 +115,28 @@ def cd_step(vv, n_pos, hh, chains, W, b, c, vel_W, vel_b, vel_c,
             vel_c[j] = momentum * vel_c[j] + learning_rate * grad_c[j]
             c[j] += vel_c[j]
     else:
-        gemm(True, False, learning_rate, hh[:n_all], vv[:n_all],
-             1.0 - learning_rate * weight_decay, W)
+        shrink = 1.0 - learning_rate * weight_decay
+        gemm(True, False, learning_rate, hh[:n_all], vv[:n_all], shrink, W)
         for j in range(n_vis):
             b[j] += learning_rate * grad_b[j]
         for j in range(n_hid):
             c[j] += learning_rate * grad_c[j]
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
-def cd_epoch_dense(X, bounds, vv, hh, chains, W, b, c, vel_W, vel_b, vel_c,
-                   learning_rate, momentum, weight_decay, k, persistent, gaussian, state):
+@kernel
+def cd_epoch_dense(X, bounds, vv, hh, chains, params, velocity, settings, state):
     """Run :func:`cd_step` over the minibatches ``X[bounds[i]:bounds[i + 1]]``."""
-    n_vis = X.shape[1]
     for batch in range(bounds.shape[0] - 1):
         start = bounds[batch]
         n_pos = bounds[batch + 1] - start
-        for i in range(n_pos):
-            for j in range(n_vis):
-                vv[i, j] = X[start + i, j]
-        cd_step(vv, n_pos, hh, chains, W, b, c, vel_W, vel_b, vel_c,
-                learning_rate, momentum, weight_decay, k, persistent, gaussian, state)
+        vv[:n_pos] = X[start : start + n_pos]
+        cd_step(vv, n_pos, hh, chains, params, velocity, settings, state)
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
-def cd_epoch_csr(data, indices, indptr, bounds, vv, hh, chains, W, b, c,
-                 vel_W, vel_b, vel_c, learning_rate, momentum, weight_decay, k,
-                 persistent, gaussian, state):
+@kernel
+def cd_epoch_csr(
+    data, indices, indptr, bounds, vv, hh, chains, params, velocity, settings, state
+):
     """:func:`cd_epoch_dense` for a CSR matrix given by its three arrays."""
     for batch in range(bounds.shape[0] - 1):
         start = bounds[batch]
@@ -148,6 +144,5 @@ def cd_epoch_csr(data, indices, indptr, bounds, vv, hh, chains, W, b, c,
         vv[:n_pos] = 0.0
         for i in range(n_pos):
             for p in range(indptr[start + i], indptr[start + i + 1]):
-                vv[i, indices[p]] = data[p]
-        cd_step(vv, n_pos, hh, chains, W, b, c, vel_W, vel_b, vel_c,
-                learning_rate, momentum, weight_decay, k, persistent, gaussian, state)
+                vv[i, indices[p]] += data[p]  # duplicates add up, as in X @ W.T
+        cd_step(vv, n_pos, hh, chains, params, velocity, settings, state)

@@ -10,8 +10,10 @@ finite and normal (``exp(-88)`` / ``exp(-708)`` stand in for anything smaller).
 
 import numpy as np
 from llvmlite import ir
-from numba import njit, types
+from numba import types
 from numba.extending import intrinsic, overload
+
+from ._jit import inline_kernel
 
 
 @intrinsic
@@ -40,7 +42,7 @@ def _bits_as_float64(typingctx, bits):
     return types.float64(bits), codegen
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@inline_kernel
 def exp32(x):
     """float32 ``exp`` (Cephes ``expf``)."""
     x = min(max(x, np.float32(-87.0)), np.float32(88.0))
@@ -56,17 +58,21 @@ def exp32(x):
     return p * _bits_as_float32((np.int32(n) + 127) << 23)
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@inline_kernel
 def exp64(x):
     """float64 ``exp`` (Cephes ``exp``)."""
     x = min(max(x, -708.0), 709.0)
     n = np.floor(x * 1.4426950408889634073599 + 0.5)
     r = x - n * 6.93145751953125e-1 - n * 1.42860682030941723212e-6
     rr = r * r
-    p = ((1.26177193074810590878e-4 * rr + 3.02994407707441961300e-2) * rr
-         + 9.99999999999999999910e-1) * r
-    q = (((3.00198505138664455042e-6 * rr + 2.52448340349684104192e-3) * rr
-          + 2.27265548208155028766e-1) * rr + 2.00000000000000000009e0)
+    p = (
+        (1.26177193074810590878e-4 * rr + 3.02994407707441961300e-2) * rr
+        + 9.99999999999999999910e-1
+    ) * r
+    q = (
+        (3.00198505138664455042e-6 * rr + 2.52448340349684104192e-3) * rr
+        + 2.27265548208155028766e-1
+    ) * rr + 2.00000000000000000009e0
     e = 1.0 + 2.0 * p / (q - p)
     # 2**n in two factors, so that n = 1024 (x near 709) does not overflow the exponent.
     k = np.int64(n)

@@ -1,25 +1,24 @@
 """Counter-based pseudo-random numbers for jitted code, with explicit state.
 
 Kernels never touch a global generator: the caller seeds a ``state`` array from
-``sklearn.utils.check_random_state`` and passes it in, so the same ``random_state`` gives
-the same model even when several fits run in threads at once.
+``sklearn.utils.check_random_state`` and passes it in, so the same ``random_state``
+gives the same model even when several fits run in threads at once.
 
 The generator is SplitMix64 (Steele, Lea & Flood 2014; Java's ``SplittableRandom``):
-draw ``i`` is ``mix(key + (i + 1) * GAMMA)``. ``state`` is ``[key, counter]``. Because a
-draw is a pure function of its index, a kernel that fills an array reads draw
-``counter + k`` for element ``k`` (row-major) and then advances the counter: the loop has
-no dependency between elements, so LLVM vectorizes it, and the result is the same as
-drawing the numbers one by one with :func:`uniform`.
+draw ``i`` is ``mix(key + (i + 1) * GAMMA)``. ``state`` is ``[key, counter]``. Because
+a draw is a pure function of its index, a kernel that fills an array reads draw
+``counter + k`` for element ``k`` (row-major) and then advances the counter: the loop
+has no dependency between elements, so LLVM vectorizes it, and the result is the same
+as drawing the numbers one by one with :func:`uniform`.
 """
 
 import numpy as np
-from numba import njit
+
+from ._jit import inline_kernel, kernel
 
 _U64 = np.uint64
 _GAMMA = _U64(0x9E3779B97F4A7C15)
 _TO_UNIT = np.float64(1.0 / 9007199254740992.0)  # 2 ** -53
-
-_JIT = dict(nogil=True, cache=True, error_model="numpy")
 
 
 def new_state(random_state):
@@ -30,7 +29,7 @@ def new_state(random_state):
     return state
 
 
-@njit(inline="always", **_JIT)
+@inline_kernel
 def random_bits(key, index):
     """64 random bits: draw number ``index`` of the stream ``key``."""
     z = key + (index + _U64(1)) * _GAMMA
@@ -39,13 +38,13 @@ def random_bits(key, index):
     return z ^ (z >> _U64(31))
 
 
-@njit(inline="always", **_JIT)
+@inline_kernel
 def random_uniform(key, index):
-    """Draw number ``index`` of stream ``key`` as a float64 uniform on [0, 1) (53 bits)."""
+    """Draw ``index`` of stream ``key`` as a float64 uniform on [0, 1) (53 bits)."""
     return np.float64(random_bits(key, index) >> _U64(11)) * _TO_UNIT
 
 
-@njit(**_JIT)
+@kernel
 def next_u64(state):
     """The next 64 random bits of ``state``, advancing it by one draw."""
     z = random_bits(state[0], state[1])
@@ -53,7 +52,7 @@ def next_u64(state):
     return z
 
 
-@njit(**_JIT)
+@kernel
 def uniform(state):
     """The next float64 uniform on [0, 1) of ``state``, advancing it by one draw."""
     u = random_uniform(state[0], state[1])
@@ -61,7 +60,7 @@ def uniform(state):
     return u
 
 
-@njit(**_JIT)
+@kernel
 def standard_normal(state):
     """A standard normal draw (Box-Muller; uses two uniforms, discards the sine)."""
     u1 = 1.0 - uniform(state)  # (0, 1]: log is finite

@@ -1,15 +1,15 @@
 """Gibbs sampling and annealed importance sampling (AIS) for RBMs."""
 
 import numpy as np
-from numba import njit
 
 from ._activations import add_bias_sigmoid_sample, sigmoid, softplus
 from ._blas import gemm
-from ._cd import finish_visible, sample_visible
+from ._cd import sample_visible, sample_visible_given_input
+from ._jit import kernel
 from ._random import random_uniform
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
+@kernel
 def gibbs_chain(v, W, b, c, n_steps, gaussian, state, h):
     """Run ``n_steps`` full Gibbs steps v -> h -> v in place on the rows of ``v``.
 
@@ -22,7 +22,7 @@ def gibbs_chain(v, W, b, c, n_steps, gaussian, state, h):
         sample_visible(h, W, b, v, gaussian, state)
 
 
-@njit(nogil=True, cache=True, error_model="numpy")
+@kernel
 def ais_log_weights(W, b, c, betas, v, gaussian, state):
     """Log importance weights of AIS runs that anneal ``W`` and ``c`` in from zero.
 
@@ -31,7 +31,9 @@ def ais_log_weights(W, b, c, betas, v, gaussian, state):
     ``p_k*(v) = exp(visible terms) * prod_j (1 + exp(beta_k * (W v + c)_j))``, whose
     visible terms do not depend on ``beta`` and cancel in every ratio. ``v`` holds one
     exact sample of the base model per run (rows) and is overwritten. ``betas`` rises
-    from 0 to 1. Returns ``log w`` (float64, one per run); then
+    from 0 to 1 and should be float64: each step adds a small difference of softplus
+    terms, computed in float64 also for a float32 model. Returns ``log w`` (one per
+    run); then
     ``log Z = log Z_base + n_hidden * log 2 + log mean(w)``.
     """
     n_runs = v.shape[0]
@@ -46,7 +48,7 @@ def ais_log_weights(W, b, c, betas, v, gaussian, state):
         for r in range(n_runs):
             acc = 0.0
             for j in range(n_hid):
-                a = act[r, j] + c[j]
+                a = np.float64(act[r, j]) + np.float64(c[j])  # float64, see docstring
                 acc += softplus(beta * a) - softplus(beta_prev * a)
                 # Transition T_k leaves p_k invariant: h ~ p_k(h | v).
                 u = random_uniform(key, base + np.uint64(r * n_hid + j))
@@ -56,6 +58,5 @@ def ais_log_weights(W, b, c, betas, v, gaussian, state):
         if k < betas.shape[0] - 1:
             # v ~ p_k(v | h): weights scaled by beta through GEMM's alpha.
             gemm(False, False, beta, act, W, 0.0, v)
-            finish_visible(v, b, gaussian, state)
+            sample_visible_given_input(v, b, gaussian, state)
     return log_w
-
