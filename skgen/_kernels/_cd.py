@@ -21,7 +21,7 @@ from ._activations import (
     bernoulli_sample,
 )
 from ._blas import gemm
-from ._jit import kernel
+from ._jit import inline_kernel, kernel
 
 
 @kernel
@@ -90,16 +90,8 @@ def cd_step(vv, n_pos, hh, chains, params, velocity, settings, state):
     # phase is averaged over its own rows (batch rows, chains).
     grad_b = np.zeros(n_vis)
     grad_c = np.zeros(n_hid)
-    for rows_v, rows_h, scale in (
-        (v_pos, h_pos, 1.0 / n_pos),
-        (v_neg, h_neg, -1.0 / n_chains),
-    ):
-        for i in range(rows_v.shape[0]):
-            for j in range(n_vis):
-                grad_b[j] += rows_v[i, j] * scale
-            for j in range(n_hid):
-                grad_c[j] += rows_h[i, j] * scale
-                rows_h[i, j] *= scale
+    _accumulate_phase(v_pos, h_pos, 1.0 / n_pos, grad_b, grad_c)
+    _accumulate_phase(v_neg, h_neg, -1.0 / n_chains, grad_b, grad_c)
 
     if momentum > 0.0:
         gemm(True, False, learning_rate, hh[:n_all], vv[:n_all], momentum, vel_W)
@@ -121,6 +113,18 @@ def cd_step(vv, n_pos, hh, chains, params, velocity, settings, state):
             b[j] += learning_rate * grad_b[j]
         for j in range(n_hid):
             c[j] += learning_rate * grad_c[j]
+
+
+@inline_kernel
+def _accumulate_phase(v, h, scale, grad_b, grad_c):
+    """Add ``scale`` times the column sums of ``v`` and ``h`` to the bias gradients,
+    and scale ``h`` in place for the weight-gradient GEMM."""
+    for i in range(v.shape[0]):
+        for j in range(v.shape[1]):
+            grad_b[j] += v[i, j] * scale
+        for j in range(h.shape[1]):
+            grad_c[j] += h[i, j] * scale
+            h[i, j] *= scale
 
 
 @kernel
