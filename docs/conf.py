@@ -9,14 +9,10 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
-    "sphinx.ext.intersphinx",
     "numpydoc",
 ]
 autosummary_generate = True
 numpydoc_show_class_members = False
-intersphinx_mapping = {
-    "python": ("https://docs.python.org/3", None),
-    "sklearn": ("https://scikit-learn.org/stable", None),
-}
+# No intersphinx: the build machines reach only package registries.
 html_theme = "pydata_sphinx_theme"
 exclude_patterns = ["_build"]

@@ -532,9 +532,9 @@ _COMMON_PARAMS = """
     random_state_ : RandomState instance
         The generator that ``gibbs`` and ``sample`` draw their seeds from.
     n_features_in_ : int
-        Number of features seen during :term:`fit`.
+        Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`. Defined only when `X` has feature
+        Names of features seen during ``fit``. Defined only when `X` has feature
         names that are all strings.
 """
 
