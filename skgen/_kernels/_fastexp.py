@@ -1,4 +1,5 @@
-"""``exp`` written out in arithmetic, so that LLVM vectorizes the loops that call it.
+"""``exp`` and ``log(1 + x)`` written out in arithmetic, so that LLVM vectorizes the
+loops that call them.
 
 A call to libm's ``exp`` keeps a loop scalar (numba has no vector math library unless
 Intel's SVML happens to be on the loader path). These are Cephes' ``expf`` and ``exp``:
@@ -6,6 +7,8 @@ range reduction ``x = n ln2 + r`` with ``|r| <= ln2 / 2``, a polynomial (float32
 Padé form (float64) for ``exp(r)``, and ``2**n`` built from its exponent bits. Relative
 error about 1 ulp over the clamped range; inputs are clamped so the result stays
 finite and normal (``exp(-88)`` / ``exp(-708)`` stand in for anything smaller).
+:func:`log1p_unit` is ``log(1 + e)`` for ``e`` in [0, 1], the part of ``softplus``
+that needs a logarithm.
 """
 
 import numpy as np
@@ -108,3 +111,28 @@ def _one_like(x):
     if isinstance(x, types.Float):
         return lambda x: 1.0
     return None
+
+
+# 1 / (2n + 1) for n = 0..11: the series 2 atanh(s) / (2 s) in powers of s**2.
+_ATANH_SERIES = tuple(1.0 / (2 * n + 1) for n in range(12))
+_LN2 = 0.6931471805599453
+_SQRT2 = 1.4142135623730951
+
+
+@inline_kernel
+def log1p_unit(e):
+    """``log(1 + e)`` for float64 ``e`` in [0, 1], to about 1 ulp.
+
+    ``y = 1 + e`` is halved when above sqrt(2), so ``y`` lies in [0.707, 1.414] and
+    ``log(y) = 2 atanh(s)`` with ``s = (y - 1) / (y + 1)``, ``|s| <= 0.172``: twelve
+    terms of the series in ``s**2`` reach double precision. ``s`` is formed from
+    ``e`` directly (``e / (2 + e)``, or ``(e - 1) / (e + 3)`` after halving), so tiny
+    ``e`` keep their relative precision. No table, and only selects, which vectorize.
+    """
+    big = e > _SQRT2 - 1.0
+    s = (e - 1.0) / (e + 3.0) if big else e / (2.0 + e)
+    s2 = s * s
+    p = _ATANH_SERIES[11]
+    for n in range(10, -1, -1):
+        p = p * s2 + _ATANH_SERIES[n]
+    return 2.0 * s * p + (_LN2 if big else 0.0)

@@ -39,6 +39,7 @@ def ais_log_weights(W, b, c, betas, v, gaussian, state):
     n_runs = v.shape[0]
     n_hid = W.shape[0]
     act = np.empty((n_runs, n_hid), dtype=v.dtype)
+    step = np.empty(n_hid)  # per-unit terms of one run's log-weight step
     log_w = np.zeros(n_runs)
     key = state[0]
     for k in range(1, betas.shape[0]):
@@ -46,14 +47,14 @@ def ais_log_weights(W, b, c, betas, v, gaussian, state):
         gemm(False, True, 1.0, v, W, 0.0, act)
         base = state[1]
         for r in range(n_runs):
-            acc = 0.0
-            for j in range(n_hid):
+            row = base + np.uint64(r * n_hid)
+            for j in range(n_hid):  # vectorized: no sum inside this loop
                 a = np.float64(act[r, j]) + np.float64(c[j])  # float64, see docstring
-                acc += softplus(beta * a) - softplus(beta_prev * a)
+                step[j] = softplus(beta * a) - softplus(beta_prev * a)
                 # Transition T_k leaves p_k invariant: h ~ p_k(h | v).
-                u = random_uniform(key, base + np.uint64(r * n_hid + j))
+                u = random_uniform(key, row + np.uint64(j))
                 act[r, j] = 1.0 if u < sigmoid(beta * a) else 0.0
-            log_w[r] += acc
+            log_w[r] += step.sum()
         state[1] = base + np.uint64(n_runs * n_hid)
         if k < betas.shape[0] - 1:
             # v ~ p_k(v | h): weights scaled by beta through GEMM's alpha.
