@@ -3,8 +3,9 @@
 Both fit MNIST-5k (4000 train / 1000 test) with n_components=256, learning_rate=0.05,
 alternating in one process; the script prints median fit times, their ratio, the
 effective GFLOP/s of each fit as a fraction of this machine's GEMM rate (measured in
-the same run), and test pseudo-likelihoods (and AIS log-likelihoods). It also times the
-first call (Numba compilation) in fresh processes, with a cold and a warm cache.
+the same run, before every pair), and test pseudo-likelihoods (and AIS
+log-likelihoods). It also times the first call (Numba compilation) in fresh
+processes, with a cold and a warm cache.
 
     python benchmarks/bench_rbm.py [--repeats 5] [--n-iter 5]
 """
@@ -28,7 +29,7 @@ from _data import mnist5k  # noqa: E402
 CONFIGS = [(10, np.float64), (128, np.float32)]
 
 
-def gemm_rate(dtype, n=2048, repeats=5):
+def gemm_rate(dtype, n=2048, repeats=3):
     """Large square GEMM through numpy's BLAS, in GFLOP/s (median of ``repeats``)."""
     rng = np.random.default_rng(0)
     a = rng.random((n, n)).astype(dtype)
@@ -121,29 +122,34 @@ def main():
     )
     for batch_size, dtype in CONFIGS:
         X_train, X_test, _, _ = mnist5k(dtype)
-        rate = gemm_rate(dtype)
         flops = fit_flops(*X_train.shape, 256, args.n_iter)
         BernoulliRBM(**{**params, "n_iter": 1}).fit(
             X_train[:100]
         )  # compile outside timing
         times = {"skgen": [], "sklearn": []}
+        rates = []  # the GEMM rate, measured again before each pair: the machine drifts
         models = {}
         for _ in range(args.repeats):
+            rates.append(gemm_rate(dtype))
             for name, cls in (("sklearn", SkRBM), ("skgen", BernoulliRBM)):
                 models[name] = cls(batch_size=batch_size, **params)
                 times[name].append(time_fit(models[name], X_train))
         ratios = [s / k for s, k in zip(times["sklearn"], times["skgen"])]
+        rate = statistics.median(rates)
         print(
             f"\nbatch_size={batch_size}, {np.dtype(dtype).name}, {args.n_iter} epochs, "
-            f"{args.repeats} alternating repeats; GEMM rate {rate:.1f} GFLOP/s"
+            f"{args.repeats} alternating repeats; GEMM rate median {rate:.1f} GFLOP/s "
+            f"({min(rates):.0f}-{max(rates):.0f})"
         )
         for name in ("sklearn", "skgen"):
             med = statistics.median(times[name])
+            fractions = [flops / t / 1e9 / r for t, r in zip(times[name], rates)]
             pl = models[name].score_samples(X_test).mean()
             print(
                 f"  {name:8s} median {med:6.3f}s  (min {min(times[name]):.3f}, max "
                 f"{max(times[name]):.3f})  {flops / med / 1e9:6.1f} GFLOP/s = "
-                f"{flops / med / 1e9 / rate:5.1%} of GEMM  test pseudo-LL {pl:8.2f}"
+                f"{statistics.median(fractions):5.1%} of the GEMM rate (median over "
+                f"repeats)  test pseudo-LL {pl:8.2f}"
             )
         print(
             f"  speed-up skgen vs sklearn: median {statistics.median(ratios):.2f}x "

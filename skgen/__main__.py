@@ -23,7 +23,10 @@ def main(argv=None):
     demo.add_argument(
         "--quick",
         action="store_true",
-        help="a faster, more regularised classifier (about half the time)",
+        help=(
+            "a faster, more regularised classifier: about half the time, lower "
+            "accuracy (about 0.87 instead of 0.94 with RBM features)"
+        ),
     )
     args = parser.parse_args(argv)
     run_demo(quick=args.quick)  # "demo" is the only command so far
