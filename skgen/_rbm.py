@@ -453,6 +453,18 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             float64 log-likelihood of each sample.
         std_err : float
             Only with ``return_std=True``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skgen import BernoulliRBM
+        >>> X = (np.random.RandomState(0).uniform(size=(200, 12)) > 0.5) * 1.0
+        >>> rbm = BernoulliRBM(n_components=8, n_iter=5, random_state=0).fit(X)
+        >>> exact = rbm.log_likelihood(X)  # 8 hidden units: enumerated exactly
+        >>> ais, std_err = rbm.log_likelihood(X, method="ais", n_betas=1000,
+        ...                                   return_std=True)
+        >>> bool(abs(ais.mean() - exact.mean()) < max(4 * std_err, 0.05))
+        True
         """
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", reset=False, dtype=_FLOATS)
