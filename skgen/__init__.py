@@ -1,8 +1,9 @@
 """skgen: generative and representation-learning models as scikit-learn estimators."""
 
 from ._rbm import BernoulliRBM, GaussianRBM
+from ._vae import VAE
 from ._validation import DivergenceError
 
 __version__ = "0.1.0"
 
-__all__ = ["BernoulliRBM", "DivergenceError", "GaussianRBM", "__version__"]
+__all__ = ["VAE", "BernoulliRBM", "DivergenceError", "GaussianRBM", "__version__"]

@@ -3,13 +3,21 @@
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skgen import BernoulliRBM, GaussianRBM
+from skgen import VAE, BernoulliRBM, GaussianRBM
 
 # Small models keep the checks fast; GaussianRBM with at most 20 hidden units scores
 # samples with an exact log partition function.
 ESTIMATORS = [
     BernoulliRBM(n_components=8, n_iter=5, random_state=0),
     GaussianRBM(n_components=8, n_iter=5, learning_rate=0.01, random_state=0),
+    VAE(n_components=2, hidden_layer_sizes=(8,), max_iter=5, random_state=0),
+    VAE(
+        n_components=2,
+        hidden_layer_sizes=(8,),
+        likelihood="gaussian",
+        max_iter=5,
+        random_state=0,
+    ),
 ]
 
 # Expected failures, each with its reason. scikit-learn lists the same two for its own
@@ -29,7 +37,7 @@ EXPECTED_FAILED_CHECKS = {
 }
 
 
-@pytest.mark.filterwarnings("ignore:BernoulliRBM models data in \\[0, 1\\]:UserWarning")
+@pytest.mark.filterwarnings("ignore:.* models data in \\[0, 1\\]:UserWarning")
 @parametrize_with_checks(
     ESTIMATORS,
     expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS.get(

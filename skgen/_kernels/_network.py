@@ -1,0 +1,176 @@
+"""Fused element-wise kernels of the network engine (forward, backward, losses, Adam).
+
+Each runs right after a BLAS product, in place, in one pass: the bias and activation of
+a layer, the activation's derivative in terms of the layer's output, an output loss
+with its gradient, the VAE's reparameterized draw with the closed-form KL term and their
+gradients, and Adam's update. Activation codes: see ``ACTIVATION_CODES`` in
+``skgen._network``. Per-sample sums (losses, KL) accumulate in float64.
+"""
+
+import numpy as np
+
+from ._activations import sigmoid, softplus
+from ._fastexp import fast_exp, one_like
+from ._jit import kernel
+from ._random import random_bits, random_uniform
+
+IDENTITY, RELU, LOGISTIC, TANH = 0, 1, 2, 3
+_HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
+
+
+@kernel
+def bias_activation(z, bias, code):
+    """``z <- f(z + bias)`` in place, ``f`` given by its activation ``code``."""
+    n, m = z.shape
+    for i in range(n):
+        for j in range(m):
+            a = z[i, j] + bias[j]
+            if code == RELU:
+                a = max(a, 0.0)
+            elif code == LOGISTIC:
+                a = sigmoid(a)
+            elif code == TANH:
+                one = one_like(a)
+                e = fast_exp(-2.0 * abs(a))
+                t = (one - e) / (one + e)
+                a = t if a >= 0 else -t
+            z[i, j] = a
+
+
+@kernel
+def activation_backward(grad, out, code):
+    """``grad <- grad * f'(.)`` in place, with ``f'`` written in terms of the
+    layer's output ``out`` (relu: out > 0; logistic: out (1 - out);
+    tanh: 1 - out**2)."""
+    n, m = grad.shape
+    if code == IDENTITY:
+        return
+    for i in range(n):
+        for j in range(m):
+            o = out[i, j]
+            if code == RELU:
+                grad[i, j] = grad[i, j] if o > 0 else 0.0
+            elif code == LOGISTIC:
+                grad[i, j] *= o * (1.0 - o)
+            else:
+                grad[i, j] *= 1.0 - o * o
+
+
+@kernel
+def bernoulli_nll(logits, x, scale, grad, loss):
+    """Bernoulli negative log-likelihood from ``logits``, with its gradient.
+
+    ``loss[i] = sum_j softplus(l_ij) - x_ij l_ij`` (nats, float64) and
+    ``grad = scale * (sigmoid(l) - x)``; ``x`` may be any value in [0, 1].
+    """
+    n, m = logits.shape
+    for i in range(n):
+        acc = 0.0
+        for j in range(m):
+            lo = logits[i, j]
+            acc += softplus(lo) - x[i, j] * lo
+            grad[i, j] = scale * (sigmoid(lo) - x[i, j])
+        loss[i] = acc
+
+
+@kernel
+def gaussian_nll(mean, x, scale, grad, loss):
+    """Unit-variance Gaussian negative log-likelihood, with its gradient.
+
+    ``loss[i] = sum_j (m_ij - x_ij)**2 / 2 + log(2 pi) / 2`` and
+    ``grad = scale * (m - x)``.
+    """
+    n, m = mean.shape
+    for i in range(n):
+        acc = 0.0
+        for j in range(m):
+            d = mean[i, j] - x[i, j]
+            acc += 0.5 * d * d + _HALF_LOG_2PI
+            grad[i, j] = scale * d
+        loss[i] = acc
+
+
+@kernel
+def row_keys_from_state(state, keys):
+    """One random stream key per row for training draws; advances ``state``."""
+    base = state[1]
+    for i in range(keys.shape[0]):
+        keys[i] = random_bits(state[0], base + np.uint64(i))
+    state[1] = base + np.uint64(keys.shape[0])
+
+
+@kernel
+def row_keys_from_data(bits, seed, keys):
+    """One stream key per row from the row's own bit pattern and ``seed``.
+
+    ``bits`` is the data viewed as unsigned integers of its width. Scores drawn with
+    these keys depend on the sample alone, not on its position in the batch, so a
+    sample scores the same in any subset, order or chunking of the data.
+    """
+    for i in range(bits.shape[0]):
+        h = seed
+        for j in range(bits.shape[1]):
+            h = random_bits(h, np.uint64(bits[i, j]))
+        keys[i] = h
+
+
+@kernel
+def reparameterize(stats, prior_mean, sample, keys, z, eps, kl):
+    """The reparameterized draw and the closed-form KL term, fused.
+
+    ``stats`` is (n, 2L): posterior means, then log-variances. Writes
+    ``z = mu + exp(logvar / 2) * eps`` with ``eps ~ N(0, I)`` drawn from row ``i``'s
+    stream ``keys[i]`` (or ``z = mu`` when not ``sample``; ``eps`` is then 0), and
+    ``kl[i] = KL(N(mu, sigma^2) || N(m, I))``
+    ``= 1/2 sum_l [(mu - m)^2 + sigma^2 - log sigma^2 - 1]`` computed exactly, with
+    ``m = prior_mean`` (zeros for a VAE, the class means for the CVAE).
+    """
+    n, latent = z.shape
+    for i in range(n):
+        acc = 0.0
+        for j in range(latent):
+            mu = stats[i, j]
+            logvar = stats[i, latent + j]
+            var = np.exp(logvar)
+            e = 0.0
+            if sample:  # Box-Muller on draws 2j and 2j + 1 of the row's stream
+                u1 = 1.0 - random_uniform(keys[i], np.uint64(2 * j))
+                u2 = random_uniform(keys[i], np.uint64(2 * j + 1))
+                e = np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
+            eps[i, j] = e
+            z[i, j] = mu + np.sqrt(var) * e
+            d = mu - prior_mean[i, j]
+            acc += 0.5 * (d * d + var - logvar - 1.0)
+        kl[i] = acc
+
+
+@kernel
+def reparameterize_backward(stats, prior_mean, eps, grad_z, kl_weight, grad_stats):
+    """Gradient of ``sum(loss(z)) + kl_weight * sum(KL)`` with respect to ``stats``.
+
+    ``grad_z`` is d loss / d z (already scaled by the caller's ``1 / n``), and
+    ``kl_weight`` the KL weight times the same scale:
+    ``d/d mu = grad_z + w (mu - m)``,
+    ``d/d logvar = grad_z * eps * sigma / 2 + w (sigma^2 - 1) / 2``.
+    """
+    n, latent = grad_z.shape
+    for i in range(n):
+        for j in range(latent):
+            mu = stats[i, j]
+            logvar = stats[i, latent + j]
+            sigma = np.exp(0.5 * logvar)
+            g = grad_z[i, j]
+            grad_stats[i, j] = g + kl_weight * (mu - prior_mean[i, j])
+            grad_stats[i, latent + j] = 0.5 * (
+                g * eps[i, j] * sigma + kl_weight * (sigma * sigma - 1.0)
+            )
+
+
+@kernel
+def adam_update(param, grad, m, v, step_size, beta_1, beta_2, epsilon):
+    """One Adam step on flat arrays, in place (``step_size`` already bias-corrected)."""
+    for i in range(param.shape[0]):
+        g = grad[i]
+        m[i] = beta_1 * m[i] + (1.0 - beta_1) * g
+        v[i] = beta_2 * v[i] + (1.0 - beta_2) * g * g
+        param[i] -= step_size * m[i] / (np.sqrt(v[i]) + epsilon)

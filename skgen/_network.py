@@ -1,0 +1,118 @@
+"""The network engine shared by the VAE, CVAE, DBNClassifier and DeepAutoencoder.
+
+Plain functions over lists of arrays, as in scikit-learn's ``neural_network._base``:
+dense layers are ``(coef, intercept)`` pairs with ``coef`` of shape (n_in, n_out), as
+``MLPClassifier.coefs_``; the products go to BLAS through numpy, and everything
+element-wise is one fused kernel per layer (``_kernels._network``). Backward passes are
+written by hand. Optimizers are small classes that are not estimators.
+"""
+
+import numpy as np
+
+from ._kernels import _network as k
+
+ACTIVATION_CODES = {
+    "identity": k.IDENTITY,
+    "relu": k.RELU,
+    "logistic": k.LOGISTIC,
+    "tanh": k.TANH,
+}
+
+
+def init_layers(layer_sizes, activations, dtype, rng):
+    """Glorot-uniform weights and zero intercepts, as scikit-learn's MLP initialises
+    them (a factor 2 in the bound for logistic units)."""
+    coefs, intercepts = [], []
+    for n_in, n_out, act in zip(layer_sizes[:-1], layer_sizes[1:], activations):
+        factor = 2.0 if act == "logistic" else 6.0
+        bound = np.sqrt(factor / (n_in + n_out))
+        coefs.append(rng.uniform(-bound, bound, (n_in, n_out)).astype(dtype))
+        intercepts.append(np.zeros(n_out, dtype=dtype))
+    return coefs, intercepts
+
+
+def forward(coefs, intercepts, activations, X):
+    """Run the layers on X; returns the list ``[X, out_1, ..., out_L]``.
+
+    The outputs are kept for :func:`backward`, which needs each layer's input and
+    output.
+    """
+    outs = [X]
+    for coef, intercept, act in zip(coefs, intercepts, activations):
+        z = outs[-1] @ coef
+        k.bias_activation(z, intercept, ACTIVATION_CODES[act])
+        outs.append(z)
+    return outs
+
+
+def backward(
+    coefs,
+    activations,
+    outs,
+    grad_out,
+    grad_coefs,
+    grad_intercepts,
+    need_input_grad=False,
+):
+    """Backpropagate ``grad_out`` (d loss / d output of the last layer, after its
+    activation) through the layers whose outputs ``outs`` :func:`forward` returned.
+
+    Writes the parameter gradients into ``grad_coefs`` / ``grad_intercepts`` (lists of
+    arrays shaped like the parameters) and returns d loss / d input when asked.
+    ``grad_out`` is overwritten.
+    """
+    grad = grad_out
+    for layer in range(len(coefs) - 1, -1, -1):
+        k.activation_backward(
+            grad, outs[layer + 1], ACTIVATION_CODES[activations[layer]]
+        )
+        np.matmul(outs[layer].T, grad, out=grad_coefs[layer])
+        np.sum(grad, axis=0, out=grad_intercepts[layer])
+        if layer > 0 or need_input_grad:
+            grad = grad @ coefs[layer].T
+    return grad if need_input_grad else None
+
+
+class Adam:
+    """Adam (Kingma & Ba, 2015) over a list of parameter arrays, updated in place.
+
+    Parameters
+    ----------
+    params : list of ndarray
+        The arrays to optimise; their first and second moment buffers are created here.
+    learning_rate : float
+        Step size.
+    beta_1, beta_2, epsilon : float
+        Adam's decay rates and numerical guard, with the paper's defaults.
+    """
+
+    def __init__(
+        self, params, learning_rate=1e-3, beta_1=0.9, beta_2=0.999, epsilon=1e-8
+    ):
+        self.learning_rate = learning_rate
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.t = 0
+        self.ms = [np.zeros_like(p) for p in params]
+        self.vs = [np.zeros_like(p) for p in params]
+
+    def update(self, params, grads):
+        """One step: ``params[i] -= step * m_i / (sqrt(v_i) + epsilon)``."""
+        self.t += 1
+        step = (
+            self.learning_rate
+            * np.sqrt(1.0 - self.beta_2**self.t)
+            / (1.0 - self.beta_1**self.t)
+        )
+        for p, g, m, v in zip(params, grads, self.ms, self.vs):
+            k.adam_update(
+                p.reshape(-1),
+                g.reshape(-1),
+                m.reshape(-1),
+                v.reshape(-1),
+                step,
+                self.beta_1,
+                self.beta_2,
+                self.epsilon,
+            )

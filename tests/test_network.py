@@ -1,0 +1,156 @@
+"""The network engine: every layer type and loss against finite differences, the fused
+kernels against numpy, Adam against its formula."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from scipy.special import expit
+
+from skgen import _network as net
+from skgen._kernels import _network as k
+from skgen._kernels._random import new_state
+
+ACTIVATIONS = ["identity", "relu", "logistic", "tanh"]
+NUMPY_ACTIVATIONS = {
+    "identity": lambda a: a,
+    "relu": lambda a: np.maximum(a, 0),
+    "logistic": expit,
+    "tanh": np.tanh,
+}
+
+
+def numerical_grad(f, params, eps=1e-6):
+    """Central differences of scalar ``f()`` with respect to every entry of params."""
+    grads = []
+    for p in params:
+        g = np.zeros_like(p)
+        flat, gflat = p.reshape(-1), g.reshape(-1)
+        for i in range(flat.size):
+            old = flat[i]
+            flat[i] = old + eps
+            up = f()
+            flat[i] = old - eps
+            down = f()
+            flat[i] = old
+            gflat[i] = (up - down) / (2 * eps)
+        grads.append(g)
+    return grads
+
+
+@pytest.mark.parametrize("act", ACTIVATIONS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bias_activation_matches_numpy(act, dtype):
+    rng = np.random.RandomState(0)
+    z = (5 * rng.standard_normal((6, 7))).astype(dtype)
+    bias = rng.standard_normal(7).astype(dtype)
+    expected = NUMPY_ACTIVATIONS[act]((z + bias).astype(np.float64))
+    k.bias_activation(z, bias, net.ACTIVATION_CODES[act])
+    assert z.dtype == dtype
+    tol = 1e-6 if dtype == np.float32 else 1e-13
+    assert_allclose(z, expected, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("act", ACTIVATIONS)
+def test_dense_layers_backward_matches_finite_differences(act):
+    """Two layers (the activation under test, then each output loss's link)."""
+    rng = np.random.RandomState(1)
+    X = rng.uniform(size=(5, 4))
+    coefs, intercepts = net.init_layers([4, 6, 3], [act, "identity"], np.float64, rng)
+    for b in intercepts:
+        b[:] = rng.standard_normal(b.shape) * 0.1
+    target = rng.uniform(size=(5, 3))
+    acts = [act, "identity"]
+
+    def loss():
+        out = net.forward(coefs, intercepts, acts, X)[-1]
+        grad, nll = np.empty_like(out), np.empty(5)
+        k.bernoulli_nll(out, target, 1.0, grad, nll)
+        return nll.sum()
+
+    outs = net.forward(coefs, intercepts, acts, X)
+    grad_out, nll = np.empty_like(outs[-1]), np.empty(5)
+    k.bernoulli_nll(outs[-1], target, 1.0, grad_out, nll)
+    g_w = [np.empty_like(c) for c in coefs]
+    g_b = [np.empty_like(b) for b in intercepts]
+    g_x = net.backward(coefs, acts, outs, grad_out, g_w, g_b, need_input_grad=True)
+    expected = numerical_grad(loss, coefs + intercepts + [X])
+    for got, want in zip(g_w + g_b + [g_x], expected):
+        assert_allclose(got, want, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("likelihood", ["bernoulli", "gaussian"])
+def test_losses_match_numpy_and_their_gradients(likelihood):
+    rng = np.random.RandomState(2)
+    out = 3 * rng.standard_normal((4, 5))
+    x = rng.uniform(size=(4, 5))
+    grad, loss = np.empty_like(out), np.empty(4)
+    if likelihood == "bernoulli":
+        k.bernoulli_nll(out, x, 0.5, grad, loss)
+        p = expit(out)
+        expected = -(x * np.log(p) + (1 - x) * np.log1p(-p)).sum(axis=1)
+        expected_grad = 0.5 * (p - x)
+    else:
+        k.gaussian_nll(out, x, 0.5, grad, loss)
+        expected = (0.5 * (out - x) ** 2 + 0.5 * np.log(2 * np.pi)).sum(axis=1)
+        expected_grad = 0.5 * (out - x)
+    assert_allclose(loss, expected, rtol=1e-12)
+    assert_allclose(grad, expected_grad, rtol=1e-12)
+
+
+def test_reparameterize_kl_is_closed_form_and_draws_are_standard_normal():
+    rng = np.random.RandomState(3)
+    n, latent = 20000, 3
+    mu = rng.standard_normal(latent)
+    logvar = rng.standard_normal(latent)
+    stats = np.tile(np.concatenate([mu, logvar]), (n, 1))
+    prior = np.tile(rng.standard_normal(latent), (n, 1))
+    z, eps, kl = np.empty((n, latent)), np.empty((n, latent)), np.empty(n)
+    keys = np.empty(n, dtype=np.uint64)
+    k.row_keys_from_state(new_state(rng), keys)
+    k.reparameterize(stats, prior, True, keys, z, eps, kl)
+    m = prior[0]
+    expected_kl = 0.5 * ((mu - m) ** 2 + np.exp(logvar) - logvar - 1).sum()
+    assert_allclose(kl, expected_kl, rtol=1e-12)
+    assert_allclose(z, mu + np.exp(0.5 * logvar) * eps, rtol=1e-12)
+    assert_allclose(eps.mean(axis=0), 0, atol=5 / np.sqrt(n))
+    assert_allclose(eps.std(axis=0), 1, atol=5 / np.sqrt(2 * n))
+    z_mean = np.empty_like(z)
+    k.reparameterize(stats, prior, False, keys, z_mean, eps, kl)
+    assert_allclose(z_mean, np.tile(mu, (n, 1)))
+
+
+def test_reparameterize_backward_matches_finite_differences():
+    rng = np.random.RandomState(4)
+    n, latent = 3, 2
+    stats = rng.standard_normal((n, 2 * latent))
+    prior = rng.standard_normal((n, latent))
+    upstream = rng.standard_normal((n, latent))  # d loss / d z of a linear loss
+    keys = np.empty(n, dtype=np.uint64)
+    k.row_keys_from_state(new_state(rng), keys)
+
+    def objective():
+        z, eps, kl = np.empty((n, latent)), np.empty((n, latent)), np.empty(n)
+        k.reparameterize(stats, prior, True, keys, z, eps, kl)
+        return (upstream * z).sum() + 0.7 * kl.sum()
+
+    z, eps, kl = np.empty((n, latent)), np.empty((n, latent)), np.empty(n)
+    k.reparameterize(stats, prior, True, keys, z, eps, kl)
+    grad = np.empty_like(stats)
+    k.reparameterize_backward(stats, prior, eps, upstream, 0.7, grad)
+    assert_allclose(grad, numerical_grad(objective, [stats])[0], rtol=1e-6, atol=1e-8)
+
+
+def test_adam_matches_its_formula():
+    rng = np.random.RandomState(5)
+    p = rng.standard_normal((3, 2))
+    opt = net.Adam([p], learning_rate=0.01)
+    ref, m, v = p.copy(), np.zeros_like(p), np.zeros_like(p)
+    for t in range(1, 4):
+        g = rng.standard_normal(p.shape)
+        opt.update([p], [g])
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        m_hat, v_hat = m / (1 - 0.9**t), v / (1 - 0.999**t)
+        # The bias-corrected form with epsilon scaled as in scikit-learn's Adam.
+        ref -= 0.01 * m_hat / (np.sqrt(v_hat) + 1e-8 / np.sqrt(1 - 0.999**t))
+        assert_allclose(p, ref, rtol=1e-10)

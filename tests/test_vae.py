@@ -1,0 +1,190 @@
+"""VAE: gradients, behaviour on digits, scikit-learn conventions, bad input."""
+
+import pickle
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import load_digits
+from test_network import numerical_grad
+
+from skgen import VAE, DivergenceError
+
+X_DIGITS = load_digits().data / 16.0
+SMALL = dict(n_components=3, hidden_layer_sizes=(16,), max_iter=3, random_state=0)
+
+
+@pytest.mark.parametrize("likelihood", ["bernoulli", "gaussian"])
+@pytest.mark.parametrize("activation", ["relu", "tanh", "logistic"])
+def test_loss_gradient_matches_finite_differences(likelihood, activation):
+    """The whole negative ELBO (encoder, reparameterization, KL, decoder, loss) with
+    the noise held fixed, against central differences of every parameter."""
+    X = X_DIGITS[:6, :10].copy()
+    vae = VAE(
+        n_components=2,
+        hidden_layer_sizes=(5, 4),
+        activation=activation,
+        likelihood=likelihood,
+        beta=0.7,
+        max_iter=1,
+        random_state=0,
+    ).fit(X)
+    params = vae._params()
+    for p in params:  # move off the initial point (zero intercepts, relu kinks)
+        p += 0.05 * np.random.RandomState(1).standard_normal(p.shape)
+    state = vae._rng_state.copy()
+    grads = [np.empty_like(p) for p in params]
+    loss = vae._loss_and_grads(X, grads, state.copy())
+    assert np.isfinite(loss)
+
+    def objective():
+        return vae._loss_and_grads(
+            X, [np.empty_like(p) for p in params], state.copy()
+        ) / len(X)
+
+    for got, want in zip(grads, numerical_grad(objective, params)):
+        assert_allclose(got, want, rtol=1e-4, atol=1e-7)
+
+
+def test_learns_digits_better_than_the_mean_image():
+    vae = VAE(
+        n_components=8,
+        hidden_layer_sizes=(64,),
+        batch_size=32,
+        max_iter=30,
+        random_state=0,
+    )
+    vae.fit(X_DIGITS[:1500])
+    X_test = X_DIGITS[1500:]
+    recon = vae.inverse_transform(vae.transform(X_test))
+    mean_error = np.square(X_test - X_DIGITS[:1500].mean(axis=0)).sum(axis=1).mean()
+    # About 0.48 here; a collapsed posterior (decoder ignoring z) gives about 0.95.
+    assert np.square(X_test - recon).sum(axis=1).mean() < 0.6 * mean_error
+    assert vae.n_iter_ == 30  # still improving: no early stop
+    assert vae.loss_curve_[-1] < 0.8 * vae.loss_curve_[0]
+    # The importance-weighted bound is above the ELBO and rises with k.
+    elbo = vae.score_samples(X_test).mean()
+    iw5 = vae.log_likelihood(X_test, n_importance=5).mean()
+    iw50 = vae.log_likelihood(X_test, n_importance=50).mean()
+    assert elbo < iw5 < iw50 < 0
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dtype_is_kept(dtype):
+    X = X_DIGITS[:100].astype(dtype)
+    vae = VAE(**SMALL).fit(X)
+    assert vae.encoder_coefs_[0].dtype == dtype
+    assert vae.transform(X).dtype == dtype
+    assert vae.inverse_transform(vae.transform(X)).dtype == dtype
+    assert vae.sample(3).dtype == dtype
+    assert vae.score_samples(X).dtype == np.float64
+
+
+def test_same_random_state_same_model_also_in_threads():
+    X = X_DIGITS[:300]
+    reference = VAE(**SMALL).fit(X).transform(X)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: VAE(**SMALL).fit(X).transform(X), range(4)))
+    for result in results:
+        assert_array_equal(result, reference)
+    assert not np.array_equal(
+        VAE(**{**SMALL, "random_state": 1}).fit(X).transform(X), reference
+    )
+
+
+def test_pickle_round_trip_is_exact_and_training_continues_identically():
+    X = X_DIGITS[:200]
+    vae = VAE(**SMALL).fit(X)
+    clone = pickle.loads(pickle.dumps(vae))
+    assert_array_equal(clone.transform(X), vae.transform(X))
+    assert_array_equal(clone.score_samples(X), vae.score_samples(X))
+    assert_array_equal(
+        clone.partial_fit(X).transform(X), vae.partial_fit(X).transform(X)
+    )
+
+
+def test_sparse_input_trains_the_same_model_as_dense():
+    X = X_DIGITS[:200]
+    dense = VAE(**SMALL).fit(X)
+    sparse = VAE(**SMALL).fit(sp.csr_matrix(X))
+    assert_allclose(sparse.transform(sp.csr_matrix(X)), dense.transform(X), rtol=1e-10)
+
+
+def test_scores_are_deterministic_and_sample_follows_random_state():
+    vae = VAE(**SMALL).fit(X_DIGITS[:200])
+    # Each sample's noise is keyed on the sample: chunks score like the whole.
+    whole = vae.score_samples(X_DIGITS[:60])
+    assert_array_equal(
+        np.concatenate([vae.score_samples(c) for c in np.split(X_DIGITS[:60], 3)]),
+        whole,
+    )
+    assert_array_equal(
+        vae.score_samples(X_DIGITS[:50]), vae.score_samples(X_DIGITS[:50])
+    )
+    assert vae.score(X_DIGITS[:50]) == pytest.approx(
+        vae.score_samples(X_DIGITS[:50]).mean()
+    )
+    assert_array_equal(vae.sample(4, random_state=3), vae.sample(4, random_state=3))
+    assert not np.array_equal(
+        vae.sample(4, random_state=3), vae.sample(4, random_state=4)
+    )
+    assert vae.sample(5).shape == (5, 64)
+    assert np.all((vae.sample(5) >= 0) & (vae.sample(5) <= 1))  # Bernoulli means
+
+
+def test_early_stopping_keeps_the_best_validation_model():
+    vae = VAE(**{**SMALL, "max_iter": 40, "n_iter_no_change": 3}, early_stopping=True)
+    vae.fit(X_DIGITS[:400])
+    assert len(vae.validation_scores_) == vae.n_iter_
+    assert vae.best_loss_ == pytest.approx(-max(vae.validation_scores_))
+    assert vae.n_iter_ <= 40
+
+
+def test_warm_start_and_partial_fit_continue_training():
+    X = X_DIGITS[:300]
+    vae = VAE(**SMALL, warm_start=True).fit(X)
+    first = vae.loss_curve_[-1]
+    vae.fit(X)
+    assert vae.loss_curve_[-1] < first
+    streaming = VAE(**SMALL)
+    for block in np.array_split(X, 3):
+        assert streaming.partial_fit(block) is streaming
+    assert len(streaming.loss_curve_) == 3
+
+
+def test_feature_names_out():
+    vae = VAE(**SMALL).fit(X_DIGITS[:50])
+    assert_array_equal(vae.get_feature_names_out(), ["vae0", "vae1", "vae2"])
+
+
+def test_bad_input_gets_clear_errors():
+    vae = VAE(**SMALL).fit(X_DIGITS[:50])
+    X = X_DIGITS[:5].copy()
+    X[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        VAE(**SMALL).fit(X)
+    with pytest.raises(ValueError, match="X has 3 features, but VAE is expecting 64"):
+        vae.transform(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"codes of shape \(n_samples, 3\)"):
+        vae.inverse_transform(np.zeros((2, 5)))
+    with pytest.raises(ValueError, match="'likelihood' parameter"):
+        VAE(likelihood="poisson").fit(X_DIGITS[:5])
+    with pytest.raises(ValueError, match="n_importance must be"):
+        vae.log_likelihood(X_DIGITS[:5], n_importance=0)
+    with pytest.warns(UserWarning, match="MinMaxScaler"):
+        VAE(**SMALL).fit(X_DIGITS[:20] * 16)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # overflow on the way to NaN
+def test_diverging_fit_raises():
+    X = np.random.RandomState(0).normal(scale=1e30, size=(50, 4))
+    with pytest.raises(DivergenceError, match="learning_rate"):
+        VAE(
+            likelihood="gaussian",
+            n_components=2,
+            hidden_layer_sizes=(4,),
+            max_iter=2,
+            learning_rate=1.0,
+        ).fit(X)
