@@ -64,13 +64,13 @@ def bernoulli_nll(logits, x, scale, grad, loss):
     ``grad = scale * (sigmoid(l) - x)``; ``x`` may be any value in [0, 1].
     """
     n, m = logits.shape
+    terms = np.empty(m)  # per-element losses: the loop vectorizes, the sum follows
     for i in range(n):
-        acc = 0.0
         for j in range(m):
             lo = logits[i, j]
-            acc += softplus(lo) - x[i, j] * lo
+            terms[j] = softplus(lo) - x[i, j] * lo
             grad[i, j] = scale * (sigmoid(lo) - x[i, j])
-        loss[i] = acc
+        loss[i] = terms.sum()
 
 
 @kernel
@@ -81,13 +81,13 @@ def gaussian_nll(mean, x, scale, grad, loss):
     ``grad = scale * (m - x)``.
     """
     n, m = mean.shape
+    terms = np.empty(m)
     for i in range(n):
-        acc = 0.0
         for j in range(m):
             d = mean[i, j] - x[i, j]
-            acc += 0.5 * d * d + _HALF_LOG_2PI
+            terms[j] = 0.5 * d * d + _HALF_LOG_2PI
             grad[i, j] = scale * d
-        loss[i] = acc
+        loss[i] = terms.sum()
 
 
 @kernel
