@@ -1,4 +1,4 @@
-"""skgen.VAE against PyTorch's example VAE (pytorch/examples, vae/main.py), side by side.
+"""skgen.VAE against PyTorch's example VAE (pytorch/examples vae/main.py).
 
 Same architecture (784-400-20, ReLU, Bernoulli decoder on pixel intensities), Adam with
 learning rate 1e-3, batch 128, the same number of epochs, on MNIST-5k (4000 train /
@@ -115,7 +115,8 @@ def main():
     start = time.perf_counter()
     skgen_vae(X_train[:256], X_test[:10], 1, 0)  # compile (or load) the kernels
     print(
-        f"skgen first call (kernels compiled or loaded): {time.perf_counter() - start:.2f}s"
+        "skgen first call (kernels compiled or loaded): "
+        f"{time.perf_counter() - start:.2f}s"
     )
 
     times = {"torch": [], "skgen": []}
