@@ -19,11 +19,20 @@ ACTIVATION_CODES = {
 }
 
 
-def init_layers(layer_sizes, activations, dtype, rng):
-    """Glorot-uniform weights and zero intercepts, as scikit-learn's MLP initialises
-    them (a factor 2 in the bound for logistic units)."""
+def init_layers(layer_sizes, activations, dtype, rng, scheme="glorot"):
+    """Initial weights and intercepts of a stack of dense layers.
+
+    ``scheme="glorot"``: Glorot-uniform weights and zero intercepts, as scikit-learn's
+    MLP (a factor 2 in the bound for logistic units). ``scheme="fan_in"``: weights
+    and intercepts uniform in +-1/sqrt(fan_in), PyTorch's ``nn.Linear`` default.
+    """
     coefs, intercepts = [], []
     for n_in, n_out, act in zip(layer_sizes[:-1], layer_sizes[1:], activations):
+        if scheme == "fan_in":
+            bound = 1.0 / np.sqrt(n_in)
+            coefs.append(rng.uniform(-bound, bound, (n_in, n_out)).astype(dtype))
+            intercepts.append(rng.uniform(-bound, bound, n_out).astype(dtype))
+            continue
         factor = 2.0 if act == "logistic" else 6.0
         bound = np.sqrt(factor / (n_in + n_out))
         coefs.append(rng.uniform(-bound, bound, (n_in, n_out)).astype(dtype))

@@ -285,11 +285,13 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         acts = [self.activation] * len(hidden)
         enc_sizes = [n_features] + hidden + [2 * self.n_components]
         dec_sizes = [self.n_components] + hidden[::-1] + [n_features]
+        # PyTorch's default initialisation: 0.3 nats better test ELBO than Glorot
+        # on MNIST-5k after 20 epochs (median of 3 seeds, benchmarks/RESULTS.md).
         self.encoder_coefs_, self.encoder_intercepts_ = net.init_layers(
-            enc_sizes, acts + ["identity"], dtype, rng
+            enc_sizes, acts + ["identity"], dtype, rng, scheme="fan_in"
         )
         self.decoder_coefs_, self.decoder_intercepts_ = net.init_layers(
-            dec_sizes, acts + ["identity"], dtype, rng
+            dec_sizes, acts + ["identity"], dtype, rng, scheme="fan_in"
         )
         self._n_features_out = self.n_components
         self._rng_state = new_state(rng)

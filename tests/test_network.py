@@ -154,3 +154,23 @@ def test_adam_matches_its_formula():
         # The bias-corrected form with epsilon scaled as in scikit-learn's Adam.
         ref -= 0.01 * m_hat / (np.sqrt(v_hat) + 1e-8 / np.sqrt(1 - 0.999**t))
         assert_allclose(p, ref, rtol=1e-10)
+
+
+@pytest.mark.parametrize("scheme", ["glorot", "fan_in"])
+def test_init_layers_bounds(scheme):
+    rng = np.random.RandomState(6)
+    coefs, intercepts = net.init_layers(
+        [50, 30, 2], ["relu", "logistic"], np.float32, rng, scheme
+    )
+    for (n_in, n_out), coef, b, act in zip(
+        [(50, 30), (30, 2)], coefs, intercepts, ["relu", "logistic"]
+    ):
+        assert coef.shape == (n_in, n_out) and coef.dtype == np.float32
+        if scheme == "fan_in":
+            bound = 1 / np.sqrt(n_in)
+            assert np.abs(b).max() <= bound and np.abs(b).max() > 0
+        else:
+            bound = np.sqrt((2.0 if act == "logistic" else 6.0) / (n_in + n_out))
+            assert np.all(b == 0)
+        assert np.abs(coef).max() <= bound
+        assert np.abs(coef).max() > 0.8 * bound
