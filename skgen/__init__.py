@@ -1,9 +1,17 @@
 """skgen: generative and representation-learning models as scikit-learn estimators."""
 
+from ._cvae import CVAE
 from ._rbm import BernoulliRBM, GaussianRBM
 from ._vae import VAE
 from ._validation import DivergenceError
 
 __version__ = "0.1.0"
 
-__all__ = ["VAE", "BernoulliRBM", "DivergenceError", "GaussianRBM", "__version__"]
+__all__ = [
+    "BernoulliRBM",
+    "CVAE",
+    "DivergenceError",
+    "GaussianRBM",
+    "VAE",
+    "__version__",
+]

@@ -191,10 +191,14 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """
         fitted = hasattr(self, "encoder_coefs_")
         X = self._validate_train(X, reset=not (self.warm_start and fitted))
+        return self._fit(X, None, fitted)
+
+    def _fit(self, X, yi, fitted):
+        """The training loop; ``yi`` holds class indices for the CVAE, else None."""
         rng = check_random_state(self.random_state)
         if not (self.warm_start and fitted):
             self._initialize(X.shape[1], X.dtype, rng)
-        X_val = None
+        X_val = yi_val = None
         if self.early_stopping:
             order = rng.permutation(X.shape[0])
             n_val = max(1, int(round(self.validation_fraction * X.shape[0])))
@@ -204,6 +208,8 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                     f"{X.shape[0]}. Pass more data or early_stopping=False."
                 )
             X_val, X = X[order[:n_val]], X[order[n_val:]]
+            if yi is not None:
+                yi_val, yi = yi[order[:n_val]], yi[order[n_val:]]
             self.validation_scores_ = []
         else:
             self.validation_scores_ = None
@@ -212,12 +218,12 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         best_params, no_change = None, 0
         for epoch in range(self.max_iter):
             begin = time.time()
-            loss = self._run_epoch(X, rng)
+            loss = self._run_epoch(X, rng, yi)
             self.loss_curve_.append(loss)
             self.n_iter_ = epoch + 1
             current = loss
             if X_val is not None:
-                val = float(np.mean(self._elbo(X_val, self.beta)))
+                val = float(np.mean(self._elbo(X_val, self.beta, yi_val)))
                 self.validation_scores_.append(val)
                 current = -val
             if self.verbose:
@@ -225,7 +231,8 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                     f", validation ELBO = {-current:.4f}" if X_val is not None else ""
                 )
                 print(
-                    f"[VAE] Iteration {epoch + 1}, loss = {loss:.4f}{extra}, "
+                    f"[{type(self).__name__}] Iteration {epoch + 1}, "
+                    f"loss = {loss:.4f}{extra}, "
                     f"time = {time.time() - begin:.2f}s"
                 )
             threshold = self.best_loss_ - self.tol * abs(self.best_loss_)
@@ -261,14 +268,16 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """
         first = not hasattr(self, "encoder_coefs_")
         X = self._validate_train(X, reset=first)
-        if first:
+        return self._partial_fit(X, None, first)
+
+    def _partial_fit(self, X, yi, first):
+        """One epoch over X (and class indices ``yi`` for the CVAE)."""
+        if first or not hasattr(self, "_partial_rng"):  # also after fit
             self._partial_rng = check_random_state(self.random_state)
+        if first:
             self._initialize(X.shape[1], X.dtype, self._partial_rng)
             self.loss_curve_ = []
-        rng = getattr(self, "_partial_rng", None) or check_random_state(
-            self.random_state
-        )
-        self.loss_curve_.append(self._run_epoch(X, rng))
+        self.loss_curve_.append(self._run_epoch(X, self._partial_rng, yi))
         return self
 
     def _validate_train(self, X, reset):
@@ -283,8 +292,9 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def _initialize(self, n_features, dtype, rng):
         hidden = list(self.hidden_layer_sizes)
         acts = [self.activation] * len(hidden)
-        enc_sizes = [n_features] + hidden + [2 * self.n_components]
-        dec_sizes = [self.n_components] + hidden[::-1] + [n_features]
+        n_enc_cond, n_dec_cond = self._condition_sizes()
+        enc_sizes = [n_features + n_enc_cond] + hidden + [2 * self.n_components]
+        dec_sizes = [self.n_components + n_dec_cond] + hidden[::-1] + [n_features]
         # PyTorch's default initialisation: 0.3 nats better test ELBO than Glorot
         # on MNIST-5k after 20 epochs (median of 3 seeds, benchmarks/RESULTS.md).
         self.encoder_coefs_, self.encoder_intercepts_ = net.init_layers(
@@ -293,6 +303,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.decoder_coefs_, self.decoder_intercepts_ = net.init_layers(
             dec_sizes, acts + ["identity"], dtype, rng, scheme="fan_in"
         )
+        self._init_extra_params(dtype, rng)
         self._n_features_out = self.n_components
         self._rng_state = new_state(rng)
         self._optimizer = net.Adam(self._params(), self.learning_rate)
@@ -303,13 +314,37 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             + self.encoder_intercepts_
             + self.decoder_coefs_
             + self.decoder_intercepts_
+            + self._extra_params()
         )
+
+    # Conditioning hooks, overridden by the CVAE: extra encoder / decoder inputs, the
+    # prior mean of each row, and parameters beyond the two networks.
+    def _condition_sizes(self):
+        return 0, 0
+
+    def _init_extra_params(self, dtype, rng):
+        pass
+
+    def _extra_params(self):
+        return []
+
+    def _encoder_input(self, X, yi):
+        return X
+
+    def _decoder_input(self, Z, yi):
+        return Z
+
+    def _prior_mean(self, yi, n, dtype):
+        return np.zeros((n, self.n_components), dtype=dtype)
+
+    def _extra_grads(self, stats, prior, yi, kl_weight, grads):
+        pass
 
     @property
     def _activations(self):
         return [self.activation] * len(self.hidden_layer_sizes) + ["identity"]
 
-    def _run_epoch(self, X, rng):
+    def _run_epoch(self, X, rng, yi=None):
         """One pass of Adam over X in minibatches; returns the mean loss per sample."""
         n = X.shape[0]
         order = rng.permutation(n) if self.shuffle else np.arange(n)
@@ -321,7 +356,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             idx = order[start : start + batch]
             xb = X[idx]
             xb = xb.toarray() if sp.issparse(xb) else xb
-            total += self._train_step(xb, grads)
+            total += self._train_step(xb, grads, None if yi is None else yi[idx])
         loss = total / n
         if not np.isfinite(loss):
             raise DivergenceError(
@@ -331,12 +366,12 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             )
         return loss
 
-    def _train_step(self, xb, grads):
-        loss = self._loss_and_grads(xb, grads, self._rng_state)
+    def _train_step(self, xb, grads, yb=None):
+        loss = self._loss_and_grads(xb, grads, self._rng_state, yb)
         self._optimizer.update(self._params(), grads)
         return loss
 
-    def _loss_and_grads(self, xb, grads, state):
+    def _loss_and_grads(self, xb, grads, state, yb=None):
         """Sum over the rows of the negative ELBO (KL weighted by ``beta``); ``grads``
         receives the gradient of its mean, laid out as ``_params()``."""
         n_layers_enc = len(self.encoder_coefs_)
@@ -344,26 +379,40 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         g_enc_w = grads[:n_layers_enc]
         g_enc_b = grads[n_layers_enc : 2 * n_layers_enc]
         g_dec_w = grads[2 * n_layers_enc : 2 * n_layers_enc + n_layers_dec]
-        g_dec_b = grads[2 * n_layers_enc + n_layers_dec :]
+        g_dec_b = grads[
+            2 * n_layers_enc + n_layers_dec : 2 * (n_layers_enc + n_layers_dec)
+        ]
         n = xb.shape[0]
         acts = self._activations
-        enc = net.forward(self.encoder_coefs_, self.encoder_intercepts_, acts, xb)
+        enc = net.forward(
+            self.encoder_coefs_,
+            self.encoder_intercepts_,
+            acts,
+            self._encoder_input(xb, yb),
+        )
         stats = enc[-1]
         z, eps, kl = self._latent_buffers(n, xb.dtype)
-        prior = np.zeros_like(z)
+        prior = self._prior_mean(yb, n, xb.dtype)
         keys = np.empty(n, dtype=np.uint64)
         k.row_keys_from_state(state, keys)
         k.reparameterize(stats, prior, True, keys, z, eps, kl)
-        dec = net.forward(self.decoder_coefs_, self.decoder_intercepts_, acts, z)
+        dec = net.forward(
+            self.decoder_coefs_,
+            self.decoder_intercepts_,
+            acts,
+            self._decoder_input(z, yb),
+        )
         grad_out = np.empty_like(dec[-1])
         nll = np.empty(n)
         self._nll(dec[-1], xb, 1.0 / n, grad_out, nll)
-        grad_z = net.backward(
+        grad_in = net.backward(
             self.decoder_coefs_, acts, dec, grad_out, g_dec_w, g_dec_b, True
         )
+        grad_z = np.ascontiguousarray(grad_in[:, : self.n_components])
         grad_stats = np.empty_like(stats)
         k.reparameterize_backward(stats, prior, eps, grad_z, self.beta / n, grad_stats)
         net.backward(self.encoder_coefs_, acts, enc, grad_stats, g_enc_w, g_enc_b)
+        self._extra_grads(stats, prior, yb, self.beta / n, grads)
         return float(nll.sum() + self.beta * kl.sum())
 
     def _latent_buffers(self, n, dtype):
@@ -472,12 +521,23 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         k.row_keys_from_data(bits, seed, keys)
         return keys
 
-    def _elbo(self, X, kl_weight=1.0):
+    def _elbo(self, X, kl_weight=1.0, yi=None):
         acts = self._activations
-        stats = net.forward(self.encoder_coefs_, self.encoder_intercepts_, acts, X)[-1]
+        stats = net.forward(
+            self.encoder_coefs_,
+            self.encoder_intercepts_,
+            acts,
+            self._encoder_input(X, yi),
+        )[-1]
         z, eps, kl = self._latent_buffers(X.shape[0], X.dtype)
-        k.reparameterize(stats, np.zeros_like(z), True, self._score_keys(X), z, eps, kl)
-        out = net.forward(self.decoder_coefs_, self.decoder_intercepts_, acts, z)[-1]
+        prior = self._prior_mean(yi, X.shape[0], X.dtype)
+        k.reparameterize(stats, prior, True, self._score_keys(X), z, eps, kl)
+        out = net.forward(
+            self.decoder_coefs_,
+            self.decoder_intercepts_,
+            acts,
+            self._decoder_input(z, yi),
+        )[-1]
         nll = np.empty(X.shape[0])
         self._nll(out, X, 1.0, np.empty_like(out), nll)
         return -(nll + kl_weight * kl)

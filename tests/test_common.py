@@ -3,7 +3,7 @@
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skgen import VAE, BernoulliRBM, GaussianRBM
+from skgen import CVAE, VAE, BernoulliRBM, GaussianRBM
 
 # Small models keep the checks fast; GaussianRBM with at most 20 hidden units scores
 # samples with an exact log partition function.
@@ -16,6 +16,24 @@ ESTIMATORS = [
         hidden_layer_sizes=(8,),
         likelihood="gaussian",
         max_iter=5,
+        random_state=0,
+    ),
+    # scikit-learn's classifier checks expect good accuracy on small blobs.
+    CVAE(
+        n_components=2,
+        hidden_layer_sizes=(16,),
+        likelihood="gaussian",
+        batch_size=16,
+        max_iter=60,
+        random_state=0,
+    ),
+    CVAE(
+        n_components=2,
+        hidden_layer_sizes=(16,),
+        likelihood="gaussian",
+        conditioning="concat",
+        batch_size=16,
+        max_iter=60,
         random_state=0,
     ),
 ]
