@@ -9,7 +9,7 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
 from . import _network as net
 from ._vae import _FLOATS, VAE
@@ -53,8 +53,10 @@ warm_start, random_state, verbose :
     ----------
     classes_ : ndarray of shape (n_classes,)
         The class labels.
+    class_count_ : ndarray of shape (n_classes,)
+        Training samples seen per class (``partial_fit`` adds to it).
     class_prior_ : ndarray of shape (n_classes,)
-        Class frequencies in the training data.
+        Class frequencies in the training data seen so far.
     class_means_ : ndarray of shape (n_classes, n_components)
         Prior means of the classes (``conditioning="prior"``; zeros otherwise).
     encoder_coefs_, encoder_intercepts_, decoder_coefs_, decoder_intercepts_, \
@@ -175,17 +177,28 @@ loss_curve_, validation_scores_, best_loss_, n_iter_, n_features_in_ :
         )
         check_classification_targets(y)
         if reset:
-            encoder = LabelEncoder().fit(y if classes is None else classes)
-            self.classes_ = encoder.classes_
-            counts = np.bincount(encoder.transform(y), minlength=len(self.classes_))
-            self.class_prior_ = counts / counts.sum()
+            self.classes_ = (
+                LabelEncoder().fit(y if classes is None else classes).classes_
+            )
+            self.class_count_ = np.zeros(len(self.classes_))
+        elif classes is not None and not np.array_equal(
+            np.unique(classes), self.classes_
+        ):
+            raise ValueError(
+                f"classes={classes!r} differs from the classes of the first call "
+                f"{self.classes_}."
+            )
         yi = self._class_indices(y)
-        self._check_values(X)
-        return X, yi
-
-    def _check_values(self, X):
+        # Class frequencies over everything trained on (fit resets them).
+        self.class_count_ = self.class_count_ + np.bincount(
+            yi, minlength=len(self.classes_)
+        )
+        self.class_prior_ = self.class_count_ / self.class_count_.sum()
         if self.likelihood == "bernoulli":
-            check_unit_interval(X, "CVAE(likelihood='bernoulli')")
+            check_unit_interval(
+                X, "CVAE(likelihood='bernoulli')", "use likelihood='gaussian'"
+            )
+        return X, yi
 
     def _class_indices(self, y):
         y = np.asarray(y)
@@ -277,7 +290,7 @@ loss_curve_, validation_scores_, best_loss_, n_iter_, n_features_in_ :
         """
         if self.conditioning != "concat":
             return super().inverse_transform(X)
-        check_is_fitted(self)
+        self._check_fitted()
         if y is None:
             raise ValueError(
                 "CVAE(conditioning='concat') decodes for a class: pass y, one label "
@@ -307,7 +320,7 @@ loss_curve_, validation_scores_, best_loss_, n_iter_, n_features_in_ :
         y : ndarray of shape (n_samples,)
             Their classes.
         """
-        check_is_fitted(self)
+        self._check_fitted()
         if not isinstance(n_samples, Integral) or n_samples < 1:
             raise ValueError(
                 f"n_samples must be a positive integer, got {n_samples!r}."

@@ -196,7 +196,9 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def _fit(self, X, yi, fitted):
         """The training loop; ``yi`` holds class indices for the CVAE, else None."""
         rng = check_random_state(self.random_state)
-        if not (self.warm_start and fitted):
+        if self.warm_start and fitted:
+            self._check_fitted()  # warm starts keep the architecture
+        else:
             self._initialize(X.shape[1], X.dtype, rng)
         X_val = yi_val = None
         if self.early_stopping:
@@ -208,6 +210,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                     f"{X.shape[0]}. Pass more data or early_stopping=False."
                 )
             X_val, X = X[order[:n_val]], X[order[n_val:]]
+            X_val = X_val.toarray() if sp.issparse(X_val) else X_val
             if yi is not None:
                 yi_val, yi = yi[order[:n_val]], yi[order[n_val:]]
             self.validation_scores_ = []
@@ -223,7 +226,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             self.n_iter_ = epoch + 1
             current = loss
             if X_val is not None:
-                val = float(np.mean(self._elbo(X_val, self.beta, yi_val)))
+                val = float(np.mean(self._elbo(X_val, 1.0, yi_val)))
                 self.validation_scores_.append(val)
                 current = -val
             if self.verbose:
@@ -235,16 +238,18 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                     f"loss = {loss:.4f}{extra}, "
                     f"time = {time.time() - begin:.2f}s"
                 )
-            threshold = self.best_loss_ - self.tol * abs(self.best_loss_)
-            if not np.isfinite(self.best_loss_) or current < threshold:
+            # Patience counts epochs that do not beat the best by tol (relative);
+            # the best parameters are kept whenever the score is simply better.
+            improved = not np.isfinite(self.best_loss_) or (
+                current < self.best_loss_ - self.tol * abs(self.best_loss_)
+            )
+            no_change = 0 if improved else no_change + 1
+            if current < self.best_loss_:
                 self.best_loss_ = current
-                no_change = 0
                 if X_val is not None:
                     best_params = [p.copy() for p in self._params()]
-            else:
-                no_change += 1
-                if no_change >= self.n_iter_no_change:
-                    break
+            if no_change >= self.n_iter_no_change:
+                break
         if best_params is not None:
             for p, best in zip(self._params(), best_params):
                 p[...] = best
@@ -277,6 +282,8 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         if first:
             self._initialize(X.shape[1], X.dtype, self._partial_rng)
             self.loss_curve_ = []
+        else:
+            self._check_fitted()
         self.loss_curve_.append(self._run_epoch(X, self._partial_rng, yi))
         return self
 
@@ -286,7 +293,9 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             self, X, accept_sparse="csr", dtype=dtype, order="C", reset=reset
         )
         if self.likelihood == "bernoulli":
-            check_unit_interval(X, "VAE(likelihood='bernoulli')")
+            check_unit_interval(
+                X, "VAE(likelihood='bernoulli')", "use likelihood='gaussian'"
+            )
         return X
 
     def _initialize(self, n_features, dtype, rng):
@@ -306,6 +315,11 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self._init_extra_params(dtype, rng)
         self._n_features_out = self.n_components
         self._rng_state = new_state(rng)
+        # Scores draw their noise from this seed, fixed at fit: scoring neither reads
+        # nor advances a generator, so the same model always gives the same scores.
+        self._score_seed = new_state(rng)[0]
+        # The settings the arrays were built for; later set_params cannot change them.
+        self._fitted_settings = self._structure()
         self._optimizer = net.Adam(self._params(), self.learning_rate)
 
     def _params(self):
@@ -429,8 +443,27 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             k.gaussian_nll(out, x, scale, grad, loss)
 
     # ---------------------------------------------------------- representation
-    def _check_X(self, X):
+    def _structure(self):
+        return (
+            self.n_components,
+            tuple(self.hidden_layer_sizes),
+            self.activation,
+            self.likelihood,
+            getattr(self, "conditioning", None),
+        )
+
+    def _check_fitted(self):
         check_is_fitted(self)
+        if self._structure() != self._fitted_settings:
+            raise ValueError(
+                "n_components, hidden_layer_sizes, activation, likelihood or "
+                "conditioning changed since the model was fitted "
+                f"({self._fitted_settings} -> {self._structure()}); call fit to train "
+                "a model with the new settings."
+            )
+
+    def _check_X(self, X):
+        self._check_fitted()
         X = validate_data(
             self, X, accept_sparse="csr", reset=False, dtype=_FLOATS, order="C"
         )
@@ -467,7 +500,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         -------
         X_original : ndarray of shape (n_samples, n_features)
         """
-        check_is_fitted(self)
+        self._check_fitted()
         dtype = self.decoder_coefs_[0].dtype
         Z = np.array(X, dtype=dtype, order="C", ndmin=2)
         if Z.ndim != 2 or Z.shape[1] != self.n_components:
@@ -499,7 +532,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         -------
         X : ndarray of shape (n_samples, n_features)
         """
-        check_is_fitted(self)
+        self._check_fitted()
         if not isinstance(n_samples, Integral) or n_samples < 1:
             raise ValueError(
                 f"n_samples must be a positive integer, got {n_samples!r}."
@@ -515,7 +548,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def _score_keys(self, X, draw=0):
         """Per-row noise streams keyed on each row's content and ``random_state``, so
         that a sample's score does not depend on the rest of the batch."""
-        seed = new_state(check_random_state(self.random_state))[0] + np.uint64(draw)
+        seed = self._score_seed + np.uint64(draw)
         bits = X.view(np.uint64 if X.itemsize == 8 else np.uint32)
         keys = np.empty(X.shape[0], dtype=np.uint64)
         k.row_keys_from_data(bits, seed, keys)

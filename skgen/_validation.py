@@ -17,8 +17,9 @@ class DivergenceError(FloatingPointError):
     """
 
 
-def check_unit_interval(X, estimator_name):
-    """Warn when ``X`` has values outside [0, 1], which Bernoulli units cannot model."""
+def check_unit_interval(X, estimator_name, alternative="use GaussianRBM"):
+    """Warn when ``X`` has values outside [0, 1], which Bernoulli units cannot model;
+    ``alternative`` names the model to use for real-valued data instead."""
     values = X.data if sp.issparse(X) else X
     if values.size == 0:
         return
@@ -29,7 +30,7 @@ def check_unit_interval(X, estimator_name):
         warnings.warn(
             f"{estimator_name} models data in [0, 1] (binary or intensities), but X "
             f"has values in [{low:.3g}, {high:.3g}]. Scale X into [0, 1], for example "
-            "with sklearn.preprocessing.MinMaxScaler, or use GaussianRBM for "
+            f"with sklearn.preprocessing.MinMaxScaler, or {alternative} for "
             "real-valued data.",
             UserWarning,
             stacklevel=5,  # the user's call to fit / partial_fit

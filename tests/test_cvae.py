@@ -65,6 +65,27 @@ def test_prior_scheme_samples_are_recognised_as_their_class(digits_split):
     assert cvae.score(X_test, y_test) > 0.95
 
 
+@pytest.mark.parametrize("conditioning", ["prior", "concat"])
+def test_predict_proba_is_bayes_rule_over_class_elbos(digits_split, conditioning):
+    """p(y | x) = softmax_y(log pi_y + ELBO_y(x)), with each class's full ELBO."""
+    X_train, X_test, y_train, _ = digits_split
+    cvae = CVAE(
+        n_components=4,
+        hidden_layer_sizes=(32,),
+        batch_size=32,
+        max_iter=10,
+        conditioning=conditioning,
+        random_state=0,
+    ).fit(X_train, y_train)
+    elbos = np.column_stack(
+        [cvae._elbo(X_test, 1.0, np.full(len(X_test), c)) for c in range(10)]
+    )
+    joint = np.log(cvae.class_prior_) + elbos
+    expected = np.exp(joint - logsumexp(joint, axis=1, keepdims=True))
+    # With class prior means the reconstruction term cancels exactly, noise and all.
+    assert_allclose(cvae.predict_proba(X_test), expected, rtol=1e-5, atol=1e-8)
+
+
 def test_predict_proba_is_bayes_rule_over_class_prior_means(digits_split):
     X_train, X_test, y_train, _ = digits_split
     cvae = CVAE(
@@ -121,8 +142,13 @@ def test_any_labels_and_unseen_labels():
         cvae.partial_fit(X[:2], ["bird", "cat"])
     streaming = CVAE(n_components=2, hidden_layer_sizes=(8,), random_state=0)
     streaming.partial_fit(X[:10], y[:10], classes=["cat", "dog"])
+    assert_array_equal(streaming.class_prior_, [1.0, 0.0])
     streaming.partial_fit(X[30:], y[30:])
     assert_array_equal(streaming.classes_, ["cat", "dog"])
+    assert_array_equal(streaming.class_count_, [10, 10])
+    assert_array_equal(streaming.class_prior_, [0.5, 0.5])
+    with pytest.raises(ValueError, match="differs from the classes"):
+        streaming.partial_fit(X[:2], y[:2], classes=["cat", "cow"])
 
 
 def test_score_samples_is_the_class_marginal_elbo(digits_split):

@@ -188,3 +188,47 @@ def test_diverging_fit_raises():
             max_iter=2,
             learning_rate=1.0,
         ).fit(X)
+
+
+def test_early_stopping_restores_the_best_validation_parameters():
+    X = X_DIGITS[:400]
+    vae = VAE(
+        **{**SMALL, "max_iter": 25, "n_iter_no_change": 25, "tol": 0.0},
+        early_stopping=True,
+        learning_rate=0.05,
+    )  # noisy: the best is not the last
+    vae.fit(sp.csr_matrix(X))  # sparse input, dense validation block
+    best = int(np.argmax(vae.validation_scores_))
+    assert vae.best_loss_ == pytest.approx(-vae.validation_scores_[best])
+    # Refit the same split up to the best epoch: the restored model is that one.
+    again = VAE(
+        **{**SMALL, "max_iter": best + 1, "n_iter_no_change": 25, "tol": 0.0},
+        early_stopping=True,
+        learning_rate=0.05,
+    ).fit(sp.csr_matrix(X))
+    assert_allclose(vae.transform(X), again.transform(X), rtol=1e-6, atol=1e-8)
+
+
+def test_changed_architecture_after_fit_is_refused():
+    vae = VAE(**SMALL).fit(X_DIGITS[:50])
+    vae.set_params(hidden_layer_sizes=(16, 8))
+    for method, args in [
+        ("transform", (X_DIGITS[:5],)),
+        ("sample", (2,)),
+        ("score_samples", (X_DIGITS[:5],)),
+        ("partial_fit", (X_DIGITS[:5],)),
+    ]:
+        with pytest.raises(ValueError, match="changed since the model was fitted"):
+            getattr(vae, method)(*args)
+    with pytest.raises(ValueError, match="changed since the model was fitted"):
+        vae.set_params(warm_start=True).fit(X_DIGITS[:50])
+    vae.set_params(warm_start=False).fit(X_DIGITS[:50])  # a fresh fit is fine
+
+
+def test_scores_do_not_touch_the_random_state():
+    rng = np.random.RandomState(0)
+    vae = VAE(**{**SMALL, "random_state": rng}).fit(X_DIGITS[:50])
+    before = rng.get_state()[1].copy()
+    first = vae.score_samples(X_DIGITS[:10])
+    assert_array_equal(vae.score_samples(X_DIGITS[:10]), first)
+    assert_array_equal(rng.get_state()[1], before)
