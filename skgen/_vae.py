@@ -118,7 +118,10 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "n_components": [Interval(Integral, 1, None, closed="left")],
-        "hidden_layer_sizes": ["array-like"],
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "activation": [StrOptions({"relu", "tanh", "logistic"})],
         "likelihood": [StrOptions({"bernoulli", "gaussian"})],
         "beta": [Interval(Real, 0, None, closed="left")],
@@ -299,7 +302,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return X
 
     def _initialize(self, n_features, dtype, rng):
-        hidden = list(self.hidden_layer_sizes)
+        hidden = self._hidden_sizes()
         acts = [self.activation] * len(hidden)
         n_enc_cond, n_dec_cond = self._condition_sizes()
         enc_sizes = [n_features + n_enc_cond] + hidden + [2 * self.n_components]
@@ -354,9 +357,20 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def _extra_grads(self, stats, prior, yi, kl_weight, grads):
         pass
 
+    def _hidden_sizes(self):
+        """``hidden_layer_sizes`` as a list (an int is one layer), each size >= 1."""
+        sizes = self.hidden_layer_sizes
+        sizes = [sizes] if isinstance(sizes, Integral) else list(sizes)
+        if not all(isinstance(h, Integral) and h >= 1 for h in sizes):
+            raise ValueError(
+                "hidden_layer_sizes must be positive integers (one per hidden layer), "
+                f"got {self.hidden_layer_sizes!r}."
+            )
+        return sizes
+
     @property
     def _activations(self):
-        return [self.activation] * len(self.hidden_layer_sizes) + ["identity"]
+        return [self.activation] * len(self._hidden_sizes()) + ["identity"]
 
     def _run_epoch(self, X, rng, yi=None):
         """One pass of Adam over X in minibatches; returns the mean loss per sample."""
@@ -446,7 +460,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def _structure(self):
         return (
             self.n_components,
-            tuple(self.hidden_layer_sizes),
+            tuple(self._hidden_sizes()),
             self.activation,
             self.likelihood,
             getattr(self, "conditioning", None),

@@ -169,6 +169,13 @@ def test_bad_input_gets_clear_errors():
         vae.transform(np.zeros((2, 3)))
     with pytest.raises(ValueError, match=r"codes of shape \(n_samples, 3\)"):
         vae.inverse_transform(np.zeros((2, 5)))
+    with pytest.raises(
+        ValueError, match="hidden_layer_sizes must be positive integers"
+    ):
+        VAE(hidden_layer_sizes=(8, 0)).fit(X_DIGITS[:5])
+    assert VAE(**{**SMALL, "hidden_layer_sizes": 8}).fit(X_DIGITS[:20]).encoder_coefs_[
+        0
+    ].shape == (64, 8)
     with pytest.raises(ValueError, match="'likelihood' parameter"):
         VAE(likelihood="poisson").fit(X_DIGITS[:5])
     with pytest.raises(ValueError, match="n_importance must be"):
