@@ -162,3 +162,19 @@ def test_score_samples_is_the_class_marginal_elbo(digits_split):
     expected = logsumexp(elbos + np.log(cvae.class_prior_), axis=1)
     assert_allclose(cvae.score_samples(X_test), expected)
     assert np.all(cvae.score_samples(X_test) < 0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_same_random_state_same_model_dtype_and_pickling(dtype):
+    import pickle
+
+    X, y = X_DIGITS[:300].astype(dtype), Y_DIGITS[:300]
+    params = dict(n_components=3, hidden_layer_sizes=(16,), max_iter=3, random_state=0)
+    a, b = CVAE(**params).fit(X, y), CVAE(**params).fit(X, y)
+    assert_array_equal(a.class_means_, b.class_means_)
+    assert a.transform(X).dtype == dtype and a.sample(2)[0].dtype == dtype
+    clone = pickle.loads(pickle.dumps(a))
+    assert_array_equal(clone.predict_proba(X), a.predict_proba(X))
+    assert_array_equal(
+        clone.sample(4, random_state=1)[0], a.sample(4, random_state=1)[0]
+    )
