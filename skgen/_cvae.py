@@ -418,9 +418,14 @@ loss_curve_, validation_scores_, best_loss_, n_iter_, n_features_in_ :
         n = X.shape[0]
         with np.errstate(divide="ignore"):
             log_prior = np.log(self.class_prior_)
-        elbos = np.column_stack(
-            [self._elbo(X, 1.0, np.full(n, c)) for c in range(len(self.classes_))]
-        )
+        if self.conditioning == "prior":
+            # One decoder pass: only the KL term depends on the class, and
+            # KL_y = KL_0 + (||mu - mu_y||^2 - ||mu||^2) / 2 in closed form.
+            elbo_0 = self._elbo(X, 1.0, np.zeros(n, dtype=np.intp))
+            shift = self._class_log_likelihoods(X)
+            elbos = elbo_0[:, None] + shift - shift[:, :1]
+        else:
+            elbos = self._class_log_likelihoods(X)
         return logsumexp(elbos + log_prior, axis=1)
 
     def log_likelihood(self, X, *, n_importance=100):
