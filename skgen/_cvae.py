@@ -300,7 +300,7 @@ loss_curve_, validation_scores_, best_loss_, n_iter_, n_features_in_ :
         yi = self._class_indices(np.broadcast_to(np.asarray(y), (Z.shape[0],)))
         return self._decode_mean(self._decoder_input(Z, yi))
 
-    def sample(self, n_samples=1, *, y=None, random_state=None):
+    def sample(self, n_samples=1, y=None, *, draw=False, random_state=None):
         """Generate samples of given classes.
 
         Parameters
@@ -309,6 +309,9 @@ loss_curve_, validation_scores_, best_loss_, n_iter_, n_features_in_ :
             Number of samples.
         y : label or array-like of shape (n_samples,), default=None
             The class of each sample; None draws classes from ``class_prior_``.
+        draw : bool, default=False
+            Decoder means (False) or draws ``x ~ p(x | z, y)`` (True), as in
+            :meth:`VAE.sample`.
         random_state : int, RandomState instance or None, default=None
             Seed of the draws; None uses the estimator's ``random_state``.
 
@@ -331,11 +334,18 @@ loss_curve_, validation_scores_, best_loss_, n_iter_, n_features_in_ :
         if y is None:
             yi = rng.choice(len(self.classes_), size=n_samples, p=self.class_prior_)
         else:
-            yi = self._class_indices(np.broadcast_to(np.asarray(y), (n_samples,)))
+            y = np.asarray(y)
+            if y.ndim > 0 and y.shape != (n_samples,):
+                raise ValueError(
+                    f"y must be one label or one per sample ({n_samples}), got "
+                    f"shape {y.shape}."
+                )
+            yi = self._class_indices(np.broadcast_to(y, (n_samples,)))
         dtype = self.decoder_coefs_[0].dtype
         Z = rng.standard_normal((n_samples, self.n_components)).astype(dtype)
         Z += self._prior_mean(yi, n_samples, dtype)
-        return self._decode_mean(self._decoder_input(Z, yi)), self.classes_[yi]
+        mean = self._decode_mean(self._decoder_input(Z, yi))
+        return self._observe(mean, draw, rng), self.classes_[yi]
 
     # ------------------------------------------------------------ classifying
     def _class_log_likelihoods(self, X):

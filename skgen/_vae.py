@@ -532,15 +532,19 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         )[-1]
         return expit(out) if self.likelihood == "bernoulli" else out
 
-    def sample(self, n_samples=1, *, random_state=None):
-        """Decoder means of draws from the prior ``z ~ N(0, I)``.
+    def sample(self, n_samples=1, *, draw=False, random_state=None):
+        """Samples of the model: decoder means of prior draws ``z ~ N(0, I)``.
 
         Parameters
         ----------
         n_samples : int, default=1
             Number of samples.
+        draw : bool, default=False
+            False returns the decoder means ``E[x | z]`` (smooth images). True draws
+            ``x ~ p(x | z)`` itself: 0/1 pixels for Bernoulli, mean plus unit noise for
+            Gaussian.
         random_state : int, RandomState instance or None, default=None
-            Seed for the prior draws; None uses the estimator's ``random_state``.
+            Seed for the draws; None uses the estimator's ``random_state``.
 
         Returns
         -------
@@ -556,7 +560,15 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         )
         dtype = self.decoder_coefs_[0].dtype
         Z = rng.standard_normal((n_samples, self.n_components)).astype(dtype)
-        return self._decode_mean(Z)
+        return self._observe(self._decode_mean(Z), draw, rng)
+
+    def _observe(self, mean, draw, rng):
+        """``mean`` itself, or a draw of ``x ~ p(x | z)`` around it."""
+        if not draw:
+            return mean
+        if self.likelihood == "bernoulli":
+            return (rng.uniform(size=mean.shape) < mean).astype(mean.dtype)
+        return (mean + rng.standard_normal(mean.shape)).astype(mean.dtype)
 
     # ------------------------------------------------------------------ scores
     def _score_keys(self, X, draw=0):

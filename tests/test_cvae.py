@@ -60,7 +60,9 @@ def test_prior_scheme_samples_are_recognised_as_their_class(digits_split):
     assert_allclose(counts, cvae.class_prior_, atol=0.05)
     # One label, or one per sample.
     assert set(cvae.sample(5, y=3)[1]) == {3}
-    assert_array_equal(cvae.sample(3, y=[1, 2, 3])[1], [1, 2, 3])
+    assert_array_equal(cvae.sample(3, [1, 2, 3])[1], [1, 2, 3])
+    with pytest.raises(ValueError, match="one label or one per sample"):
+        cvae.sample(3, y=[1, 2])
     # A generative classifier that is also a good one.
     assert cvae.score(X_test, y_test) > 0.95
 

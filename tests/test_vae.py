@@ -131,6 +131,10 @@ def test_scores_are_deterministic_and_sample_follows_random_state():
         vae.sample(4, random_state=3), vae.sample(4, random_state=4)
     )
     assert vae.sample(5).shape == (5, 64)
+    drawn = vae.sample(2000, draw=True, random_state=0)
+    assert set(np.unique(drawn)) <= {0.0, 1.0}
+    means = vae.sample(2000, random_state=0)  # the same z: draws average to the means
+    assert_allclose(drawn.mean(axis=0), means.mean(axis=0), atol=0.05)
     assert np.all((vae.sample(5) >= 0) & (vae.sample(5) <= 1))  # Bernoulli means
 
 
