@@ -176,6 +176,11 @@ loss_curve_, validation_scores_, best_loss_, n_iter_, n_features_in_ :
             self, X, y, accept_sparse="csr", dtype=dtype, order="C", reset=reset
         )
         check_classification_targets(y)
+        if self.conditioning == "prior" and self.beta == 0:
+            raise ValueError(
+                "beta=0 removes the KL term, the only place the class prior means "
+                "are learned; use beta > 0, or conditioning='concat'."
+            )
         if reset:
             self.classes_ = (
                 LabelEncoder().fit(y if classes is None else classes).classes_

@@ -86,13 +86,13 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Decoder layers; the last gives logits (Bernoulli) or means (Gaussian).
     loss_curve_ : list of float
         Mean training loss (negative ELBO with KL weight ``beta``, nats per sample)
-        of every epoch.
+        of every epoch (a warm start or ``partial_fit`` appends to it).
     validation_scores_ : list of float
         Mean validation ELBO per epoch (``early_stopping`` only), else None.
     best_loss_ : float
         Best training (or validation) loss seen.
     n_iter_ : int
-        Epochs run.
+        Epochs run by ``fit`` (counting on through warm starts).
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -219,14 +219,17 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             self.validation_scores_ = []
         else:
             self.validation_scores_ = None
-        self.loss_curve_ = []
+        if self.warm_start and fitted and hasattr(self, "n_iter_"):
+            start = self.n_iter_  # a warm start continues the curve, as MLP's does
+        else:
+            self.loss_curve_, start = [], 0
         self.best_loss_ = np.inf
         best_params, no_change = None, 0
         for epoch in range(self.max_iter):
             begin = time.time()
             loss = self._run_epoch(X, rng, yi)
             self.loss_curve_.append(loss)
-            self.n_iter_ = epoch + 1
+            self.n_iter_ = start + epoch + 1
             current = loss
             if X_val is not None:
                 val = float(np.mean(self._elbo(X_val, 1.0, yi_val)))

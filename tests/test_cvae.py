@@ -138,6 +138,8 @@ def test_any_labels_and_unseen_labels():
     ).fit(X, y)
     assert_array_equal(cvae.classes_, ["cat", "dog"])
     assert_array_equal(cvae.predict(X[[0, -1]]), ["cat", "dog"])
+    with pytest.raises(ValueError, match="beta=0 removes the KL term"):
+        CVAE(beta=0.0).fit(X, y)
     with pytest.raises(ValueError, match="never seen in fit.*bird"):
         cvae.sample(2, y="bird")
     with pytest.raises(ValueError, match="never seen in fit"):

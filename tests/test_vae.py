@@ -152,6 +152,7 @@ def test_warm_start_and_partial_fit_continue_training():
     first = vae.loss_curve_[-1]
     vae.fit(X)
     assert vae.loss_curve_[-1] < first
+    assert vae.n_iter_ == len(vae.loss_curve_) == 2 * SMALL["max_iter"]
     streaming = VAE(**SMALL)
     for block in np.array_split(X, 3):
         assert streaming.partial_fit(block) is streaming
