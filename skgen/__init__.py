@@ -1,6 +1,7 @@
 """skgen: generative and representation-learning models as scikit-learn estimators."""
 
 from ._cvae import CVAE
+from ._dbn import DBN
 from ._rbm import BernoulliRBM, GaussianRBM
 from ._vae import VAE
 from ._validation import DivergenceError
@@ -10,6 +11,7 @@ __version__ = "0.1.0"
 __all__ = [
     "BernoulliRBM",
     "CVAE",
+    "DBN",
     "DivergenceError",
     "GaussianRBM",
     "VAE",

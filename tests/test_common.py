@@ -3,7 +3,7 @@
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skgen import CVAE, VAE, BernoulliRBM, GaussianRBM
+from skgen import CVAE, DBN, VAE, BernoulliRBM, GaussianRBM
 
 # Small models keep the checks fast; GaussianRBM with at most 20 hidden units scores
 # samples with an exact log partition function.
@@ -16,6 +16,14 @@ ESTIMATORS = [
         hidden_layer_sizes=(8,),
         likelihood="gaussian",
         max_iter=5,
+        random_state=0,
+    ),
+    DBN(hidden_layer_sizes=(6, 4), n_iter=3, random_state=0),
+    DBN(
+        hidden_layer_sizes=(6, 4),
+        n_iter=3,
+        gaussian_visible=True,
+        learning_rate=0.01,
         random_state=0,
     ),
     # scikit-learn's classifier checks expect good accuracy on small blobs.
