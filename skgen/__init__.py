@@ -1,7 +1,7 @@
 """skgen: generative and representation-learning models as scikit-learn estimators."""
 
 from ._cvae import CVAE
-from ._dbn import DBN
+from ._dbn import DBN, DBNClassifier
 from ._rbm import BernoulliRBM, GaussianRBM
 from ._vae import VAE
 from ._validation import DivergenceError
@@ -12,6 +12,7 @@ __all__ = [
     "BernoulliRBM",
     "CVAE",
     "DBN",
+    "DBNClassifier",
     "DivergenceError",
     "GaussianRBM",
     "VAE",

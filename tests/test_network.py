@@ -174,3 +174,20 @@ def test_init_layers_bounds(scheme):
             assert np.all(b == 0)
         assert np.abs(coef).max() <= bound
         assert np.abs(coef).max() > 0.8 * bound
+
+
+def test_softmax_cross_entropy_matches_numpy_and_its_gradient():
+    rng = np.random.RandomState(7)
+    logits = 5 * rng.standard_normal((6, 4))
+    target = rng.randint(0, 4, 6)
+    grad, loss = np.empty_like(logits), np.empty(6)
+    k.softmax_cross_entropy(logits, target, 0.5, grad, loss)
+    log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    assert_allclose(loss, -log_p[np.arange(6), target], rtol=1e-12)
+
+    def objective():
+        g, out = np.empty_like(logits), np.empty(6)
+        k.softmax_cross_entropy(logits, target, 1.0, g, out)
+        return 0.5 * out.sum()
+
+    assert_allclose(grad, numerical_grad(objective, [logits])[0], rtol=1e-6, atol=1e-9)

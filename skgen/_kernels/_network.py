@@ -174,3 +174,25 @@ def adam_update(param, grad, m, v, step_size, beta_1, beta_2, epsilon):
         m[i] = beta_1 * m[i] + (1.0 - beta_1) * g
         v[i] = beta_2 * v[i] + (1.0 - beta_2) * g * g
         param[i] -= step_size * m[i] / (np.sqrt(v[i]) + epsilon)
+
+
+@kernel
+def softmax_cross_entropy(logits, target, scale, grad, loss):
+    """Softmax cross-entropy from ``logits`` and integer class ``target``, fused.
+
+    ``loss[i] = logsumexp(l_i) - l_i[target_i]`` (nats, float64) and
+    ``grad = scale * (softmax(l) - onehot(target))``.
+    """
+    n, m = logits.shape
+    for i in range(n):
+        top = logits[i, 0]
+        for j in range(1, m):
+            top = max(top, logits[i, j])
+        total = 0.0
+        for j in range(m):
+            e = np.exp(np.float64(logits[i, j] - top))
+            grad[i, j] = e
+            total += e
+        for j in range(m):
+            grad[i, j] = scale * (grad[i, j] / total - (1.0 if j == target[i] else 0.0))
+        loss[i] = np.log(total) + top - logits[i, target[i]]
