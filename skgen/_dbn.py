@@ -355,17 +355,19 @@ class DBNClassifier(ClassifierMixin, BaseEstimator):
         Minibatch size of the RBMs.
     cd_k : int, default=1
         Gibbs steps of the RBMs' (persistent) CD.
-    learning_rate : float, default=1e-3
+    learning_rate : float, default=3e-3
         Adam's step size for fine-tuning.
     alpha : float, default=1e-4
         L2 penalty on the weights during fine-tuning, as ``MLPClassifier``'s.
-    batch_size : int, default=200
+    batch_size : int, default=100
         Fine-tuning minibatch size (clipped to the number of samples).
     max_iter : int, default=200
         Maximum fine-tuning epochs.
-    tol : float, default=1e-4
+    tol : float, default=1e-3
         Stop when the loss (or validation accuracy) has not improved by ``tol`` for
-        ``n_iter_no_change`` epochs.
+        ``n_iter_no_change`` epochs. The fine-tuning defaults (3e-3, 100, 1e-3) were
+        chosen on MNIST-5k, where pretrained weights need fewer, larger steps than
+        ``MLPClassifier``'s (1e-3, 200, 1e-4) to reach its accuracy in less time.
     n_iter_no_change : int, default=10
         Epochs without improvement before stopping.
     early_stopping : bool, default=False
@@ -433,11 +435,11 @@ class DBNClassifier(ClassifierMixin, BaseEstimator):
         rbm_n_iter=5,
         rbm_batch_size=32,
         cd_k=1,
-        learning_rate=1e-3,
+        learning_rate=3e-3,
         alpha=1e-4,
-        batch_size=200,
+        batch_size=100,
         max_iter=200,
-        tol=1e-4,
+        tol=1e-3,
         n_iter_no_change=10,
         early_stopping=False,
         validation_fraction=0.1,
