@@ -12,8 +12,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
 from . import _network as net
-from ._vae import _FLOATS, VAE
-from ._validation import check_unit_interval
+from ._vae import VAE
+from ._validation import FLOAT_DTYPES, check_unit_interval
 
 
 class CVAE(ClassifierMixin, VAE):
@@ -171,7 +171,7 @@ loss_curve_, validation_scores_, best_loss_, n_iter_, n_features_in_ :
         return self._partial_fit(X, yi, first)
 
     def _validate_xy(self, X, y, reset, classes):
-        dtype = _FLOATS if reset else self.encoder_coefs_[0].dtype
+        dtype = FLOAT_DTYPES if reset else self.encoder_coefs_[0].dtype
         X, y = validate_data(
             self, X, y, accept_sparse="csr", dtype=dtype, order="C", reset=reset
         )

@@ -22,9 +22,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import _network as net
 from ._kernels import _network as k
 from ._rbm import BernoulliRBM, GaussianRBM
-from ._validation import DivergenceError
-
-_FLOATS = (np.float64, np.float32)
+from ._validation import FLOAT_DTYPES, DivergenceError, check_layer_sizes
 
 
 def _per_layer(value, n_layers, name, kind):
@@ -134,13 +132,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.random_state = random_state
 
     def _make_layers(self):
-        sizes = self.hidden_layer_sizes
-        sizes = [sizes] if isinstance(sizes, Integral) else list(sizes)
-        if not sizes or not all(isinstance(h, Integral) and h >= 1 for h in sizes):
-            raise ValueError(
-                "hidden_layer_sizes must be one or more positive integers, got "
-                f"{self.hidden_layer_sizes!r}."
-            )
+        sizes = check_layer_sizes(self.hidden_layer_sizes, min_layers=1)
         n = len(sizes)
         rates = _per_layer(self.learning_rate, n, "learning_rate", Real)
         epochs = _per_layer(self.n_iter, n, "n_iter", Integral)
@@ -181,7 +173,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         -------
         self : object
         """
-        X = validate_data(self, X, accept_sparse="csr", dtype=_FLOATS)
+        X = validate_data(self, X, accept_sparse="csr", dtype=FLOAT_DTYPES)
         self.rbms_ = self._make_layers()
         data = X
         for i, rbm in enumerate(self.rbms_):
@@ -211,7 +203,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self : object
         """
         first = not hasattr(self, "rbms_")
-        X = validate_data(self, X, accept_sparse="csr", dtype=_FLOATS, reset=first)
+        X = validate_data(self, X, accept_sparse="csr", dtype=FLOAT_DTYPES, reset=first)
         if first:
             self.rbms_ = self._make_layers()
             self._n_features_out = self.rbms_[-1].n_components
@@ -232,7 +224,9 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         H : ndarray of shape (n_samples, hidden_layer_sizes[-1])
         """
         check_is_fitted(self)
-        data = validate_data(self, X, accept_sparse="csr", dtype=_FLOATS, reset=False)
+        data = validate_data(
+            self, X, accept_sparse="csr", dtype=FLOAT_DTYPES, reset=False
+        )
         for rbm in self.rbms_:
             data = rbm.transform(data)
         return data
@@ -305,7 +299,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         score : ndarray of shape (n_samples,)
         """
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse="csr", dtype=_FLOATS, reset=False)
+        X = validate_data(self, X, accept_sparse="csr", dtype=FLOAT_DTYPES, reset=False)
         recon = self._down(self.transform(X))
         dense = X.toarray() if sp.issparse(X) else X
         return -np.square(recon - dense, dtype=np.float64).sum(axis=1)
@@ -478,7 +472,7 @@ class DBNClassifier(ClassifierMixin, BaseEstimator):
         -------
         self : object
         """
-        X, y = validate_data(self, X, y, accept_sparse="csr", dtype=_FLOATS)
+        X, y = validate_data(self, X, y, accept_sparse="csr", dtype=FLOAT_DTYPES)
         check_classification_targets(y)
         encoder = LabelEncoder().fit(y)
         self.classes_ = encoder.classes_
@@ -490,8 +484,7 @@ class DBNClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def _init_layers(self, X, rng):
-        sizes = self.hidden_layer_sizes
-        sizes = [sizes] if isinstance(sizes, Integral) else list(sizes)
+        sizes = check_layer_sizes(self.hidden_layer_sizes, min_layers=1)
         n_classes = len(self.classes_)
         dtype = X.dtype
         if self.pretrain:
@@ -594,7 +587,7 @@ class DBNClassifier(ClassifierMixin, BaseEstimator):
 
     def _check_X(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse="csr", dtype=_FLOATS, reset=False)
+        X = validate_data(self, X, accept_sparse="csr", dtype=FLOAT_DTYPES, reset=False)
         X = X.toarray() if sp.issparse(X) else X
         return np.ascontiguousarray(X, dtype=self.coefs_[0].dtype)
 

@@ -21,9 +21,12 @@ from ._kernels._activations import add_bias_sigmoid
 from ._kernels._cd import cd_epoch_csr, cd_epoch_dense
 from ._kernels._random import new_state
 from ._kernels._sampling import gibbs_chain
-from ._validation import DivergenceError, check_finite_params, check_unit_interval
-
-_FLOATS = (np.float64, np.float32)
+from ._validation import (
+    FLOAT_DTYPES,
+    DivergenceError,
+    check_finite_params,
+    check_unit_interval,
+)
 
 
 def _batch_bounds(n_samples, batch_size):
@@ -159,7 +162,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         return self
 
     def _validate_train(self, X, reset):
-        dtype = _FLOATS if reset else self.components_.dtype
+        dtype = FLOAT_DTYPES if reset else self.components_.dtype
         X = validate_data(
             self, X, accept_sparse="csr", dtype=dtype, order="C", reset=reset
         )
@@ -222,7 +225,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         ``n_components`` changed since fitting instead of reading past the arrays.
         """
         W = np.ascontiguousarray(self.components_)
-        if W.dtype not in _FLOATS:
+        if W.dtype not in FLOAT_DTYPES:
             W = W.astype(np.float64)
         if self.n_components != W.shape[0]:
             raise ValueError(
@@ -296,7 +299,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             float32, anything else becomes float64).
         """
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse="csr", reset=False, dtype=_FLOATS)
+        X = validate_data(self, X, accept_sparse="csr", reset=False, dtype=FLOAT_DTYPES)
         return self._mean_hiddens(X)
 
     def _params(self, dtype):
@@ -327,7 +330,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             model: 0.0 / 1.0 for Bernoulli units (scikit-learn's returns booleans).
         """
         check_is_fitted(self)
-        v = validate_data(self, v, accept_sparse="csr", reset=False, dtype=_FLOATS)
+        v = validate_data(self, v, accept_sparse="csr", reset=False, dtype=FLOAT_DTYPES)
         v = v.toarray() if sp.issparse(v) else v
         W, _, _ = self._kernel_params()
         v = np.array(v, dtype=W.dtype, order="C")  # a copy: chains run in place
@@ -467,7 +470,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         True
         """
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse="csr", reset=False, dtype=_FLOATS)
+        X = validate_data(self, X, accept_sparse="csr", reset=False, dtype=FLOAT_DTYPES)
         log_z, std_err = self.log_partition_function(
             method=method, n_runs=n_runs, n_betas=n_betas
         )
@@ -635,7 +638,7 @@ class BernoulliRBM(_BaseRBM):
         log-likelihood.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse="csr", reset=False, dtype=_FLOATS)
+        X = validate_data(self, X, accept_sparse="csr", reset=False, dtype=FLOAT_DTYPES)
         W, b, c = self._params(np.result_type(X.dtype, self.components_.dtype))
         return lik.pseudo_likelihood(X, W, b, c, check_random_state(self.random_state))
 

@@ -19,9 +19,13 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import _network as net
 from ._kernels import _network as k
 from ._kernels._random import new_state
-from ._validation import DivergenceError, check_unit_interval
+from ._validation import (
+    FLOAT_DTYPES,
+    DivergenceError,
+    check_layer_sizes,
+    check_unit_interval,
+)
 
-_FLOATS = (np.float64, np.float32)
 _HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
 
 
@@ -294,7 +298,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return self
 
     def _validate_train(self, X, reset):
-        dtype = _FLOATS if reset else self.encoder_coefs_[0].dtype
+        dtype = FLOAT_DTYPES if reset else self.encoder_coefs_[0].dtype
         X = validate_data(
             self, X, accept_sparse="csr", dtype=dtype, order="C", reset=reset
         )
@@ -362,14 +366,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     def _hidden_sizes(self):
         """``hidden_layer_sizes`` as a list (an int is one layer), each size >= 1."""
-        sizes = self.hidden_layer_sizes
-        sizes = [sizes] if isinstance(sizes, Integral) else list(sizes)
-        if not all(isinstance(h, Integral) and h >= 1 for h in sizes):
-            raise ValueError(
-                "hidden_layer_sizes must be positive integers (one per hidden layer), "
-                f"got {self.hidden_layer_sizes!r}."
-            )
-        return sizes
+        return check_layer_sizes(self.hidden_layer_sizes)
 
     @property
     def _activations(self):
@@ -482,7 +479,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     def _check_X(self, X):
         self._check_fitted()
         X = validate_data(
-            self, X, accept_sparse="csr", reset=False, dtype=_FLOATS, order="C"
+            self, X, accept_sparse="csr", reset=False, dtype=FLOAT_DTYPES, order="C"
         )
         X = X.toarray() if sp.issparse(X) else X
         return X.astype(self.encoder_coefs_[0].dtype, copy=False)

@@ -1,9 +1,28 @@
 """Input checks and errors shared by the estimators."""
 
 import warnings
+from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
+
+# The dtypes every estimator keeps; anything else is converted to float64.
+FLOAT_DTYPES = (np.float64, np.float32)
+
+
+def check_layer_sizes(sizes, min_layers=0):
+    """``hidden_layer_sizes`` as a list of positive ints (an int is one layer)."""
+    layers = [sizes] if isinstance(sizes, Integral) else list(sizes)
+    if len(layers) < min_layers or not all(
+        isinstance(h, Integral) and h >= 1 for h in layers
+    ):
+        need = f"; at least {min_layers} layer" if min_layers else ""
+        raise ValueError(
+            "hidden_layer_sizes must be positive integers (one per hidden layer"
+            f"{need}), got {sizes!r}."
+        )
+    return layers
+
 
 # No useful sigmoid-unit model has a parameter this large: exp(1e8) saturates any unit.
 EXPLODED = 1e8
