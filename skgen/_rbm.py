@@ -43,6 +43,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
     """
 
     _gaussian_visible = False
+    _gaussian_hidden = False
 
     _parameter_constraints: dict = {
         "n_components": [Interval(Integral, 1, None, closed="left")],
@@ -274,6 +275,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             int(self.cd_k),
             bool(self.persistent),
             self._gaussian_visible,
+            self._gaussian_hidden,
         )
         bounds = _batch_bounds(X.shape[0], self.batch_size)
         buffers = (bounds, vv, hh, chains, (W, b, c), self._velocity, settings)
@@ -311,7 +313,10 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         W, _, c = self._params(v.dtype)
         p = v @ W.T
         p = np.ascontiguousarray(p, dtype=v.dtype)
-        add_bias_sigmoid(p, c)
+        if self._gaussian_hidden:
+            p += c
+        else:
+            add_bias_sigmoid(p, c)
         return p
 
     # ---------------------------------------------------------------- sampling
@@ -384,7 +389,17 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
     def _run_chains(self, v, n_steps, rng):
         W, b, c = self._kernel_params()
         h = np.empty((v.shape[0], W.shape[0]), dtype=v.dtype)
-        gibbs_chain(v, W, b, c, n_steps, self._gaussian_visible, new_state(rng), h)
+        gibbs_chain(
+            v,
+            W,
+            b,
+            c,
+            n_steps,
+            self._gaussian_visible,
+            new_state(rng),
+            h,
+            self._gaussian_hidden,
+        )
         return v
 
     # ------------------------------------------------------------- likelihood
@@ -418,9 +433,23 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
                 f"method must be 'auto', 'exact' or 'ais', got {method!r}."
             )
         W, b, c = self._kernel_params()
-        small = min(W.shape) if not self._gaussian_visible else W.shape[0]
+        if self._gaussian_visible:
+            small = W.shape[0]
+        elif self._gaussian_hidden:
+            small = W.shape[1]
+        else:
+            small = min(W.shape)
         if method == "exact" or (method == "auto" and small <= lik.MAX_EXACT_UNITS):
-            return lik.exact_log_partition(W, b, c, self._gaussian_visible), 0.0
+            log_z = lik.exact_log_partition(
+                W, b, c, self._gaussian_visible, gaussian_hidden=self._gaussian_hidden
+            )
+            return log_z, 0.0
+        if self._gaussian_hidden:
+            raise NotImplementedError(
+                "AIS is not implemented for linear hidden units; log Z is exact for "
+                f"at most {lik.MAX_EXACT_UNITS} visible units, this model has "
+                f"{W.shape[1]}."
+            )
         for name, value in (("n_runs", n_runs), ("n_betas", n_betas)):
             if not isinstance(value, Integral) or value < 2:
                 raise ValueError(f"{name} must be an integer >= 2, got {value!r}.")
@@ -475,7 +504,10 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
             method=method, n_runs=n_runs, n_betas=n_betas
         )
         W, b, c = self._params(np.result_type(X.dtype, self.components_.dtype))
-        values = -lik.free_energy(X, W, b, c, self._gaussian_visible) - log_z
+        values = -lik.free_energy(
+            X, W, b, c, self._gaussian_visible, self._gaussian_hidden
+        )
+        values -= log_z
         return (values, std_err) if return_std else values
 
     def score(self, X, y=None):
@@ -640,7 +672,14 @@ class BernoulliRBM(_BaseRBM):
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", reset=False, dtype=FLOAT_DTYPES)
         W, b, c = self._params(np.result_type(X.dtype, self.components_.dtype))
-        return lik.pseudo_likelihood(X, W, b, c, check_random_state(self.random_state))
+        return lik.pseudo_likelihood(
+            X,
+            W,
+            b,
+            c,
+            check_random_state(self.random_state),
+            gaussian_hidden=self._gaussian_hidden,
+        )
 
     def _progress(self, X):
         return self.score_samples(X).mean()
@@ -747,3 +786,18 @@ class GaussianRBM(_BaseRBM):
         X = X.toarray() if sp.issparse(X) else X
         recon = self._mean_hiddens(X) @ self.components_ + self.intercept_visible_
         return float(np.mean(np.square(recon - X, dtype=np.float64)))
+
+
+class _LinearHiddenRBM(BernoulliRBM):
+    """An RBM with Bernoulli visible units and linear hidden units with unit-variance
+    Gaussian noise: ``p(h | v) = N(intercept_hidden_ + components_ @ v, I)``.
+
+    The code layer of a :class:`~skgen.DeepAutoencoder` (Hinton & Salakhutdinov,
+    2006): its hidden units take any real value, so the code is not squashed into
+    (0, 1). ``transform`` gives the hidden means. Trained, sampled and scored (by
+    pseudo-likelihood) as :class:`BernoulliRBM`; linear units want a learning rate
+    about a hundred times smaller (Hinton & Salakhutdinov used 0.001). ``log Z`` is
+    exact for at most 20 visible units; there is no AIS for it.
+    """
+
+    _gaussian_hidden = True

@@ -5,7 +5,10 @@ biases ``b`` and hidden biases ``c`` is ``E(v, h) = -c.h - v.W^T h + E_vis(v)`` 
 ``E_vis(v) = -b.v`` (Bernoulli visible units) or ``||v - b||^2 / 2`` (unit-variance
 Gaussian ones). Summing out ``h`` gives the free energy
 ``F(v) = E_vis(v) - sum_j softplus(c_j + W_j . v)`` and ``log p(v) = -F(v) - log Z``.
-All sums are accumulated in float64.
+Linear hidden units with unit-variance Gaussian noise (the code layer of a deep
+autoencoder, Hinton & Salakhutdinov 2006) have ``E(v, h) = ... + ||h||^2 / 2``
+instead, and integrate out to ``-sum_j a_j^2 / 2 - n_hidden/2 log(2 pi)`` with
+``a_j = c_j + W_j . v``. All sums are accumulated in float64.
 """
 
 import numpy as np
@@ -24,6 +27,16 @@ def _softplus_sum(act):
     return np.logaddexp(0.0, act).sum(axis=1, dtype=np.float64)
 
 
+def _hidden_term(act, gaussian_hidden):
+    """``log`` of the hidden layer's sum (or integral) given its inputs ``act``."""
+    if gaussian_hidden:
+        act = act.astype(np.float64, copy=False)
+        return 0.5 * np.square(act).sum(axis=1) + 0.5 * act.shape[1] * np.log(
+            2.0 * np.pi
+        )
+    return _softplus_sum(act)
+
+
 def _visible_energy(v, b, gaussian):
     if gaussian:
         v = v.toarray() if sp.issparse(v) else v
@@ -31,13 +44,13 @@ def _visible_energy(v, b, gaussian):
     return -np.asarray(safe_sparse_dot(v, b.astype(np.float64))).ravel()
 
 
-def free_energy(v, W, b, c, gaussian):
+def free_energy(v, W, b, c, gaussian, gaussian_hidden=False):
     """``F(v)`` for each row of ``v`` (dense or sparse), as float64."""
     act = safe_sparse_dot(v, W.T, dense_output=True) + c
-    return _visible_energy(v, b, gaussian) - _softplus_sum(act)
+    return _visible_energy(v, b, gaussian) - _hidden_term(act, gaussian_hidden)
 
 
-def pseudo_likelihood(v, W, b, c, rng):
+def pseudo_likelihood(v, W, b, c, rng, gaussian_hidden=False):
     """Stochastic pseudo-likelihood of Bernoulli visible units, as scikit-learn's.
 
     One feature per sample, drawn at random, is flipped (``v_i -> 1 - v_i``); the value
@@ -54,7 +67,11 @@ def pseudo_likelihood(v, W, b, c, rng):
     act_flip = act + delta[:, None] * W[:, flip].T
     # F(v_flip) - F(v): the visible term changes by -delta * b_i, the hidden one by
     # the difference of the softplus sums.
-    diff = -delta * b[flip] - _softplus_sum(act_flip) + _softplus_sum(act)
+    diff = (
+        -delta * b[flip]
+        - _hidden_term(act_flip, gaussian_hidden)
+        + _hidden_term(act, gaussian_hidden)
+    )
     return -n_features * np.logaddexp(0.0, -diff)
 
 
@@ -63,19 +80,20 @@ def _binary_states(start, stop, n_units):
     return ((codes >> np.arange(n_units)) & 1).astype(np.float64)
 
 
-def exact_log_partition(W, b, c, gaussian, chunk=4096):
+def exact_log_partition(W, b, c, gaussian, chunk=4096, gaussian_hidden=False):
     """``log Z`` by enumerating the smaller binary layer (float64).
 
     Bernoulli-Bernoulli RBMs enumerate whichever layer is smaller; Gaussian visible
     units are integrated in closed form, so the hidden layer is enumerated:
     ``log Z = n_visible/2 log(2 pi)
-    + logsumexp_h [c.h + (||b + W^T h||^2 - ||b||^2)/2]``.
+    + logsumexp_h [c.h + (||b + W^T h||^2 - ||b||^2)/2]``. Gaussian hidden units
+    (with Bernoulli visible ones) are integrated, and the visible layer enumerated.
     """
     W = W.astype(np.float64)
     b = b.astype(np.float64)
     c = c.astype(np.float64)
     n_hidden, n_visible = W.shape
-    enumerate_hidden = gaussian or n_hidden <= n_visible
+    enumerate_hidden = gaussian or (n_hidden <= n_visible and not gaussian_hidden)
     n_units = n_hidden if enumerate_hidden else n_visible
     if n_units > MAX_EXACT_UNITS:
         raise ValueError(
@@ -91,7 +109,7 @@ def exact_log_partition(W, b, c, gaussian, chunk=4096):
         elif enumerate_hidden:
             term = s @ c + _softplus_sum(s @ W + b)
         else:
-            term = s @ b + _softplus_sum(s @ W.T + c)
+            term = s @ b + _hidden_term(s @ W.T + c, gaussian_hidden)
         top = term.max()
         parts.append(top + np.log(np.exp(term - top).sum()))
     parts = np.array(parts)

@@ -90,3 +90,13 @@ def add_bias_normal_sample(act, bias, state):
     for i in range(n):
         for j in range(m):
             act[i, j] = act[i, j] + bias[j] + standard_normal(state)
+
+
+@kernel
+def add_normal_noise(mean, out, state):
+    """``out <- mean + N(0, 1)`` (``out`` may be ``mean``): draws taken one after
+    another, as in :func:`add_bias_normal_sample`."""
+    n, m = mean.shape
+    for i in range(n):
+        for j in range(m):
+            out[i, j] = mean[i, j] + standard_normal(state)

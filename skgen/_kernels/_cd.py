@@ -18,6 +18,7 @@ from ._activations import (
     add_bias_normal_sample,
     add_bias_sigmoid,
     add_bias_sigmoid_sample,
+    add_normal_noise,
     bernoulli_sample,
 )
 from ._blas import gemm
@@ -41,10 +42,26 @@ def sample_visible_given_input(act, b, gaussian, state):
 
 
 @kernel
-def hidden_probability(v, W, c, out):
-    """``out <- p(h = 1 | v) = sigmoid(v @ W.T + c)``."""
+def hidden_mean(v, W, c, out, gaussian):
+    """``out <- E[h | v]``: ``sigmoid(v @ W.T + c)`` for binary hidden units, or
+    ``v @ W.T + c`` for linear units with unit-variance Gaussian noise."""
     gemm(False, True, 1.0, v, W, 0.0, out)
-    add_bias_sigmoid(out, c)
+    if gaussian:
+        for i in range(out.shape[0]):
+            for j in range(out.shape[1]):
+                out[i, j] += c[j]
+    else:
+        add_bias_sigmoid(out, c)
+
+
+@kernel
+def sample_hidden(mean, out, gaussian, state):
+    """``out <- a sample of h`` given its mean (``out`` may be ``mean``): Bernoulli
+    for binary units, ``mean + N(0, 1)`` for Gaussian ones."""
+    if gaussian:
+        add_normal_noise(mean, out, state)
+    else:
+        bernoulli_sample(mean, out, state)
 
 
 @kernel
@@ -53,14 +70,23 @@ def cd_step(vv, n_pos, hh, chains, params, velocity, settings, state):
 
     ``params`` is ``(W, b, c)``, updated in place; ``velocity`` the momentum buffers
     of the same shapes, used only when momentum > 0; ``settings`` is
-    ``(learning_rate, momentum, weight_decay, k, persistent, gaussian)``. ``chains``
-    holds the binary hidden states of the negative chains: with ``persistent`` it is
-    read and written (PCD), otherwise it is scratch space of at least ``n_pos`` rows
-    that the chains start from (CD).
+    ``(learning_rate, momentum, weight_decay, k, persistent, gaussian_visible,
+    gaussian_hidden)``: Gaussian units are linear with unit-variance noise, else
+    binary. ``chains`` holds the hidden states of the negative chains: with
+    ``persistent`` it is read and written (PCD), otherwise it is scratch space of at
+    least ``n_pos`` rows that the chains start from (CD).
     """
     W, b, c = params
     vel_W, vel_b, vel_c = velocity
-    learning_rate, momentum, weight_decay, k, persistent, gaussian = settings
+    (
+        learning_rate,
+        momentum,
+        weight_decay,
+        k,
+        persistent,
+        gaussian,
+        gaussian_hidden,
+    ) = settings
     n_chains = chains.shape[0] if persistent else n_pos
     n_all = n_pos + n_chains
     v_pos = vv[:n_pos]
@@ -70,19 +96,19 @@ def cd_step(vv, n_pos, hh, chains, params, velocity, settings, state):
     h_chain = chains[:n_chains]
 
     if not persistent:
-        hidden_probability(v_pos, W, c, h_pos)
-        bernoulli_sample(h_pos, h_chain, state)
+        hidden_mean(v_pos, W, c, h_pos, gaussian_hidden)
+        sample_hidden(h_pos, h_chain, gaussian_hidden, state)
     for step in range(k):
         sample_visible(h_chain, W, b, v_neg, gaussian, state)
         if step < k - 1:
-            hidden_probability(v_neg, W, c, h_neg)
-            bernoulli_sample(h_neg, h_chain, state)
+            hidden_mean(v_neg, W, c, h_neg, gaussian_hidden)
+            sample_hidden(h_neg, h_chain, gaussian_hidden, state)
     if persistent:
         # Positive and negative rows at once, then the chains' next state.
-        hidden_probability(vv[:n_all], W, c, hh[:n_all])
-        bernoulli_sample(h_neg, h_chain, state)
+        hidden_mean(vv[:n_all], W, c, hh[:n_all], gaussian_hidden)
+        sample_hidden(h_neg, h_chain, gaussian_hidden, state)
     else:
-        hidden_probability(v_neg, W, c, h_neg)
+        hidden_mean(v_neg, W, c, h_neg, gaussian_hidden)
 
     n_vis = vv.shape[1]
     n_hid = hh.shape[1]

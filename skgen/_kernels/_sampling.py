@@ -2,7 +2,12 @@
 
 import numpy as np
 
-from ._activations import add_bias_sigmoid_sample, sigmoid, softplus
+from ._activations import (
+    add_bias_normal_sample,
+    add_bias_sigmoid_sample,
+    sigmoid,
+    softplus,
+)
 from ._blas import gemm
 from ._cd import sample_visible, sample_visible_given_input
 from ._jit import kernel
@@ -10,15 +15,19 @@ from ._random import random_uniform
 
 
 @kernel
-def gibbs_chain(v, W, b, c, n_steps, gaussian, state, h):
+def gibbs_chain(v, W, b, c, n_steps, gaussian, state, h, gaussian_hidden=False):
     """Run ``n_steps`` full Gibbs steps v -> h -> v in place on the rows of ``v``.
 
     ``h`` is scratch space of shape (n_rows, n_hidden). Each step samples the hidden
-    units, then the visible ones; the result is a sample, not a mean.
+    units (binary, or linear with unit-variance Gaussian noise), then the visible
+    ones; the result is a sample, not a mean.
     """
     for _ in range(n_steps):
         gemm(False, True, 1.0, v, W, 0.0, h)
-        add_bias_sigmoid_sample(h, c, state)
+        if gaussian_hidden:
+            add_bias_normal_sample(h, c, state)
+        else:
+            add_bias_sigmoid_sample(h, c, state)
         sample_visible(h, W, b, v, gaussian, state)
 
 
