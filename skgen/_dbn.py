@@ -517,23 +517,23 @@ class DBNClassifier(ClassifierMixin, BaseEstimator):
     def _finetune(self, X, yi, rng):
         n_hidden = len(self.coefs_) - 1
         acts = self._activations(n_hidden)
-        X_val = yi_val = None
+        validation_loss = None
         if self.early_stopping:
-            order = rng.permutation(X.shape[0])
-            n_val = max(1, int(round(self.validation_fraction * X.shape[0])))
-            X_val, yi_val = X[order[:n_val]], yi[order[:n_val]]
-            X, yi = X[order[n_val:]], yi[order[n_val:]]
+            X, yi, X_val, yi_val = net.split_validation(
+                X, yi, self.validation_fraction, rng
+            )
+
+            def validation_loss():  # minus the accuracy: lower is better
+                return -float(np.mean(self._predict_indices(X_val) == yi_val))
+
         params = self.coefs_ + self.intercepts_
         optimizer = net.Adam(params, self.learning_rate)
         grads = [np.empty_like(p) for p in params]
         g_w, g_b = grads[: len(self.coefs_)], grads[len(self.coefs_) :]
-        self.loss_curve_ = []
-        self.validation_scores_ = [] if X_val is not None else None
-        best, best_params, no_change = -np.inf, None, 0
         n = X.shape[0]
         batch = min(self.batch_size, n)
-        for epoch in range(self.max_iter):
-            begin = time.time()
+
+        def run_epoch():
             order = rng.permutation(n)
             total = 0.0
             for start in range(0, n, batch):
@@ -552,31 +552,37 @@ class DBNClassifier(ClassifierMixin, BaseEstimator):
             epoch_loss = total / n
             if not np.isfinite(epoch_loss):
                 raise DivergenceError(
-                    f"DBNClassifier diverged in epoch {epoch + 1}: the loss is "
-                    f"{epoch_loss}. Lower learning_rate."
+                    f"DBNClassifier diverged: the loss is {epoch_loss}. Lower "
+                    "learning_rate."
                 )
-            self.loss_curve_.append(epoch_loss)
-            self.n_iter_ = epoch + 1
-            score = -epoch_loss
-            if X_val is not None:
-                score = float(np.mean(self._predict_indices(X_val) == yi_val))
-                self.validation_scores_.append(score)
+            return epoch_loss
+
+        def report(epoch, loss, val_loss, seconds):
             if self.verbose:
-                print(
-                    f"[DBNClassifier] Iteration {epoch + 1}, loss = {epoch_loss:.6f}, "
-                    f"time = {time.time() - begin:.2f}s"
+                extra = (
+                    ""
+                    if val_loss is None
+                    else f", validation accuracy = {-val_loss:.4f}"
                 )
-            no_change = 0 if score > best + self.tol else no_change + 1
-            if score > best:
-                best = score
-                if X_val is not None:
-                    best_params = [p.copy() for p in params]
-            if no_change >= self.n_iter_no_change:
-                break
-        self.best_loss_ = None if X_val is not None else -best
-        if best_params is not None:
-            for p, b in zip(params, best_params):
-                p[...] = b
+                print(
+                    f"[DBNClassifier] Iteration {epoch + 1}, loss = {loss:.6f}"
+                    f"{extra}, time = {seconds:.2f}s"
+                )
+
+        self.loss_curve_, val_losses, best = net.train_epochs(
+            run_epoch,
+            params,
+            max_iter=self.max_iter,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            validation_loss=validation_loss,
+            report=report,
+        )
+        self.n_iter_ = len(self.loss_curve_)
+        self.validation_scores_ = (
+            None if val_losses is None else [-v for v in val_losses]
+        )
+        self.best_loss_ = None if val_losses is not None else best
 
     def _logits(self, X):
         acts = self._activations(len(self.coefs_) - 1)

@@ -7,6 +7,8 @@ element-wise is one fused kernel per layer (``_kernels._network``). Backward pas
 written by hand. Optimizers are small classes that are not estimators.
 """
 
+import time
+
 import numpy as np
 
 from ._kernels import _network as k
@@ -125,3 +127,77 @@ class Adam:
                 self.beta_2,
                 self.epsilon,
             )
+
+
+def split_validation(X, y, fraction, rng):
+    """Hold out ``round(fraction * n)`` (at least one) random rows of X (and y, when
+    not None): returns ``(X_train, y_train, X_val, y_val)``."""
+    n = X.shape[0]
+    n_val = max(1, int(round(fraction * n)))
+    if n - n_val < 1:
+        raise ValueError(
+            f"early_stopping needs at least 2 samples; got {n}. Pass more data or "
+            "early_stopping=False."
+        )
+    order = rng.permutation(n)
+    val, train = order[:n_val], order[n_val:]
+    if y is None:
+        return X[train], None, X[val], None
+    return X[train], y[train], X[val], y[val]
+
+
+def train_epochs(
+    run_epoch,
+    params,
+    *,
+    max_iter,
+    tol,
+    n_iter_no_change,
+    relative_tol=False,
+    validation_loss=None,
+    report=None,
+):
+    """The epoch loop of every network estimator, with MLP-style stopping.
+
+    ``run_epoch()`` trains one epoch and returns its mean training loss. The value
+    watched is that loss, or ``validation_loss()`` (lower is better) when given.
+    Training stops after ``max_iter`` epochs, or once ``n_iter_no_change`` epochs in a
+    row have not beaten the best value by ``tol`` (times ``|best|`` with
+    ``relative_tol``). With a validation loss, ``params`` (arrays, changed in place)
+    are set back to those of the best epoch at the end. ``report(epoch, loss,
+    val_loss, seconds)`` is called after every epoch (for ``verbose``).
+
+    Returns ``(losses, validation_losses or None, best)``, ``best`` the lowest value
+    watched.
+    """
+    losses = []
+    val_losses = [] if validation_loss is not None else None
+    best, best_params, no_change = np.inf, None, 0
+    for epoch in range(max_iter):
+        begin = time.time()
+        loss = run_epoch()
+        losses.append(loss)
+        current = loss
+        if validation_loss is not None:
+            current = validation_loss()
+            val_losses.append(current)
+        if report is not None:
+            report(
+                epoch,
+                loss,
+                current if val_losses is not None else None,
+                time.time() - begin,
+            )
+        margin = tol * (abs(best) if relative_tol else 1.0)
+        improved = not np.isfinite(best) or current < best - margin
+        no_change = 0 if improved else no_change + 1
+        if current < best:
+            best = current
+            if validation_loss is not None:
+                best_params = [p.copy() for p in params]
+        if no_change >= n_iter_no_change:
+            break
+    if best_params is not None:
+        for p, saved in zip(params, best_params):
+            p[...] = saved
+    return losses, val_losses, best

@@ -1,6 +1,5 @@
 """Variational autoencoder as a scikit-learn transformer."""
 
-import time
 from numbers import Integral, Real
 
 import numpy as np
@@ -207,62 +206,48 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             self._check_fitted()  # warm starts keep the architecture
         else:
             self._initialize(X.shape[1], X.dtype, rng)
-        X_val = yi_val = None
+        validation_loss = None
         if self.early_stopping:
-            order = rng.permutation(X.shape[0])
-            n_val = max(1, int(round(self.validation_fraction * X.shape[0])))
-            if X.shape[0] - n_val < 1:
-                raise ValueError(
-                    "early_stopping needs at least 2 samples; got "
-                    f"{X.shape[0]}. Pass more data or early_stopping=False."
-                )
-            X_val, X = X[order[:n_val]], X[order[n_val:]]
+            X, yi, X_val, yi_val = net.split_validation(
+                X, yi, self.validation_fraction, rng
+            )
             X_val = X_val.toarray() if sp.issparse(X_val) else X_val
-            if yi is not None:
-                yi_val, yi = yi[order[:n_val]], yi[order[n_val:]]
-            self.validation_scores_ = []
-        else:
-            self.validation_scores_ = None
+
+            def validation_loss():
+                return -float(np.mean(self._elbo(X_val, 1.0, yi_val)))
+
         if self.warm_start and fitted and hasattr(self, "n_iter_"):
             start = self.n_iter_  # a warm start continues the curve, as MLP's does
         else:
             self.loss_curve_, start = [], 0
-        self.best_loss_ = np.inf
-        best_params, no_change = None, 0
-        for epoch in range(self.max_iter):
-            begin = time.time()
-            loss = self._run_epoch(X, rng, yi)
-            self.loss_curve_.append(loss)
-            self.n_iter_ = start + epoch + 1
-            current = loss
-            if X_val is not None:
-                val = float(np.mean(self._elbo(X_val, 1.0, yi_val)))
-                self.validation_scores_.append(val)
-                current = -val
+
+        def report(epoch, loss, val_loss, seconds):
             if self.verbose:
                 extra = (
-                    f", validation ELBO = {-current:.4f}" if X_val is not None else ""
+                    "" if val_loss is None else f", validation ELBO = {-val_loss:.4f}"
                 )
                 print(
                     f"[{type(self).__name__}] Iteration {epoch + 1}, "
-                    f"loss = {loss:.4f}{extra}, "
-                    f"time = {time.time() - begin:.2f}s"
+                    f"loss = {loss:.4f}{extra}, time = {seconds:.2f}s"
                 )
-            # Patience counts epochs that do not beat the best by tol (relative);
-            # the best parameters are kept whenever the score is simply better.
-            improved = not np.isfinite(self.best_loss_) or (
-                current < self.best_loss_ - self.tol * abs(self.best_loss_)
-            )
-            no_change = 0 if improved else no_change + 1
-            if current < self.best_loss_:
-                self.best_loss_ = current
-                if X_val is not None:
-                    best_params = [p.copy() for p in self._params()]
-            if no_change >= self.n_iter_no_change:
-                break
-        if best_params is not None:
-            for p, best in zip(self._params(), best_params):
-                p[...] = best
+
+        # Patience counts epochs that do not beat the best by tol (relative); the
+        # best parameters are kept whenever the validation score is simply better.
+        losses, val_losses, self.best_loss_ = net.train_epochs(
+            lambda: self._run_epoch(X, rng, yi),
+            self._params(),
+            max_iter=self.max_iter,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            relative_tol=True,
+            validation_loss=validation_loss,
+            report=report,
+        )
+        self.loss_curve_ += losses
+        self.n_iter_ = start + len(losses)
+        self.validation_scores_ = (
+            None if val_losses is None else [-v for v in val_losses]
+        )
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
