@@ -1,5 +1,6 @@
 """skgen: generative and representation-learning models as scikit-learn estimators."""
 
+from ._autoencoder import DeepAutoencoder
 from ._cvae import CVAE
 from ._dbn import DBN, DBNClassifier
 from ._rbm import BernoulliRBM, GaussianRBM
@@ -13,6 +14,7 @@ __all__ = [
     "CVAE",
     "DBN",
     "DBNClassifier",
+    "DeepAutoencoder",
     "DivergenceError",
     "GaussianRBM",
     "VAE",

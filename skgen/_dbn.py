@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _network as net
 from ._kernels import _network as k
-from ._rbm import BernoulliRBM, GaussianRBM
+from ._rbm import BernoulliRBM, GaussianRBM, _LinearHiddenRBM
 from ._validation import FLOAT_DTYPES, DivergenceError, check_layer_sizes
 
 
@@ -66,6 +66,11 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     gaussian_visible : bool, default=False
         Make the bottom RBM a :class:`GaussianRBM` for real-valued, standardised
         data (its ``learning_rate`` is then best around 0.001-0.01).
+    linear_top : bool, default=False
+        Make the top RBM's hidden units linear with unit-variance Gaussian noise,
+        so that ``transform`` gives real-valued codes instead of probabilities (the
+        code layer of :class:`DeepAutoencoder`). Its ``learning_rate`` is then best
+        about a hundred times smaller than the binary layers'.
     verbose : int, default=0
         Print each layer, and each RBM's progress per epoch.
     random_state : int, RandomState instance or None, default=None
@@ -100,6 +105,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "momentum": [Interval(Real, 0, 1, closed="left")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "gaussian_visible": ["boolean"],
+        "linear_top": ["boolean"],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
     }
@@ -116,6 +122,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         momentum=0.0,
         weight_decay=0.0,
         gaussian_visible=False,
+        linear_top=False,
         verbose=0,
         random_state=None,
     ):
@@ -128,12 +135,19 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.momentum = momentum
         self.weight_decay = weight_decay
         self.gaussian_visible = gaussian_visible
+        self.linear_top = linear_top
         self.verbose = verbose
         self.random_state = random_state
 
     def _make_layers(self):
         sizes = check_layer_sizes(self.hidden_layer_sizes, min_layers=1)
         n = len(sizes)
+        if n == 1 and self.gaussian_visible and self.linear_top:
+            raise ValueError(
+                "gaussian_visible=True and linear_top=True on a single layer make a "
+                "Gaussian-Gaussian RBM, which has no normalisable distribution; add "
+                "a binary layer between them or switch one off."
+            )
         rates = _per_layer(self.learning_rate, n, "learning_rate", Real)
         epochs = _per_layer(self.n_iter, n, "n_iter", Integral)
         steps = _per_layer(self.cd_k, n, "cd_k", Integral)
@@ -142,7 +156,12 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         for i, (size, rate, n_iter, gibbs_steps, seed) in enumerate(
             zip(sizes, rates, epochs, steps, seeds)
         ):
-            cls = GaussianRBM if (i == 0 and self.gaussian_visible) else BernoulliRBM
+            if i == 0 and self.gaussian_visible:
+                cls = GaussianRBM
+            elif i == n - 1 and self.linear_top:
+                cls = _LinearHiddenRBM
+            else:
+                cls = BernoulliRBM
             layers.append(
                 cls(
                     n_components=size,
@@ -213,7 +232,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X):
-        """The up pass: hidden probabilities of the top layer.
+        """The up pass: hidden probabilities (or, with ``linear_top``, the hidden
+        means) of the top layer.
 
         Parameters
         ----------

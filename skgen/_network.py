@@ -136,8 +136,8 @@ def split_validation(X, y, fraction, rng):
     n_val = max(1, int(round(fraction * n)))
     if n - n_val < 1:
         raise ValueError(
-            f"early_stopping needs at least 2 samples; got {n}. Pass more data or "
-            "early_stopping=False."
+            f"early_stopping needs at least 2 samples; got n_samples = {n}. Pass "
+            "more data or early_stopping=False."
         )
     order = rng.permutation(n)
     val, train = order[:n_val], order[n_val:]

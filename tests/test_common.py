@@ -3,7 +3,15 @@
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skgen import CVAE, DBN, VAE, BernoulliRBM, DBNClassifier, GaussianRBM
+from skgen import (
+    CVAE,
+    DBN,
+    VAE,
+    BernoulliRBM,
+    DBNClassifier,
+    DeepAutoencoder,
+    GaussianRBM,
+)
 
 # Small models keep the checks fast; GaussianRBM with at most 20 hidden units scores
 # samples with an exact log partition function.
@@ -27,6 +35,13 @@ ESTIMATORS = [
         random_state=0,
     ),
     DBNClassifier(hidden_layer_sizes=(8,), rbm_n_iter=2, batch_size=16, random_state=0),
+    DeepAutoencoder(
+        hidden_layer_sizes=(8,),
+        n_components=2,
+        rbm_n_iter=2,
+        max_iter=5,
+        random_state=0,
+    ),
     # scikit-learn's classifier checks expect good accuracy on small blobs.
     CVAE(
         n_components=2,
