@@ -15,6 +15,7 @@ import sys
 import numpy as np
 
 from skgen import CVAE, VAE
+from skgen._plotting import image_grid, pyplot
 
 
 def load(dataset):
@@ -30,31 +31,12 @@ def load(dataset):
     return X[:1500] / 16.0, X[1500:] / 16.0, y[:1500], 8
 
 
-def grid(ax, images, side, n_rows, n_cols, title):
-    canvas = np.ones((n_rows * (side + 1), n_cols * (side + 1)))
-    for i, img in enumerate(images[: n_rows * n_cols]):
-        r, c = divmod(i, n_cols)
-        canvas[
-            r * (side + 1) : r * (side + 1) + side,
-            c * (side + 1) : c * (side + 1) + side,
-        ] = img.reshape(side, side)
-    ax.imshow(canvas, cmap="gray_r", vmin=0, vmax=1)
-    ax.set_title(title)
-    ax.axis("off")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", choices=["digits", "mnist5k"], default="digits")
     parser.add_argument("--out", default="skgen-figures")
     args = parser.parse_args()
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise SystemExit("The figures need matplotlib: pip install '.[examples]'")
+    plt = pyplot()
     os.makedirs(args.out, exist_ok=True)
     X_train, X_test, y_train, side = load(args.dataset)
     batch = 32 if side == 8 else 128
@@ -65,7 +47,7 @@ def main():
     labels = np.repeat(cvae.classes_, n_cols)
     X_gen, _ = cvae.sample(len(labels), y=labels, random_state=0)
     fig, ax = plt.subplots(figsize=(n_cols * 0.6, len(cvae.classes_) * 0.6))
-    grid(
+    image_grid(
         ax,
         X_gen,
         side,
@@ -82,7 +64,7 @@ def main():
     originals = X_test[:12]
     recon = vae.inverse_transform(vae.transform(originals))
     fig, ax = plt.subplots(figsize=(n_cols * 0.6, 1.4))
-    grid(
+    image_grid(
         ax,
         np.vstack([originals, recon]),
         side,
