@@ -70,7 +70,8 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         RBM training epochs, one value or one per RBM (the code layer's last).
         The pretraining settings (30 epochs, batch 32, code rate 0.01) were chosen
         on MNIST-5k: 50 epochs at batch 100 reached the same test error (6.8 against
-        PCA's 14.1) in twice the time, 10 epochs only 11.0 (benchmarks/RESULTS.md).
+        PCA's 14.1) in twice the time, 10 epochs only 11.0; chosen on that benchmark
+        (benchmarks/RESULTS.md).
     rbm_batch_size : int, default=32
         Minibatch size of the RBMs.
     rbm_momentum : float, default=0.5
