@@ -213,30 +213,6 @@ def test_gaussian_rbm_defaults_to_a_gaussian_learning_rate():
     assert BernoulliRBM().learning_rate == 0.1
 
 
-def test_demo_runs_and_rbm_features_win(capsys):
-    from skgen.__main__ import main
-
-    main(["demo", "--quick"])
-    out = capsys.readouterr().out
-    assert re.search(
-        r"\[BernoulliRBM\] Iteration 10, pseudo-likelihood = -\d+\.\d\d", out
-    )
-    # The results table: "<model name>   <test accuracy>" per line.
-    acc = dict(
-        (line.rsplit(maxsplit=1)[0], float(line.rsplit(maxsplit=1)[1]))
-        for line in out.splitlines()
-        if re.fullmatch(r".*LogisticRegression.*\s[01]\.\d{3}", line)
-    )
-    assert set(acc) == {
-        "BernoulliRBM + LogisticRegression",
-        "LogisticRegression on raw pixels",
-    }
-    assert (
-        acc["BernoulliRBM + LogisticRegression"]
-        > acc["LogisticRegression on raw pixels"] + 0.05
-    )
-
-
 def test_constructor_matches_sklearn():
     from sklearn.neural_network import BernoulliRBM as SkRBM
 
