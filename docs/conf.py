@@ -10,9 +10,17 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
     "numpydoc",
+    "sphinx_gallery.gen_gallery",
 ]
 autosummary_generate = True
 numpydoc_show_class_members = False
 # No intersphinx: the build machines reach only package registries.
 html_theme = "pydata_sphinx_theme"
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "examples"]
+sphinx_gallery_conf = {
+    "examples_dirs": "examples",  # the sources, next to this file
+    "gallery_dirs": "auto_examples",  # generated: not in git
+    "filename_pattern": "/plot_",
+    "download_all_examples": False,
+    "remove_config_comments": True,
+}
