@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import _network as net
 from ._dbn import DBN, _per_layer
 from ._kernels import _network as k
+from ._parallel import threaded
 from ._validation import (
     FLOAT_DTYPES,
     DivergenceError,
@@ -104,6 +105,11 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
     verbose : int, default=0
         Progress per RBM layer (and, from 2, per RBM epoch) while pretraining and
         per epoch while fine-tuning.
+    n_jobs : int, default=None
+        BLAS threads while fitting (``-1``: every core); the previous thread counts
+        are restored afterwards. ``None`` keeps the BLAS library's own setting, which
+        joblib's loky workers already cap at ``cpu_count // n_jobs`` so that
+        parallel fits do not oversubscribe the cores.
 
     Attributes
     ----------
@@ -173,6 +179,7 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "random_state": ["random_state"],
+        "n_jobs": [None, Integral],
         "verbose": ["verbose"],
     }
 
@@ -199,6 +206,7 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         validation_fraction=0.1,
         random_state=None,
         verbose=0,
+        n_jobs=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.n_components = n_components
@@ -220,8 +228,10 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         self.validation_fraction = validation_fraction
         self.random_state = random_state
         self.verbose = verbose
+        self.n_jobs = n_jobs
 
     @_fit_context(prefer_skip_nested_validation=False)
+    @threaded
     def fit(self, X, y=None):
         """Pretrain the encoder (unless ``pretrain=False``), unroll, and fine-tune.
 
@@ -279,6 +289,7 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         return self
 
     @_fit_context(prefer_skip_nested_validation=False)
+    @threaded
     def partial_fit(self, X, y=None):
         """One fine-tuning epoch over X; the first call also initialises the model
         (pretraining on this first block unless ``pretrain=False``).

@@ -12,6 +12,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
 from . import _network as net
+from ._parallel import threaded
 from ._vae import VAE
 from ._validation import FLOAT_DTYPES, check_unit_interval
 
@@ -48,6 +49,11 @@ class CVAE(ClassifierMixin, VAE):
 max_iter, tol, n_iter_no_change, early_stopping, validation_fraction, shuffle, \
 warm_start, random_state, verbose :
         As in :class:`VAE`.
+    n_jobs : int, default=None
+        BLAS threads while fitting (``-1``: every core); the previous thread counts
+        are restored afterwards. ``None`` keeps the BLAS library's own setting, which
+        joblib's loky workers already cap at ``cpu_count // n_jobs`` so that
+        parallel fits do not oversubscribe the cores.
 
     Attributes
     ----------
@@ -108,6 +114,7 @@ loss_curve_, validation_scores_, best_loss_, n_iter_, n_features_in_ :
         warm_start=False,
         random_state=None,
         verbose=0,
+        n_jobs=None,
     ):
         super().__init__(
             n_components,
@@ -126,11 +133,13 @@ loss_curve_, validation_scores_, best_loss_, n_iter_, n_features_in_ :
             warm_start=warm_start,
             random_state=random_state,
             verbose=verbose,
+            n_jobs=n_jobs,
         )
         self.conditioning = conditioning
 
     # ------------------------------------------------------------------ fitting
     @_fit_context(prefer_skip_nested_validation=True)
+    @threaded
     def fit(self, X, y):
         """Train on X with class labels y.
 
@@ -152,6 +161,7 @@ loss_curve_, validation_scores_, best_loss_, n_iter_, n_features_in_ :
         return self._fit(X, yi, fitted)
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @threaded
     def partial_fit(self, X, y, classes=None):
         """One epoch over X, y; ``classes`` is required on the first call unless y
         holds every class.

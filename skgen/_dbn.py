@@ -21,6 +21,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _network as net
 from ._kernels import _network as k
+from ._parallel import threaded
 from ._rbm import BernoulliRBM, GaussianRBM, _LinearHiddenRBM
 from ._validation import FLOAT_DTYPES, DivergenceError, check_layer_sizes
 
@@ -75,6 +76,11 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Print each layer, and each RBM's progress per epoch.
     random_state : int, RandomState instance or None, default=None
         Seeds the RBMs (one seed per layer drawn from it) and the sampling.
+    n_jobs : int, default=None
+        BLAS threads while fitting (``-1``: every core); the previous thread counts
+        are restored afterwards. ``None`` keeps the BLAS library's own setting, which
+        joblib's loky workers already cap at ``cpu_count // n_jobs`` so that
+        parallel fits do not oversubscribe the cores.
 
     Attributes
     ----------
@@ -108,6 +114,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "linear_top": ["boolean"],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
+        "n_jobs": [None, Integral],
     }
 
     def __init__(
@@ -125,6 +132,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         linear_top=False,
         verbose=0,
         random_state=None,
+        n_jobs=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.learning_rate = learning_rate
@@ -138,6 +146,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.linear_top = linear_top
         self.verbose = verbose
         self.random_state = random_state
+        self.n_jobs = n_jobs
 
     def _make_layers(self):
         sizes = check_layer_sizes(self.hidden_layer_sizes, min_layers=1)
@@ -179,6 +188,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return layers
 
     @_fit_context(prefer_skip_nested_validation=False)
+    @threaded
     def fit(self, X, y=None):
         """Pretrain the layers greedily, bottom first.
 
@@ -208,6 +218,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return self
 
     @_fit_context(prefer_skip_nested_validation=False)
+    @threaded
     def partial_fit(self, X, y=None):
         """One epoch of every layer on X: each RBM's ``partial_fit`` on the up pass of
         the layers below (already updated with this block).
@@ -392,6 +403,11 @@ class DBNClassifier(ClassifierMixin, BaseEstimator):
         Pretraining, initialisation, shuffling and the validation split.
     verbose : int, default=0
         Progress per layer while pretraining and per epoch while fine-tuning.
+    n_jobs : int, default=None
+        BLAS threads while fitting (``-1``: every core); the previous thread counts
+        are restored afterwards. ``None`` keeps the BLAS library's own setting, which
+        joblib's loky workers already cap at ``cpu_count // n_jobs`` so that
+        parallel fits do not oversubscribe the cores.
 
     Attributes
     ----------
@@ -437,6 +453,7 @@ class DBNClassifier(ClassifierMixin, BaseEstimator):
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "random_state": ["random_state"],
+        "n_jobs": [None, Integral],
         "verbose": ["verbose"],
     }
 
@@ -459,6 +476,7 @@ class DBNClassifier(ClassifierMixin, BaseEstimator):
         validation_fraction=0.1,
         random_state=None,
         verbose=0,
+        n_jobs=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.pretrain = pretrain
@@ -476,8 +494,10 @@ class DBNClassifier(ClassifierMixin, BaseEstimator):
         self.validation_fraction = validation_fraction
         self.random_state = random_state
         self.verbose = verbose
+        self.n_jobs = n_jobs
 
     @_fit_context(prefer_skip_nested_validation=False)
+    @threaded
     def fit(self, X, y):
         """Pretrain (unless ``pretrain=False``), then fine-tune on (X, y).
 

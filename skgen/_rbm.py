@@ -21,6 +21,7 @@ from ._kernels._activations import add_bias_sigmoid
 from ._kernels._cd import cd_epoch_csr, cd_epoch_dense
 from ._kernels._random import new_state
 from ._kernels._sampling import gibbs_chain
+from ._parallel import threaded
 from ._validation import (
     FLOAT_DTYPES,
     DivergenceError,
@@ -56,6 +57,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
+        "n_jobs": [None, Integral],
     }
 
     def __init__(
@@ -71,6 +73,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         weight_decay=0.0,
         verbose=0,
         random_state=None,
+        n_jobs=None,
     ):
         self.n_components = n_components
         self.learning_rate = learning_rate
@@ -82,9 +85,11 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         self.weight_decay = weight_decay
         self.verbose = verbose
         self.random_state = random_state
+        self.n_jobs = n_jobs
 
     # ------------------------------------------------------------------ fitting
     @_fit_context(prefer_skip_nested_validation=True)
+    @threaded
     def fit(self, X, y=None):
         """Fit the model to the data X by ``n_iter`` sweeps of (persistent) CD-k.
 
@@ -125,6 +130,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @threaded
     def partial_fit(self, X, y=None):
         """Train on X for one sweep, in minibatches of ``batch_size``.
 
@@ -563,6 +569,11 @@ _COMMON_PARAMS = """
         during fit, Gibbs sampling, corrupting the data when scoring samples and AIS.
         Pass an int for reproducible results across multiple function calls; the
         same int gives the same model, also when several fits run at once in threads.
+    n_jobs : int, default=None
+        BLAS threads while fitting (``-1``: every core); the previous thread counts
+        are restored afterwards. ``None`` keeps the BLAS library's own setting, which
+        joblib's loky workers already cap at ``cpu_count // n_jobs`` so that
+        parallel fits do not oversubscribe the cores.
 
     Attributes
     ----------
@@ -749,6 +760,7 @@ class GaussianRBM(_BaseRBM):
         weight_decay=0.0,
         verbose=0,
         random_state=None,
+        n_jobs=None,
     ):
         super().__init__(
             n_components,
@@ -761,6 +773,7 @@ class GaussianRBM(_BaseRBM):
             weight_decay=weight_decay,
             verbose=verbose,
             random_state=random_state,
+            n_jobs=n_jobs,
         )
 
     def score_samples(self, X):

@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import _network as net
 from ._kernels import _network as k
 from ._kernels._random import new_state
+from ._parallel import threaded
 from ._validation import (
     FLOAT_DTYPES,
     DivergenceError,
@@ -79,6 +80,11 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         reproducible.
     verbose : int, default=0
         Print the loss every epoch.
+    n_jobs : int, default=None
+        BLAS threads while fitting (``-1``: every core); the previous thread counts
+        are restored afterwards. ``None`` keeps the BLAS library's own setting, which
+        joblib's loky workers already cap at ``cpu_count // n_jobs`` so that
+        parallel fits do not oversubscribe the cores.
 
     Attributes
     ----------
@@ -138,6 +144,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "shuffle": ["boolean"],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
+        "n_jobs": [None, Integral],
         "verbose": ["verbose"],
     }
 
@@ -160,6 +167,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         warm_start=False,
         random_state=None,
         verbose=0,
+        n_jobs=None,
     ):
         self.n_components = n_components
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -177,9 +185,11 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
+        self.n_jobs = n_jobs
 
     # ------------------------------------------------------------------ fitting
     @_fit_context(prefer_skip_nested_validation=True)
+    @threaded
     def fit(self, X, y=None):
         """Train the encoder and decoder on X by maximising the ELBO.
 
@@ -251,6 +261,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @threaded
     def partial_fit(self, X, y=None):
         """One epoch of training over X, in minibatches; initialises on first call.
 

@@ -219,7 +219,9 @@ def test_constructor_matches_sklearn():
     ours, theirs = BernoulliRBM().get_params(), SkRBM().get_params()
     assert {k: ours[k] for k in theirs} == theirs
     extras = {k: v for k, v in ours.items() if k not in theirs}
-    assert extras == dict(cd_k=1, persistent=True, momentum=0.0, weight_decay=0.0)
+    assert extras == dict(
+        cd_k=1, persistent=True, momentum=0.0, weight_decay=0.0, n_jobs=None
+    )
 
 
 # ----------------------------------------------------------- beyond scikit-learn
