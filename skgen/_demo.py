@@ -229,16 +229,16 @@ def run_demo(dataset="digits", quick=False, out="skgen-demo-output", figures=Tru
         )
     )
 
-    vae_epochs = 20 if quick else (60 if small else 30)
-    _announce("VAE: encoder, reparameterized latent code, decoder")
-    vae = VAE(
+    vae_settings = dict(  # shared by the VAE and the CVAE
         n_components=8 if small else 20,
         hidden_layer_sizes=(128,) if small else (400,),
         batch_size=32 if small else 128,
-        max_iter=vae_epochs,
+        max_iter=20 if quick else (60 if small else 30),
         random_state=0,
         verbose=1,
     )
+    _announce("VAE: encoder, reparameterized latent code, decoder")
+    vae = VAE(**vae_settings)
     _, seconds = _timed(lambda: vae.fit(X_train))
     rows.append(
         Row(
@@ -253,14 +253,7 @@ def run_demo(dataset="digits", quick=False, out="skgen-demo-output", figures=Tru
     models["vae"] = vae
 
     _announce("CVAE: the VAE conditioned on the class")
-    cvae = CVAE(
-        n_components=8 if small else 20,
-        hidden_layer_sizes=(128,) if small else (400,),
-        batch_size=32 if small else 128,
-        max_iter=vae_epochs,
-        random_state=0,
-        verbose=1,
-    )
+    cvae = CVAE(**vae_settings)
     _, seconds = _timed(lambda: cvae.fit(X_train, y_train))
     rows.append(
         Row(
@@ -315,16 +308,16 @@ def run_demo(dataset="digits", quick=False, out="skgen-demo-output", figures=Tru
 def print_table(rows):
     print("\nResults on the test split (higher is better, except the error):")
     header = (
-        f"{'model':<40} {'fit':>7}  {'score':<17} {'value':>8}  "
-        f"{'baseline':<30} {'value':>8}"
+        f"{'model':<40} {'fit':>7}  {'score':<17} {'value':>9}  "
+        f"{'baseline':<30} {'value':>9}"
     )
     print(header)
     print("-" * len(header))
     for r in rows:
-        base = f"{r.baseline:8.3f}" if np.isfinite(r.baseline) else ""
+        base = f"{r.baseline:9.3f}" if np.isfinite(r.baseline) else ""
         print(
-            f"{r.model:<40} {r.seconds:6.1f}s  {r.score_name:<17} {r.score:8.3f}  "
-            f"{r.baseline_name:<30} {base:>8}"
+            f"{r.model:<40} {r.seconds:6.1f}s  {r.score_name:<17} {r.score:9.3f}  "
+            f"{r.baseline_name:<30} {base:>9}"
         )
 
 
