@@ -35,7 +35,8 @@ def main(argv=None):
     demo.add_argument(
         "--quick",
         action="store_true",
-        help="a subset of the data and fewer epochs: under a minute, lower scores",
+        help="fewer epochs and a more regularised classifier: about 30 s on digits "
+        "(2 minutes on mnist5k), lower scores",
     )
     demo.add_argument(
         "--out",

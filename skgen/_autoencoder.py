@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import _network as net
 from ._dbn import DBN, _per_layer
 from ._kernels import _network as k
-from ._parallel import threaded
+from ._parallel import N_JOBS_CONSTRAINT, threaded
 from ._validation import (
     FLOAT_DTYPES,
     DivergenceError,
@@ -106,10 +106,12 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         Progress per RBM layer (and, from 2, per RBM epoch) while pretraining and
         per epoch while fine-tuning.
     n_jobs : int, default=None
-        BLAS threads while fitting (``-1``: every core); the previous thread counts
-        are restored afterwards. ``None`` keeps the BLAS library's own setting, which
-        joblib's loky workers already cap at ``cpu_count // n_jobs`` so that
-        parallel fits do not oversubscribe the cores.
+        BLAS threads while fitting (``-1``: every core, ``-2``: all but one); the
+        previous counts are restored afterwards. ``None`` keeps the BLAS library's
+        own setting, which joblib's loky workers already cap at
+        ``cpu_count // n_jobs`` so that parallel fits do not oversubscribe the cores.
+        The count is process-wide: fits running at once in threads share the first
+        one's.
 
     Attributes
     ----------
@@ -179,7 +181,7 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "random_state": ["random_state"],
-        "n_jobs": [None, Integral],
+        "n_jobs": N_JOBS_CONSTRAINT,
         "verbose": ["verbose"],
     }
 
@@ -250,15 +252,16 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         X = validate_data(self, X, accept_sparse="csr", dtype=FLOAT_DTYPES, order="C")
         rng = check_random_state(self.random_state)
         self.loss_ = self._resolve_loss(X)
-        self._initialize(X, rng)
         validation_loss = None
-        if self.early_stopping:
+        if self.early_stopping:  # held out before pretraining sees any of it
             X, _, X_val, _ = net.split_validation(
                 X, None, self.validation_fraction, rng
             )
 
             def validation_loss():  # the squared error that score reports
                 return -self._score_dense(self._dense(X_val)).mean()
+
+        self._initialize(X, rng)
 
         def report(epoch, loss, val_loss, seconds):
             if self.verbose:
@@ -272,16 +275,20 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                     f"{extra}, time = {seconds:.2f}s"
                 )
 
-        self.loss_curve_, val_losses, self.best_loss_ = net.train_epochs(
-            lambda: self._run_epoch(X, rng),
-            self._params(),
-            max_iter=self.max_iter,
-            tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change,
-            relative_tol=True,
-            validation_loss=validation_loss,
-            report=report,
-        )
+        try:
+            self.loss_curve_, val_losses, self.best_loss_ = net.train_epochs(
+                lambda: self._run_epoch(X, rng),
+                self._params(),
+                max_iter=self.max_iter,
+                tol=self.tol,
+                n_iter_no_change=self.n_iter_no_change,
+                relative_tol=True,
+                validation_loss=validation_loss,
+                report=report,
+            )
+        except DivergenceError:
+            self._forget_fit()  # no half-trained model full of NaN
+            raise
         self.n_iter_ = len(self.loss_curve_)
         self.validation_scores_ = (
             None if val_losses is None else [-v for v in val_losses]
@@ -324,11 +331,48 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                 check_unit_interval(
                     X, "DeepAutoencoder(loss='cross_entropy')", "loss='squared_error'"
                 )
-        self.loss_curve_.append(self._run_epoch(X, self._partial_rng))
+        if first:
+            try:
+                self.loss_curve_.append(self._run_epoch(X, self._partial_rng))
+            except DivergenceError:
+                self._forget_fit()
+                raise
+        else:
+            saved = [p.copy() for p in self._params()], self._optimizer.state()
+            try:
+                self.loss_curve_.append(self._run_epoch(X, self._partial_rng))
+            except DivergenceError:  # the model stays as it was before this block
+                for p, old in zip(self._params(), saved[0]):
+                    p[...] = old
+                self._optimizer.set_state(saved[1])
+                raise
         self.n_iter_ = len(self.loss_curve_)
         return self
 
     # ----------------------------------------------------------------- set up
+    _FITTED = (
+        "encoder_coefs_",
+        "encoder_intercepts_",
+        "decoder_coefs_",
+        "decoder_intercepts_",
+        "dbn_",
+        "loss_",
+        "loss_curve_",
+        "n_iter_",
+        "_optimizer",
+        "_n_features_out",
+        "_fitted_sizes",
+        "validation_scores_",
+        "best_loss_",
+        "n_features_in_",
+        "feature_names_in_",
+    )
+
+    def _forget_fit(self):
+        for name in self._FITTED:
+            if hasattr(self, name):
+                delattr(self, name)
+
     def _resolve_loss(self, X):
         values = X.data if sp.issparse(X) else X
         if self.loss == "auto":
@@ -351,6 +395,15 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             rates = _per_layer(
                 self.rbm_learning_rate, n_hidden, "rbm_learning_rate", Real
             )
+            _per_layer(
+                self.rbm_n_iter, n_hidden + 1, "rbm_n_iter (code layer last)", Integral
+            )
+            if n_hidden == 0 and self.loss_ == "squared_error":
+                raise ValueError(
+                    "Pretraining for loss='squared_error' needs at least one hidden "
+                    "layer (a Gaussian-visible RBM) below the linear code; pass "
+                    "hidden_layer_sizes with one or more layers, or pretrain=False."
+                )
             self.dbn_ = DBN(
                 hidden_layer_sizes=sizes,
                 learning_rate=rates + [self.code_learning_rate],
@@ -510,7 +563,7 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             values for the squared error.
         """
         self._check_fitted()
-        Z = np.array(X, dtype=self.decoder_coefs_[0].dtype, order="C", ndmin=2)
+        Z = np.array(X, dtype=self.decoder_coefs_[0].dtype, order="C")
         if Z.ndim != 2 or Z.shape[1] != self.n_components:
             raise ValueError(
                 f"inverse_transform expects codes of shape (n_samples, "

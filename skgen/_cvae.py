@@ -50,10 +50,12 @@ max_iter, tol, n_iter_no_change, early_stopping, validation_fraction, shuffle, \
 warm_start, random_state, verbose :
         As in :class:`VAE`.
     n_jobs : int, default=None
-        BLAS threads while fitting (``-1``: every core); the previous thread counts
-        are restored afterwards. ``None`` keeps the BLAS library's own setting, which
-        joblib's loky workers already cap at ``cpu_count // n_jobs`` so that
-        parallel fits do not oversubscribe the cores.
+        BLAS threads while fitting (``-1``: every core, ``-2``: all but one); the
+        previous counts are restored afterwards. ``None`` keeps the BLAS library's
+        own setting, which joblib's loky workers already cap at
+        ``cpu_count // n_jobs`` so that parallel fits do not oversubscribe the cores.
+        The count is process-wide: fits running at once in threads share the first
+        one's.
 
     Attributes
     ----------

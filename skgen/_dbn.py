@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _network as net
 from ._kernels import _network as k
-from ._parallel import threaded
+from ._parallel import N_JOBS_CONSTRAINT, threaded
 from ._rbm import BernoulliRBM, GaussianRBM, _LinearHiddenRBM
 from ._validation import FLOAT_DTYPES, DivergenceError, check_layer_sizes
 
@@ -71,16 +71,19 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         Make the top RBM's hidden units linear with unit-variance Gaussian noise,
         so that ``transform`` gives real-valued codes instead of probabilities (the
         code layer of :class:`DeepAutoencoder`). Its ``learning_rate`` is then best
-        about a hundred times smaller than the binary layers'.
+        smaller than the binary layers' (DeepAutoencoder's defaults: 0.01 against
+        0.05).
     verbose : int, default=0
         Print each layer, and each RBM's progress per epoch.
     random_state : int, RandomState instance or None, default=None
         Seeds the RBMs (one seed per layer drawn from it) and the sampling.
     n_jobs : int, default=None
-        BLAS threads while fitting (``-1``: every core); the previous thread counts
-        are restored afterwards. ``None`` keeps the BLAS library's own setting, which
-        joblib's loky workers already cap at ``cpu_count // n_jobs`` so that
-        parallel fits do not oversubscribe the cores.
+        BLAS threads while fitting (``-1``: every core, ``-2``: all but one); the
+        previous counts are restored afterwards. ``None`` keeps the BLAS library's
+        own setting, which joblib's loky workers already cap at
+        ``cpu_count // n_jobs`` so that parallel fits do not oversubscribe the cores.
+        The count is process-wide: fits running at once in threads share the first
+        one's.
 
     Attributes
     ----------
@@ -114,7 +117,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "linear_top": ["boolean"],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
-        "n_jobs": [None, Integral],
+        "n_jobs": N_JOBS_CONSTRAINT,
     }
 
     def __init__(
@@ -404,10 +407,12 @@ class DBNClassifier(ClassifierMixin, BaseEstimator):
     verbose : int, default=0
         Progress per layer while pretraining and per epoch while fine-tuning.
     n_jobs : int, default=None
-        BLAS threads while fitting (``-1``: every core); the previous thread counts
-        are restored afterwards. ``None`` keeps the BLAS library's own setting, which
-        joblib's loky workers already cap at ``cpu_count // n_jobs`` so that
-        parallel fits do not oversubscribe the cores.
+        BLAS threads while fitting (``-1``: every core, ``-2``: all but one); the
+        previous counts are restored afterwards. ``None`` keeps the BLAS library's
+        own setting, which joblib's loky workers already cap at
+        ``cpu_count // n_jobs`` so that parallel fits do not oversubscribe the cores.
+        The count is process-wide: fits running at once in threads share the first
+        one's.
 
     Attributes
     ----------
@@ -453,7 +458,7 @@ class DBNClassifier(ClassifierMixin, BaseEstimator):
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "random_state": ["random_state"],
-        "n_jobs": [None, Integral],
+        "n_jobs": N_JOBS_CONSTRAINT,
         "verbose": ["verbose"],
     }
 

@@ -327,7 +327,7 @@ def write_figures(models, X_train, X_test, y_test, side, out, quick, ae_settings
         from . import _plotting
 
         _plotting.pyplot()
-    except SystemExit:
+    except ImportError:
         print(
             "\nFigures skipped: matplotlib is not installed. "
             "pip install 'skgen[examples]' to get them."

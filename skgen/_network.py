@@ -12,6 +12,7 @@ import time
 import numpy as np
 
 from ._kernels import _network as k
+from ._validation import DivergenceError
 
 ACTIVATION_CODES = {
     "identity": k.IDENTITY,
@@ -108,6 +109,14 @@ class Adam:
         self.ms = [np.zeros_like(p) for p in params]
         self.vs = [np.zeros_like(p) for p in params]
 
+    def state(self):
+        """A copy of the step count and moments, for :meth:`set_state`."""
+        return self.t, [m.copy() for m in self.ms], [v.copy() for v in self.vs]
+
+    def set_state(self, state):
+        """Return to a :meth:`state` taken earlier."""
+        self.t, self.ms, self.vs = state
+
     def update(self, params, grads):
         """One step: ``params[i] -= step * m_i / (sqrt(v_i) + epsilon)``."""
         self.t += 1
@@ -180,6 +189,11 @@ def train_epochs(
         current = loss
         if validation_loss is not None:
             current = validation_loss()
+            if not np.isfinite(current):
+                raise DivergenceError(
+                    f"Training diverged: the validation loss is {current} after "
+                    f"epoch {epoch + 1}. Lower learning_rate."
+                )
             val_losses.append(current)
         if report is not None:
             report(

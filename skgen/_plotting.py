@@ -5,12 +5,12 @@ import numpy as np
 
 
 def pyplot():
-    """matplotlib's pyplot on the file-only Agg backend, or a SystemExit saying how
+    """matplotlib's pyplot on the file-only Agg backend, or an ImportError saying how
     to install it."""
     try:
         import matplotlib
     except ImportError:
-        raise SystemExit(
+        raise ImportError(
             "The figures need matplotlib: pip install 'skgen[examples]'"
         ) from None
     matplotlib.use("Agg")

@@ -21,7 +21,7 @@ from ._kernels._activations import add_bias_sigmoid
 from ._kernels._cd import cd_epoch_csr, cd_epoch_dense
 from ._kernels._random import new_state
 from ._kernels._sampling import gibbs_chain
-from ._parallel import threaded
+from ._parallel import N_JOBS_CONSTRAINT, threaded
 from ._validation import (
     FLOAT_DTYPES,
     DivergenceError,
@@ -57,7 +57,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator)
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
-        "n_jobs": [None, Integral],
+        "n_jobs": N_JOBS_CONSTRAINT,
     }
 
     def __init__(
@@ -570,10 +570,12 @@ _COMMON_PARAMS = """
         Pass an int for reproducible results across multiple function calls; the
         same int gives the same model, also when several fits run at once in threads.
     n_jobs : int, default=None
-        BLAS threads while fitting (``-1``: every core); the previous thread counts
-        are restored afterwards. ``None`` keeps the BLAS library's own setting, which
-        joblib's loky workers already cap at ``cpu_count // n_jobs`` so that
-        parallel fits do not oversubscribe the cores.
+        BLAS threads while fitting (``-1``: every core, ``-2``: all but one); the
+        previous counts are restored afterwards. ``None`` keeps the BLAS library's
+        own setting, which joblib's loky workers already cap at
+        ``cpu_count // n_jobs`` so that parallel fits do not oversubscribe the cores.
+        The count is process-wide: fits running at once in threads share the first
+        one's.
 
     Attributes
     ----------
@@ -808,8 +810,9 @@ class _LinearHiddenRBM(BernoulliRBM):
     The code layer of a :class:`~skgen.DeepAutoencoder` (Hinton & Salakhutdinov,
     2006): its hidden units take any real value, so the code is not squashed into
     (0, 1). ``transform`` gives the hidden means. Trained, sampled and scored (by
-    pseudo-likelihood) as :class:`BernoulliRBM`; linear units want a learning rate
-    about a hundred times smaller (Hinton & Salakhutdinov used 0.001). ``log Z`` is
+    pseudo-likelihood) as :class:`BernoulliRBM`; linear units want a smaller
+    learning rate than binary ones (Hinton & Salakhutdinov used 0.001 against 0.1;
+    DeepAutoencoder's defaults are 0.01 against 0.05). ``log Z`` is
     exact for at most 20 visible units; there is no AIS for it.
     """
 

@@ -95,10 +95,20 @@ def exact_log_partition(W, b, c, gaussian, chunk=4096, gaussian_hidden=False):
     n_hidden, n_visible = W.shape
     enumerate_hidden = gaussian or (n_hidden <= n_visible and not gaussian_hidden)
     n_units = n_hidden if enumerate_hidden else n_visible
+    if gaussian and gaussian_hidden:
+        raise ValueError(
+            "An RBM with Gaussian visible and Gaussian hidden units has no "
+            "normalisable distribution; make one of the layers binary."
+        )
     if n_units > MAX_EXACT_UNITS:
+        hint = (
+            "log Z of linear hidden units is only available by enumeration"
+            if gaussian_hidden
+            else "use method='ais'"
+        )
         raise ValueError(
             f"Exact enumeration needs the enumerated layer to have at most "
-            f"{MAX_EXACT_UNITS} units, it has {n_units}; use method='ais'."
+            f"{MAX_EXACT_UNITS} units, it has {n_units}; {hint}."
         )
     parts = []
     for start in range(0, 2**n_units, chunk):

@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import _network as net
 from ._kernels import _network as k
 from ._kernels._random import new_state
-from ._parallel import threaded
+from ._parallel import N_JOBS_CONSTRAINT, threaded
 from ._validation import (
     FLOAT_DTYPES,
     DivergenceError,
@@ -81,10 +81,12 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     verbose : int, default=0
         Print the loss every epoch.
     n_jobs : int, default=None
-        BLAS threads while fitting (``-1``: every core); the previous thread counts
-        are restored afterwards. ``None`` keeps the BLAS library's own setting, which
-        joblib's loky workers already cap at ``cpu_count // n_jobs`` so that
-        parallel fits do not oversubscribe the cores.
+        BLAS threads while fitting (``-1``: every core, ``-2``: all but one); the
+        previous counts are restored afterwards. ``None`` keeps the BLAS library's
+        own setting, which joblib's loky workers already cap at
+        ``cpu_count // n_jobs`` so that parallel fits do not oversubscribe the cores.
+        The count is process-wide: fits running at once in threads share the first
+        one's.
 
     Attributes
     ----------
@@ -144,7 +146,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "shuffle": ["boolean"],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
-        "n_jobs": [None, Integral],
+        "n_jobs": N_JOBS_CONSTRAINT,
         "verbose": ["verbose"],
     }
 

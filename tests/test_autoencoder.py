@@ -126,17 +126,26 @@ def test_fine_tuning_improves_on_pretraining_and_beats_pca():
 
 
 def test_early_stopping_keeps_the_best_validation_model():
+    # Large, noisy steps: the held-out error peaks at epoch 33 of 36 (measured).
     ae = DeepAutoencoder(
-        **{**SMALL, "max_iter": 40, "n_iter_no_change": 3, "tol": 0.05}
+        **{
+            **SMALL,
+            "max_iter": 40,
+            "n_iter_no_change": 3,
+            "learning_rate": 3e-2,
+            "batch_size": 20,
+        }
     ).fit(X_TRAIN)
-    assert ae.n_iter_ < 40  # a tolerance this large stops it early
-    assert len(ae.validation_scores_) == len(ae.loss_curve_) == ae.n_iter_
-    assert ae.best_loss_ == -max(ae.validation_scores_)
-    # The model kept is the best epoch's: rescoring the held-out rows gives its score.
+    scores = ae.validation_scores_
+    assert len(scores) == len(ae.loss_curve_) == ae.n_iter_
+    assert int(np.argmax(scores)) < ae.n_iter_ - 1  # the last epoch was not the best
+    assert ae.best_loss_ == -max(scores)
+    # The model kept is the best epoch's: the held-out rows (drawn first from the
+    # random_state) score as that epoch did, not as the last one.
     rng = np.random.RandomState(0)
-    rng.randint(0, 2**31 - 1)  # the pretraining seed comes first
     held_out = rng.permutation(len(X_TRAIN))[: round(0.1 * len(X_TRAIN))]
-    assert_allclose(ae.score(X_TRAIN[held_out]), max(ae.validation_scores_))
+    assert_allclose(ae.score(X_TRAIN[held_out]), max(scores))
+    assert ae.score(X_TRAIN[held_out]) > scores[-1]
 
 
 def test_without_early_stopping_the_loss_falls():
@@ -284,3 +293,35 @@ def test_diverging_fine_tuning_raises():
                 "loss": "squared_error",
             }
         ).fit((X_DIGITS[:100] * 1e20).astype(np.float32))
+
+
+@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning")
+def test_a_diverged_fit_leaves_no_model_and_a_diverged_block_changes_nothing():
+    from sklearn.exceptions import NotFittedError
+
+    bad = (X_DIGITS[:100] * 1e20).astype(np.float32)
+    settings = {**SMALL, "pretrain": False, "loss": "squared_error"}
+    ae = DeepAutoencoder(**{**settings, "learning_rate": 1e30})
+    with pytest.raises(DivergenceError):
+        ae.fit(bad)
+    with pytest.raises(NotFittedError):
+        ae.transform(bad)
+    ae = DeepAutoencoder(**settings).partial_fit(X_DIGITS[:100].astype(np.float32))
+    before = [p.copy() for p in ae._params()]
+    ae.set_params(learning_rate=1e30, batch_size=10)  # ten steps in the block
+    with pytest.raises(DivergenceError):
+        ae.partial_fit(bad)
+    for got, expected in zip(ae._params(), before):
+        assert_array_equal(got, expected)
+    assert len(ae.loss_curve_) == 1
+
+
+def test_settings_errors_name_the_autoencoders_own_parameters():
+    with pytest.raises(ValueError, match="rbm_n_iter"):
+        DeepAutoencoder(**{**SMALL, "rbm_n_iter": [2]}).fit(X_DIGITS[:50])
+    X = StandardScaler().fit_transform(X_DIGITS[:50])
+    with pytest.raises(ValueError, match="needs at least one hidden layer"):
+        DeepAutoencoder(hidden_layer_sizes=(), n_components=2).fit(X)
+    ae = DeepAutoencoder(**SMALL).fit(X_DIGITS[:50])
+    with pytest.raises(ValueError, match="codes of shape"):
+        ae.inverse_transform(np.zeros(4))  # a 1-D code, not one row

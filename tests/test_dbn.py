@@ -197,3 +197,25 @@ def test_classifier_early_stopping_keeps_the_best_validation_model():
     ).fit(X, y)
     assert len(clf.validation_scores_) == clf.n_iter_ < 100
     assert clf.best_loss_ is None
+
+
+def test_linear_top_gives_unbounded_codes_and_refuses_a_gaussian_gaussian_layer():
+    dbn = DBN(
+        hidden_layer_sizes=(16, 3),
+        linear_top=True,
+        learning_rate=[0.05, 0.01],
+        n_iter=5,
+        random_state=0,
+    ).fit(X_DIGITS[:300])
+    top = dbn.rbms_[-1]
+    H = dbn.rbms_[0].transform(X_DIGITS[:300])
+    assert_allclose(
+        dbn.transform(X_DIGITS[:300]),
+        H @ top.components_.T + top.intercept_hidden_,
+        rtol=1e-10,
+    )
+    assert (np.abs(dbn.transform(X_DIGITS[:300])) > 1).any()  # not probabilities
+    with pytest.raises(ValueError, match="Gaussian-Gaussian"):
+        DBN(hidden_layer_sizes=(3,), gaussian_visible=True, linear_top=True).fit(
+            X_DIGITS[:20]
+        )

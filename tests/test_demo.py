@@ -9,7 +9,7 @@ from skgen.__main__ import main
 
 
 def no_matplotlib():
-    raise SystemExit("The figures need matplotlib")
+    raise ImportError("The figures need matplotlib")
 
 
 def test_quick_demo_trains_every_model_and_prints_the_table(

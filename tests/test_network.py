@@ -3,7 +3,7 @@ kernels against numpy, Adam against its formula."""
 
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit
 
 from skgen import _network as net
@@ -191,3 +191,67 @@ def test_softmax_cross_entropy_matches_numpy_and_its_gradient():
         return 0.5 * out.sum()
 
     assert_allclose(grad, numerical_grad(objective, [logits])[0], rtol=1e-6, atol=1e-9)
+
+
+def run_on(losses, **settings):
+    """train_epochs over a scripted sequence of epoch losses; the parameter holds
+    the epoch number, so restoring the best epoch shows in it."""
+    param = np.zeros(1)
+    script = iter(losses)
+
+    def run_epoch():
+        param[0] += 1
+        return next(script)
+
+    result = net.train_epochs(run_epoch, [param], **settings)
+    return result, param[0]
+
+
+def test_train_epochs_stops_after_patience_with_absolute_or_relative_tol():
+    losses = [10.0, 9.0, 8.95, 8.9, 8.85, 8.8, 8.75]
+    # Absolute tol 0.1: epochs 3-4 improve by less, so patience 2 stops at epoch 4.
+    (curve, val, best), _ = run_on(losses, max_iter=7, tol=0.1, n_iter_no_change=2)
+    assert len(curve) == 4 and val is None and best == 8.9
+    # Relative tol 0.001 (0.009 at 9): every step of 0.05 counts, so all 7 run.
+    (curve, _, best), _ = run_on(
+        losses, max_iter=7, tol=1e-3, n_iter_no_change=2, relative_tol=True
+    )
+    assert len(curve) == 7 and best == 8.75
+
+
+def test_train_epochs_restores_the_best_validation_epoch():
+    val = iter([5.0, 3.0, 4.0, 4.5, 6.0])
+    (curve, val_losses, best), param = run_on(
+        [1.0] * 5,
+        max_iter=5,
+        tol=0.0,
+        n_iter_no_change=3,
+        validation_loss=lambda: next(val),
+    )
+    assert val_losses == [5.0, 3.0, 4.0, 4.5, 6.0][: len(curve)]
+    assert best == 3.0 and param == 2.0  # back to epoch 2's parameters
+
+
+def test_train_epochs_refuses_a_non_finite_validation_loss():
+    from skgen import DivergenceError
+
+    val = iter([5.0, np.nan])
+    with pytest.raises(DivergenceError, match="validation loss is nan"):
+        run_on(
+            [1.0, 1.0],
+            max_iter=2,
+            tol=0.0,
+            n_iter_no_change=5,
+            validation_loss=lambda: next(val),
+        )
+
+
+def test_split_validation_holds_out_a_fraction_and_refuses_one_sample():
+    X = np.arange(20.0).reshape(10, 2)
+    y = np.arange(10)
+    X_tr, y_tr, X_val, y_val = net.split_validation(X, y, 0.3, np.random.RandomState(0))
+    assert len(X_val) == 3 and len(X_tr) == 7
+    assert sorted(np.concatenate([y_tr, y_val])) == list(range(10))
+    assert_array_equal(X_val[:, 0] / 2, y_val)  # rows stay with their labels
+    with pytest.raises(ValueError, match="at least 2 samples"):
+        net.split_validation(X[:1], None, 0.1, np.random.RandomState(0))

@@ -128,3 +128,34 @@ def test_parallel_fits_on_loky_do_not_oversubscribe():
         delayed(fitted_blas_threads)() for _ in range(2)
     )
     assert counts == [max(cpu_count() // 2, 1)] * 2
+
+
+def test_fits_running_at_once_in_threads_restore_the_count_when_all_end():
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fit_one(seed):
+        model = BernoulliRBM(n_components=16, n_iter=3, random_state=seed, n_jobs=1)
+        return model.fit(X).components_
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = blas_threads()
+        with ThreadPoolExecutor(4) as pool:
+            results = list(pool.map(fit_one, [0, 1, 0, 1]))
+        assert blas_threads() == before
+    assert_allclose(results[0], results[2], rtol=1e-10, atol=1e-12)
+    assert_allclose(results[1], results[3], rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("n_jobs, expected", [(3, 3), (-1, None), (-2, "minus one")])
+def test_negative_n_jobs_count_back_from_every_core(n_jobs, expected):
+    from joblib import cpu_count
+
+    from skgen._parallel import n_threads
+
+    counts = {None: cpu_count(), "minus one": max(cpu_count() - 1, 1), 3: 3}
+    assert n_threads(n_jobs) == counts[expected]
+
+
+def test_n_jobs_zero_is_refused():
+    with pytest.raises(ValueError, match="n_jobs"):
+        BernoulliRBM(n_jobs=0).fit(X)
