@@ -462,22 +462,20 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         params = self._params()
         grads = [np.empty_like(p) for p in params]
         self._optimizer.learning_rate = self.learning_rate
-        n = X.shape[0]
-        batch = min(self.batch_size, n)
-        order = rng.permutation(n)
-        total = 0.0
-        for start in range(0, n, batch):
-            xb = self._dense(X[order[start : start + batch]])
-            total += self._loss_and_grads(xb, grads)
+
+        def step(idx):
+            loss = self._loss_and_grads(self._dense(X[idx]), grads)
             self._optimizer.update(params, grads)
-        epoch_loss = total / n
-        if not np.isfinite(epoch_loss):
-            raise DivergenceError(
-                f"DeepAutoencoder diverged: the training loss is {epoch_loss}. Lower "
-                "learning_rate, and standardise real-valued X "
-                "(loss='squared_error')."
-            )
-        return epoch_loss
+            return loss
+
+        return net.minibatch_epoch(
+            rng.permutation(X.shape[0]),
+            self.batch_size,
+            step,
+            "DeepAutoencoder",
+            "Lower learning_rate, and standardise real-valued X "
+            "(loss='squared_error').",
+        )
 
     def _loss_and_grads(self, xb, grads):
         """Summed loss of the rows of ``xb`` (L2 term excluded); ``grads``, laid out
@@ -491,9 +489,7 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         loss = np.empty(m)
         self._loss(outs[-1], xb, 1.0 / m, grad_out, loss)
         net.backward(coefs, acts, outs, grad_out, g_w, g_b)
-        if self.alpha > 0:
-            for g, w in zip(g_w, coefs):
-                g += (self.alpha / m) * w  # MLP's L2 term: alpha / 2 ||w||^2 / m
+        net.add_l2_gradient(g_w, coefs, self.alpha, m)
         return float(loss.sum())
 
     def _loss(self, out, x, scale, grad, loss):

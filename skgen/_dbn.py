@@ -23,7 +23,7 @@ from . import _network as net
 from ._kernels import _network as k
 from ._parallel import N_JOBS_CONSTRAINT, threaded
 from ._rbm import BernoulliRBM, GaussianRBM, _LinearHiddenRBM
-from ._validation import FLOAT_DTYPES, DivergenceError, check_layer_sizes
+from ._validation import FLOAT_DTYPES, check_layer_sizes
 
 
 def _per_layer(value, n_layers, name, kind):
@@ -575,32 +575,25 @@ class DBNClassifier(ClassifierMixin, BaseEstimator):
         optimizer = net.Adam(params, self.learning_rate)
         grads = [np.empty_like(p) for p in params]
         g_w, g_b = grads[: len(self.coefs_)], grads[len(self.coefs_) :]
-        n = X.shape[0]
-        batch = min(self.batch_size, n)
+
+        def step(idx):
+            outs = net.forward(self.coefs_, self.intercepts_, acts, X[idx])
+            grad_out = np.empty_like(outs[-1])
+            loss = np.empty(len(idx))
+            k.softmax_cross_entropy(outs[-1], yi[idx], 1.0 / len(idx), grad_out, loss)
+            net.backward(self.coefs_, acts, outs, grad_out, g_w, g_b)
+            net.add_l2_gradient(g_w, self.coefs_, self.alpha, len(idx))
+            optimizer.update(params, grads)
+            return loss.sum()
 
         def run_epoch():
-            order = rng.permutation(n)
-            total = 0.0
-            for start in range(0, n, batch):
-                idx = order[start : start + batch]
-                outs = net.forward(self.coefs_, self.intercepts_, acts, X[idx])
-                grad_out = np.empty_like(outs[-1])
-                loss = np.empty(len(idx))
-                k.softmax_cross_entropy(
-                    outs[-1], yi[idx], 1.0 / len(idx), grad_out, loss
-                )
-                net.backward(self.coefs_, acts, outs, grad_out, g_w, g_b)
-                for g, w in zip(g_w, self.coefs_):
-                    g += (self.alpha / len(idx)) * w  # MLPClassifier's L2 term
-                optimizer.update(params, grads)
-                total += loss.sum()
-            epoch_loss = total / n
-            if not np.isfinite(epoch_loss):
-                raise DivergenceError(
-                    f"DBNClassifier diverged: the loss is {epoch_loss}. Lower "
-                    "learning_rate."
-                )
-            return epoch_loss
+            return net.minibatch_epoch(
+                rng.permutation(X.shape[0]),
+                self.batch_size,
+                step,
+                "DBNClassifier",
+                "Lower learning_rate.",
+            )
 
         def report(epoch, loss, val_loss, seconds):
             if self.verbose:

@@ -138,6 +138,31 @@ class Adam:
             )
 
 
+def minibatch_epoch(order, batch_size, step, name, hint):
+    """One epoch: ``step(idx)`` on each minibatch of the row indices ``order``.
+
+    ``step`` trains on the rows ``idx`` and returns their summed loss. Returns the
+    mean loss per row; a loss that is not finite raises :class:`DivergenceError`
+    naming the estimator ``name``, with ``hint`` saying what to change.
+    """
+    n = len(order)
+    batch = min(batch_size, n)
+    total = 0.0
+    for start in range(0, n, batch):
+        total += step(order[start : start + batch])
+    loss = total / n
+    if not np.isfinite(loss):
+        raise DivergenceError(f"{name} diverged: the training loss is {loss}. {hint}")
+    return loss
+
+
+def add_l2_gradient(grad_coefs, coefs, alpha, n_samples):
+    """Add the gradient of MLP's L2 term ``alpha / 2 ||W||^2 / n_samples``."""
+    if alpha > 0:
+        for g, w in zip(grad_coefs, coefs):
+            g += (alpha / n_samples) * w
+
+
 def split_validation(X, y, fraction, rng):
     """Hold out ``round(fraction * n)`` (at least one) random rows of X (and y, when
     not None): returns ``(X_train, y_train, X_val, y_val)``."""

@@ -21,7 +21,6 @@ from ._kernels._random import new_state
 from ._parallel import N_JOBS_CONSTRAINT, threaded
 from ._validation import (
     FLOAT_DTYPES,
-    DivergenceError,
     check_layer_sizes,
     check_unit_interval,
 )
@@ -374,23 +373,22 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         """One pass of Adam over X in minibatches; returns the mean loss per sample."""
         n = X.shape[0]
         order = rng.permutation(n) if self.shuffle else np.arange(n)
-        batch = min(self.batch_size, n)
         grads = [np.empty_like(p) for p in self._params()]
-        total = 0.0
         self._optimizer.learning_rate = self.learning_rate
-        for start in range(0, n, batch):
-            idx = order[start : start + batch]
+
+        def step(idx):
             xb = X[idx]
             xb = xb.toarray() if sp.issparse(xb) else xb
-            total += self._train_step(xb, grads, None if yi is None else yi[idx])
-        loss = total / n
-        if not np.isfinite(loss):
-            raise DivergenceError(
-                f"VAE diverged: the training loss is {loss}. Lower learning_rate, "
-                "and use likelihood='gaussian' with standardised X for real-valued "
-                "data."
-            )
-        return loss
+            return self._train_step(xb, grads, None if yi is None else yi[idx])
+
+        return net.minibatch_epoch(
+            order,
+            self.batch_size,
+            step,
+            "VAE",
+            "Lower learning_rate, and use likelihood='gaussian' with standardised X "
+            "for real-valued data.",
+        )
 
     def _train_step(self, xb, grads, yb=None):
         loss = self._loss_and_grads(xb, grads, self._rng_state, yb)
