@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import _network as net
 from ._dbn import DBN, _per_layer
 from ._kernels import _network as k
-from ._parallel import N_JOBS_CONSTRAINT, threaded
+from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs, threaded
 from ._validation import (
     FLOAT_DTYPES,
     DivergenceError,
@@ -29,6 +29,7 @@ from ._validation import (
 _HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
 
 
+@document_n_jobs
 class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Deep autoencoder (Hinton & Salakhutdinov, 2006): RBM pretraining, then backprop.
 
@@ -106,12 +107,7 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         Progress per RBM layer (and, from 2, per RBM epoch) while pretraining and
         per epoch while fine-tuning.
     n_jobs : int, default=None
-        BLAS threads while fitting (``-1``: every core, ``-2``: all but one); the
-        previous counts are restored afterwards. ``None`` keeps the BLAS library's
-        own setting, which joblib's loky workers already cap at
-        ``cpu_count // n_jobs`` so that parallel fits do not oversubscribe the cores.
-        The count is process-wide: fits running at once in threads share the first
-        one's.
+        N_JOBS_DESCRIPTION
 
     Attributes
     ----------

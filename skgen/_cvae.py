@@ -12,11 +12,12 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
 from . import _network as net
-from ._parallel import threaded
+from ._parallel import document_n_jobs, threaded
 from ._vae import VAE
 from ._validation import FLOAT_DTYPES, check_unit_interval
 
 
+@document_n_jobs
 class CVAE(ClassifierMixin, VAE):
     """Conditional variational autoencoder: generate, encode and classify by class.
 
@@ -50,12 +51,7 @@ max_iter, tol, n_iter_no_change, early_stopping, validation_fraction, shuffle, \
 warm_start, random_state, verbose :
         As in :class:`VAE`.
     n_jobs : int, default=None
-        BLAS threads while fitting (``-1``: every core, ``-2``: all but one); the
-        previous counts are restored afterwards. ``None`` keeps the BLAS library's
-        own setting, which joblib's loky workers already cap at
-        ``cpu_count // n_jobs`` so that parallel fits do not oversubscribe the cores.
-        The count is process-wide: fits running at once in threads share the first
-        one's.
+        N_JOBS_DESCRIPTION
 
     Attributes
     ----------

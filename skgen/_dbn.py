@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _network as net
 from ._kernels import _network as k
-from ._parallel import N_JOBS_CONSTRAINT, threaded
+from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs, threaded
 from ._rbm import BernoulliRBM, GaussianRBM, _LinearHiddenRBM
 from ._validation import FLOAT_DTYPES, check_layer_sizes
 
@@ -37,6 +37,7 @@ def _per_layer(value, n_layers, name, kind):
     return values
 
 
+@document_n_jobs
 class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Deep belief network (Hinton, Osindero & Teh, 2006) as a transformer.
 
@@ -78,12 +79,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     random_state : int, RandomState instance or None, default=None
         Seeds the RBMs (one seed per layer drawn from it) and the sampling.
     n_jobs : int, default=None
-        BLAS threads while fitting (``-1``: every core, ``-2``: all but one); the
-        previous counts are restored afterwards. ``None`` keeps the BLAS library's
-        own setting, which joblib's loky workers already cap at
-        ``cpu_count // n_jobs`` so that parallel fits do not oversubscribe the cores.
-        The count is process-wide: fits running at once in threads share the first
-        one's.
+        N_JOBS_DESCRIPTION
 
     Attributes
     ----------
@@ -359,6 +355,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         return tags
 
 
+@document_n_jobs
 class DBNClassifier(ClassifierMixin, BaseEstimator):
     """Deep belief network classifier: greedy RBM pretraining, then backpropagation.
 
@@ -407,12 +404,7 @@ class DBNClassifier(ClassifierMixin, BaseEstimator):
     verbose : int, default=0
         Progress per layer while pretraining and per epoch while fine-tuning.
     n_jobs : int, default=None
-        BLAS threads while fitting (``-1``: every core, ``-2``: all but one); the
-        previous counts are restored afterwards. ``None`` keeps the BLAS library's
-        own setting, which joblib's loky workers already cap at
-        ``cpu_count // n_jobs`` so that parallel fits do not oversubscribe the cores.
-        The count is process-wide: fits running at once in threads share the first
-        one's.
+        N_JOBS_DESCRIPTION
 
     Attributes
     ----------

@@ -60,6 +60,25 @@ def limit_threads(n_jobs):
                 _active["limits"] = None
 
 
+N_JOBS_DESCRIPTION = """\
+        BLAS threads while fitting (``-1``: every core, ``-2``: all but one); the
+        previous counts are restored afterwards. ``None`` keeps the BLAS library's
+        own setting, which joblib's loky workers already cap at
+        ``cpu_count // n_jobs`` so that parallel fits do not oversubscribe the cores.
+        The count is process-wide: fits running at once in threads share the first
+        one's.
+"""
+
+
+def document_n_jobs(cls):
+    """Class decorator: write the shared ``n_jobs`` entry into the docstring, where
+    it says ``N_JOBS_DESCRIPTION``."""
+    cls.__doc__ = cls.__doc__.replace(
+        "        N_JOBS_DESCRIPTION\n", N_JOBS_DESCRIPTION
+    )
+    return cls
+
+
 def threaded(method):
     """Decorate an estimator method to run under ``limit_threads(self.n_jobs)``."""
 

@@ -21,7 +21,7 @@ from ._kernels._activations import add_bias_sigmoid
 from ._kernels._cd import cd_epoch_csr, cd_epoch_dense
 from ._kernels._random import new_state
 from ._kernels._sampling import gibbs_chain
-from ._parallel import N_JOBS_CONSTRAINT, threaded
+from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs, threaded
 from ._validation import (
     FLOAT_DTYPES,
     DivergenceError,
@@ -570,12 +570,7 @@ _COMMON_PARAMS = """
         Pass an int for reproducible results across multiple function calls; the
         same int gives the same model, also when several fits run at once in threads.
     n_jobs : int, default=None
-        BLAS threads while fitting (``-1``: every core, ``-2``: all but one); the
-        previous counts are restored afterwards. ``None`` keeps the BLAS library's
-        own setting, which joblib's loky workers already cap at
-        ``cpu_count // n_jobs`` so that parallel fits do not oversubscribe the cores.
-        The count is process-wide: fits running at once in threads share the first
-        one's.
+        N_JOBS_DESCRIPTION
 
     Attributes
     ----------
@@ -599,6 +594,7 @@ _COMMON_PARAMS = """
 """
 
 
+@document_n_jobs
 class BernoulliRBM(_BaseRBM):
     __doc__ = (
         """Bernoulli Restricted Boltzmann Machine (RBM), a drop-in for scikit-learn's.
@@ -698,6 +694,7 @@ class BernoulliRBM(_BaseRBM):
         return self.score_samples(X).mean()
 
 
+@document_n_jobs
 class GaussianRBM(_BaseRBM):
     __doc__ = (
         """Gaussian-Bernoulli Restricted Boltzmann Machine for real-valued data.

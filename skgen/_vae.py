@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import _network as net
 from ._kernels import _network as k
 from ._kernels._random import new_state
-from ._parallel import N_JOBS_CONSTRAINT, threaded
+from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs, threaded
 from ._validation import (
     FLOAT_DTYPES,
     check_layer_sizes,
@@ -28,6 +28,7 @@ from ._validation import (
 _HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
 
 
+@document_n_jobs
 class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Variational autoencoder (Kingma & Welling, 2014) as a transformer.
 
@@ -80,12 +81,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     verbose : int, default=0
         Print the loss every epoch.
     n_jobs : int, default=None
-        BLAS threads while fitting (``-1``: every core, ``-2``: all but one); the
-        previous counts are restored afterwards. ``None`` keeps the BLAS library's
-        own setting, which joblib's loky workers already cap at
-        ``cpu_count // n_jobs`` so that parallel fits do not oversubscribe the cores.
-        The count is process-wide: fits running at once in threads share the first
-        one's.
+        N_JOBS_DESCRIPTION
 
     Attributes
     ----------

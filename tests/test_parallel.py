@@ -159,3 +159,10 @@ def test_negative_n_jobs_count_back_from_every_core(n_jobs, expected):
 def test_n_jobs_zero_is_refused():
     with pytest.raises(ValueError, match="n_jobs"):
         BernoulliRBM(n_jobs=0).fit(X)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
+def test_every_docstring_documents_n_jobs_in_full(estimator):
+    doc = type(estimator).__doc__
+    assert "n_jobs : int, default=None" in doc
+    assert "N_JOBS_DESCRIPTION" not in doc and "process-wide" in doc
