@@ -282,7 +282,7 @@ def test_bad_parameters_are_refused():
         DeepAutoencoder(loss="hinge").fit(X_DIGITS[:20])
 
 
-@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning")
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy, before the error
 def test_diverging_fine_tuning_raises():
     with pytest.raises(DivergenceError, match="Lower learning_rate"):
         DeepAutoencoder(
@@ -295,7 +295,7 @@ def test_diverging_fine_tuning_raises():
         ).fit((X_DIGITS[:100] * 1e20).astype(np.float32))
 
 
-@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning")
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy, before the error
 def test_a_diverged_fit_leaves_no_model_and_a_diverged_block_changes_nothing():
     from sklearn.exceptions import NotFittedError
 
