@@ -259,18 +259,6 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
 
         self._initialize(X, rng)
 
-        def report(epoch, loss, val_loss, seconds):
-            if self.verbose:
-                extra = (
-                    ""
-                    if val_loss is None
-                    else f", validation squared error = {val_loss:.4f}"
-                )
-                print(
-                    f"[DeepAutoencoder] Iteration {epoch + 1}, loss = {loss:.4f}"
-                    f"{extra}, time = {seconds:.2f}s"
-                )
-
         try:
             self.loss_curve_, val_losses, self.best_loss_ = net.train_epochs(
                 lambda: self._run_epoch(X, rng),
@@ -280,7 +268,7 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
                 n_iter_no_change=self.n_iter_no_change,
                 relative_tol=True,
                 validation_loss=validation_loss,
-                report=report,
+                report=net.epoch_reporter(self, "validation squared error"),
             )
         except DivergenceError:
             self._forget_fit()  # no half-trained model full of NaN

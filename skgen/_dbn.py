@@ -587,18 +587,6 @@ class DBNClassifier(ClassifierMixin, BaseEstimator):
                 "Lower learning_rate.",
             )
 
-        def report(epoch, loss, val_loss, seconds):
-            if self.verbose:
-                extra = (
-                    ""
-                    if val_loss is None
-                    else f", validation accuracy = {-val_loss:.4f}"
-                )
-                print(
-                    f"[DBNClassifier] Iteration {epoch + 1}, loss = {loss:.6f}"
-                    f"{extra}, time = {seconds:.2f}s"
-                )
-
         self.loss_curve_, val_losses, best = net.train_epochs(
             run_epoch,
             params,
@@ -606,7 +594,9 @@ class DBNClassifier(ClassifierMixin, BaseEstimator):
             tol=self.tol,
             n_iter_no_change=self.n_iter_no_change,
             validation_loss=validation_loss,
-            report=report,
+            report=net.epoch_reporter(
+                self, "validation accuracy", sign=-1.0, loss_digits=6
+            ),
         )
         self.n_iter_ = len(self.loss_curve_)
         self.validation_scores_ = (

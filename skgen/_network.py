@@ -180,6 +180,26 @@ def split_validation(X, y, fraction, rng):
     return X[train], y[train], X[val], y[val]
 
 
+def epoch_reporter(estimator, validation_name, sign=1.0, loss_digits=4):
+    """The ``report`` for :func:`train_epochs` that prints scikit-learn's verbose
+    line, ``[Name] Iteration 3, loss = ..., <validation_name> = ..., time = ...s``,
+    when ``estimator.verbose`` is set; the validation value is printed times
+    ``sign`` (-1 where the loss watched is minus a score)."""
+
+    def report(epoch, loss, val_loss, seconds):
+        if not estimator.verbose:
+            return
+        extra = (
+            "" if val_loss is None else f", {validation_name} = {sign * val_loss:.4f}"
+        )
+        print(
+            f"[{type(estimator).__name__}] Iteration {epoch + 1}, "
+            f"loss = {loss:.{loss_digits}f}{extra}, time = {seconds:.2f}s"
+        )
+
+    return report
+
+
 def train_epochs(
     run_epoch,
     params,

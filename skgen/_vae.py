@@ -228,16 +228,6 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         else:
             self.loss_curve_, start = [], 0
 
-        def report(epoch, loss, val_loss, seconds):
-            if self.verbose:
-                extra = (
-                    "" if val_loss is None else f", validation ELBO = {-val_loss:.4f}"
-                )
-                print(
-                    f"[{type(self).__name__}] Iteration {epoch + 1}, "
-                    f"loss = {loss:.4f}{extra}, time = {seconds:.2f}s"
-                )
-
         # Patience counts epochs that do not beat the best by tol (relative); the
         # best parameters are kept whenever the validation score is simply better.
         losses, val_losses, self.best_loss_ = net.train_epochs(
@@ -248,7 +238,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             n_iter_no_change=self.n_iter_no_change,
             relative_tol=True,
             validation_loss=validation_loss,
-            report=report,
+            report=net.epoch_reporter(self, "validation ELBO", sign=-1.0),
         )
         self.loss_curve_ += losses
         self.n_iter_ = start + len(losses)
