@@ -2,10 +2,11 @@
 
 from ._autoencoder import DeepAutoencoder
 from ._cvae import CVAE
-from ._dbn import DBN, DBNClassifier
+from ._dbn import DBN
+from ._dbn_classifier import DBNClassifier
+from ._errors import DivergenceError
 from ._rbm import BernoulliRBM, GaussianRBM
 from ._vae import VAE
-from ._validation import DivergenceError
 
 __version__ = "0.1.0"
 

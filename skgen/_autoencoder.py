@@ -1,36 +1,28 @@
 """Deep autoencoder: an RBM stack pretrained, unrolled and fine-tuned by backprop."""
 
+import copy
 from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import expit
-from sklearn.base import (
-    BaseEstimator,
-    ClassNamePrefixFeaturesOutMixin,
-    TransformerMixin,
-    _fit_context,
-)
-from sklearn.utils import check_random_state
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.mixture import GaussianMixture
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
 
-from . import _network as net
-from ._dbn import DBN, _per_layer
-from ._kernels import _network as k
-from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs, threaded
-from ._validation import (
-    FLOAT_DTYPES,
-    DivergenceError,
-    check_layer_sizes,
-    check_unit_interval,
-)
+from ._base import BaseNetwork, document_training
+from ._dbn import DBN
+from ._models._losses import LOSSES
+from ._models._stack import Stack
+from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs
+from ._validation import check_layer_sizes, check_unit_interval, per_layer
 
-_HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
+# The output loss of each fine-tuning objective.
+_LOSS_OF = {"cross_entropy": "bernoulli", "squared_error": "squared_error"}
 
 
 @document_n_jobs
-class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+@document_training
+class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
     """Deep autoencoder (Hinton & Salakhutdinov, 2006): RBM pretraining, then backprop.
 
     The encoder ``n_features -> hidden_layer_sizes -> n_components`` is first
@@ -42,7 +34,9 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
     logistic, the code linear.
 
     ``transform`` gives the code, ``inverse_transform`` decodes a code,
-    ``score_samples`` is minus each sample's squared reconstruction error.
+    ``score_samples`` is minus each sample's squared reconstruction error, and
+    ``sample`` decodes draws from a Gaussian mixture fitted to the training codes
+    (scikit-learn's ``GaussianMixture``, refitted after every training call).
     ``pretrain=False`` starts from Glorot weights instead, so the benefit of
     pretraining can be measured.
 
@@ -101,8 +95,15 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         within a hundred epochs.
     validation_fraction : float, default=0.1
         Share of the data held out with ``early_stopping``.
+    warm_start : bool, default=False
+        Continue fine-tuning from the fitted network instead of starting anew.
+    density_components : int, default=10
+        Components of the Gaussian mixture (full covariances) fitted to the codes of
+        the training samples, from which :meth:`sample` draws (at most one per
+        sample).
     random_state : int, RandomState instance or None, default=None
-        Pretraining, initialisation, shuffling and the validation split.
+        Pretraining, initialisation, shuffling, the validation split, the code
+        density and ``sample``'s draws.
     verbose : int, default=0
         Progress per RBM layer (and, from 2, per RBM epoch) while pretraining and
         per epoch while fine-tuning.
@@ -119,15 +120,9 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         The pretrained RBM stack (None without pretraining).
     loss_ : str
         The fine-tuning objective used ("cross_entropy" or "squared_error").
-    loss_curve_ : list of float
-        Mean training loss per sample and epoch: nats of cross-entropy, or the
-        squared error.
-    validation_scores_ : list of float or None
-        ``score`` of the held-out data per epoch with ``early_stopping``.
-    best_loss_ : float
-        Best training loss, or best validation error with ``early_stopping``.
-    n_iter_ : int
-        Fine-tuning epochs run.
+        TRAINING_ATTRIBUTES
+    code_density_ : GaussianMixture
+        The density of the training codes that :meth:`sample` draws from.
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -155,6 +150,8 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
     (300, 4)
     >>> ae.inverse_transform(ae.transform(X)).shape
     (300, 64)
+    >>> ae.sample(5, random_state=0).shape
+    (5, 64)
     """
 
     _parameter_constraints: dict = {
@@ -176,6 +173,8 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "warm_start": ["boolean"],
+        "density_components": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "n_jobs": N_JOBS_CONSTRAINT,
         "verbose": ["verbose"],
@@ -202,6 +201,8 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         n_iter_no_change=10,
         early_stopping=True,
         validation_fraction=0.1,
+        warm_start=False,
+        density_components=10,
         random_state=None,
         verbose=0,
         n_jobs=None,
@@ -224,294 +225,125 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         self.n_iter_no_change = n_iter_no_change
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
+        self.warm_start = warm_start
+        self.density_components = density_components
         self.random_state = random_state
         self.verbose = verbose
         self.n_jobs = n_jobs
 
-    @_fit_context(prefer_skip_nested_validation=False)
-    @threaded
-    def fit(self, X, y=None):
-        """Pretrain the encoder (unless ``pretrain=False``), unroll, and fine-tune.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data: in [0, 1] for the cross-entropy, standardised otherwise.
-        y : Ignored
-            Not used, present for API consistency by convention.
-
-        Returns
-        -------
-        self : object
-            The fitted autoencoder.
-        """
-        X = validate_data(self, X, accept_sparse="csr", dtype=FLOAT_DTYPES, order="C")
-        rng = check_random_state(self.random_state)
-        self.loss_ = self._resolve_loss(X)
-        validation_loss = None
-        if self.early_stopping:  # held out before pretraining sees any of it
-            X, _, X_val, _ = net.split_validation(
-                X, None, self.validation_fraction, rng
-            )
-
-            def validation_loss():  # the squared error that score reports
-                return -self._score_dense(self._dense(X_val)).mean()
-
-        self._initialize(X, rng)
-
-        try:
-            self.loss_curve_, val_losses, self.best_loss_ = net.train_epochs(
-                lambda: self._run_epoch(X, rng),
-                self._params(),
-                max_iter=self.max_iter,
-                tol=self.tol,
-                n_iter_no_change=self.n_iter_no_change,
-                relative_tol=True,
-                validation_loss=validation_loss,
-                report=net.epoch_reporter(self, "validation squared error"),
-            )
-        except DivergenceError:
-            self._forget_fit()  # no half-trained model full of NaN
-            raise
-        self.n_iter_ = len(self.loss_curve_)
-        self.validation_scores_ = (
-            None if val_losses is None else [-v for v in val_losses]
-        )
-        return self
-
-    @_fit_context(prefer_skip_nested_validation=False)
-    @threaded
-    def partial_fit(self, X, y=None):
-        """One fine-tuning epoch over X; the first call also initialises the model
-        (pretraining on this first block unless ``pretrain=False``).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            A block of training data.
-        y : Ignored
-            Not used, present for API consistency by convention.
-
-        Returns
-        -------
-        self : object
-            The updated autoencoder.
-        """
-        first = not hasattr(self, "encoder_coefs_")
-        dtype = FLOAT_DTYPES if first else self.encoder_coefs_[0].dtype
-        X = validate_data(
-            self, X, accept_sparse="csr", dtype=dtype, order="C", reset=first
-        )
-        if first:
-            self._partial_rng = check_random_state(self.random_state)
-            self.loss_ = self._resolve_loss(X)
-            self._initialize(X, self._partial_rng)
-            self.loss_curve_ = []
-        else:
-            self._check_fitted()
-            if not hasattr(self, "_partial_rng"):  # partial_fit after fit
-                self._partial_rng = check_random_state(self.random_state)
-            if self.loss_ == "cross_entropy":
-                check_unit_interval(
-                    X, "DeepAutoencoder(loss='cross_entropy')", "loss='squared_error'"
-                )
-        if first:
-            try:
-                self.loss_curve_.append(self._run_epoch(X, self._partial_rng))
-            except DivergenceError:
-                self._forget_fit()
-                raise
-        else:
-            saved = [p.copy() for p in self._params()], self._optimizer.state()
-            try:
-                self.loss_curve_.append(self._run_epoch(X, self._partial_rng))
-            except DivergenceError:  # the model stays as it was before this block
-                for p, old in zip(self._params(), saved[0]):
-                    p[...] = old
-                self._optimizer.set_state(saved[1])
-                raise
-        self.n_iter_ = len(self.loss_curve_)
-        return self
-
-    # ----------------------------------------------------------------- set up
-    _FITTED = (
-        "encoder_coefs_",
-        "encoder_intercepts_",
-        "decoder_coefs_",
-        "decoder_intercepts_",
-        "dbn_",
-        "loss_",
-        "loss_curve_",
-        "n_iter_",
-        "_optimizer",
-        "_n_features_out",
-        "_fitted_sizes",
-        "validation_scores_",
-        "best_loss_",
-        "n_features_in_",
-        "feature_names_in_",
+    _fitted_marker = "encoder_coefs_"
+    _validation_name = "validation squared error"
+    _validation_sign = -1.0
+    _divergence_hint = (
+        "Lower learning_rate, and standardise real-valued X (loss='squared_error')."
     )
 
-    def _forget_fit(self):
-        for name in self._FITTED:
-            if hasattr(self, name):
-                delattr(self, name)
-
-    def _resolve_loss(self, X):
-        values = X.data if sp.issparse(X) else X
-        if self.loss == "auto":
+    # ----------------------------------------------------------------- set up
+    def _check_data(self, X, reset):
+        """Resolve ``loss="auto"`` on a first pass; warn when the cross-entropy is
+        asked of data outside [0, 1]."""
+        if reset:
+            values = X.data if sp.issparse(X) else X
             inside = values.size == 0 or (values.min() >= 0 and values.max() <= 1)
-            return "cross_entropy" if inside else "squared_error"
-        if self.loss == "cross_entropy":
+            auto = "cross_entropy" if inside else "squared_error"
+            self.loss_ = auto if self.loss == "auto" else self.loss
+        if self.loss_ == "cross_entropy":
             check_unit_interval(
                 X, "DeepAutoencoder(loss='cross_entropy')", "loss='squared_error'"
             )
-        return self.loss
 
     def _sizes(self):
         return check_layer_sizes(self.hidden_layer_sizes) + [self.n_components]
 
-    def _initialize(self, X, rng):
+    def _structure(self):
+        return {
+            "hidden_layer_sizes": tuple(check_layer_sizes(self.hidden_layer_sizes)),
+            "n_components": self.n_components,
+        }
+
+    def _initialize(self, X, y):
         sizes = self._sizes()
-        n_hidden = len(sizes) - 1
-        dtype = X.dtype
+        n_hidden, dtype, rng = len(sizes) - 1, X.dtype, self.random_state_
         if self.pretrain:
-            rates = _per_layer(
-                self.rbm_learning_rate, n_hidden, "rbm_learning_rate", Real
-            )
-            _per_layer(
-                self.rbm_n_iter, n_hidden + 1, "rbm_n_iter (code layer last)", Integral
-            )
-            if n_hidden == 0 and self.loss_ == "squared_error":
-                raise ValueError(
-                    "Pretraining for loss='squared_error' needs at least one hidden "
-                    "layer (a Gaussian-visible RBM) below the linear code; pass "
-                    "hidden_layer_sizes with one or more layers, or pretrain=False."
-                )
-            self.dbn_ = DBN(
-                hidden_layer_sizes=sizes,
-                learning_rate=rates + [self.code_learning_rate],
-                n_iter=self.rbm_n_iter,
-                batch_size=self.rbm_batch_size,
-                persistent=False,
-                momentum=self.rbm_momentum,
-                weight_decay=self.rbm_weight_decay,
-                gaussian_visible=self.loss_ == "squared_error",
-                linear_top=True,
-                verbose=self.verbose,
-                random_state=rng.randint(0, 2**31 - 1),
-            ).fit(X)
-            rbms = self.dbn_.rbms_
-            enc_w = [np.ascontiguousarray(r.components_.T, dtype) for r in rbms]
-            enc_b = [r.intercept_hidden_.astype(dtype) for r in rbms]
-            dec_w = [r.components_.astype(dtype) for r in reversed(rbms)]
-            dec_b = [r.intercept_visible_.astype(dtype) for r in reversed(rbms)]
+            self.dbn_ = self._pretrained(X, sizes)
+            stack = Stack.from_rbms(self.dbn_._layers(), dtype, mirror=True)
         else:
             self.dbn_ = None
             enc_sizes = [X.shape[1]] + sizes
-            acts = self._activations(n_hidden)
-            enc_w, enc_b = net.init_layers(enc_sizes, acts, dtype, rng)
-            dec_w, dec_b = net.init_layers(enc_sizes[::-1], acts, dtype, rng)
-        self.encoder_coefs_, self.encoder_intercepts_ = enc_w, enc_b
-        self.decoder_coefs_, self.decoder_intercepts_ = dec_w, dec_b
+            acts = ["logistic"] * n_hidden + ["identity"]
+            stack = Stack.initialized(enc_sizes, acts, dtype, rng) + Stack.initialized(
+                enc_sizes[::-1], acts, dtype, rng
+            )
+        n_layers = len(sizes)
+        self.encoder_coefs_ = stack.coefs[:n_layers]
+        self.encoder_intercepts_ = stack.intercepts[:n_layers]
+        self.decoder_coefs_ = stack.coefs[n_layers:]
+        self.decoder_intercepts_ = stack.intercepts[n_layers:]
         self._n_features_out = self.n_components
-        self._fitted_sizes = sizes
-        self._optimizer = net.Adam(self._params(), self.learning_rate)
 
-    @staticmethod
-    def _activations(n_hidden):
-        """Encoder (and, mirrored, decoder) activations: logistic, then linear."""
-        return ["logistic"] * n_hidden + ["identity"]
-
-    def _params(self):
-        return (
-            self.encoder_coefs_
-            + self.decoder_coefs_
-            + self.encoder_intercepts_
-            + self.decoder_intercepts_
+    def _pretrained(self, X, sizes):
+        """The encoder pretrained as a DBN whose top RBM has linear hidden units."""
+        n_hidden = len(sizes) - 1
+        rates = per_layer(self.rbm_learning_rate, n_hidden, "rbm_learning_rate", Real)
+        per_layer(
+            self.rbm_n_iter, n_hidden + 1, "rbm_n_iter (code layer last)", Integral
         )
-
-    def _network(self):
-        """The unrolled network as one stack: coefs, intercepts, activations."""
-        acts = self._activations(len(self.encoder_coefs_) - 1)
-        return (
-            self.encoder_coefs_ + self.decoder_coefs_,
-            self.encoder_intercepts_ + self.decoder_intercepts_,
-            acts + acts,
+        if n_hidden == 0 and self.loss_ == "squared_error":
+            raise ValueError(
+                "Pretraining for loss='squared_error' needs at least one hidden "
+                "layer (a Gaussian-visible RBM) below the linear code; pass "
+                "hidden_layer_sizes with one or more layers, or pretrain=False."
+            )
+        dbn = DBN(
+            hidden_layer_sizes=sizes,
+            learning_rate=rates + [self.code_learning_rate],
+            n_iter=self.rbm_n_iter,
+            batch_size=self.rbm_batch_size,
+            persistent=False,
+            momentum=self.rbm_momentum,
+            weight_decay=self.rbm_weight_decay,
+            gaussian_visible=self.loss_ == "squared_error",
+            linear_top=True,
+            verbose=self.verbose,
+            random_state=self.random_state_.randint(0, 2**31 - 1),
         )
+        return dbn._fit(X, checked=True)
 
-    # -------------------------------------------------------------- training
-    def _run_epoch(self, X, rng):
-        """One pass of Adam over X in minibatches; returns the mean loss per sample."""
-        params = self._params()
-        grads = [np.empty_like(p) for p in params]
-        self._optimizer.learning_rate = self.learning_rate
+    def _stacks(self, dtype=None):
+        """The encoder and the decoder (in ``dtype``, or sharing the fitted arrays)."""
+        acts = ["logistic"] * (len(self.encoder_coefs_) - 1) + ["identity"]
+        encoder = Stack(self.encoder_coefs_, self.encoder_intercepts_, acts)
+        decoder = Stack(self.decoder_coefs_, self.decoder_intercepts_, acts)
+        if dtype is not None:
+            encoder, decoder = encoder.astype(dtype), decoder.astype(dtype)
+        return encoder, decoder
 
-        def step(idx):
-            loss = self._loss_and_grads(self._dense(X[idx]), grads)
-            self._optimizer.update(params, grads)
-            return loss
+    def _model(self):
+        encoder, decoder = self._stacks()
+        return encoder + decoder
 
-        return net.minibatch_epoch(
-            rng.permutation(X.shape[0]),
-            self.batch_size,
-            step,
-            "DeepAutoencoder",
-            "Lower learning_rate, and standardise real-valued X "
-            "(loss='squared_error').",
-        )
+    def _loss_and_grads(self, model, xb, yb):
+        loss = LOSSES[_LOSS_OF[self.loss_]]
+        return model.loss_and_grads(xb, xb, loss, self.alpha)
 
-    def _loss_and_grads(self, xb, grads):
-        """Summed loss of the rows of ``xb`` (L2 term excluded); ``grads``, laid out
-        as ``_params()``, receives the gradient of the mean loss plus the L2 term."""
-        coefs, intercepts, acts = self._network()
-        n_layers = len(coefs)
-        g_w, g_b = grads[:n_layers], grads[n_layers:]
-        m = xb.shape[0]
-        outs = net.forward(coefs, intercepts, acts, xb)
-        grad_out = np.empty_like(outs[-1])
-        loss = np.empty(m)
-        self._loss(outs[-1], xb, 1.0 / m, grad_out, loss)
-        net.backward(coefs, acts, outs, grad_out, g_w, g_b)
-        net.add_l2_gradient(g_w, coefs, self.alpha, m)
-        return float(loss.sum())
+    def _validation_score(self, X, y):
+        return float(np.mean(self._score_dense(X)))
 
-    def _loss(self, out, x, scale, grad, loss):
-        """Per-sample loss of the output layer and its gradient (``scale`` times)."""
-        if self.loss_ == "cross_entropy":
-            k.bernoulli_nll(out, x, scale, grad, loss)
-        else:  # sum of squares: twice the Gaussian NLL without its constant
-            k.gaussian_nll(out, x, 2.0 * scale, grad, loss)
-            loss -= x.shape[1] * _HALF_LOG_2PI
-            loss *= 2.0
+    def _after_training(self, X, y):
+        codes = self._encode(self._dense(X)).astype(np.float64)
+        n_distinct = len(np.unique(codes, axis=0))  # no more components than codes
+        self.code_density_ = GaussianMixture(
+            n_components=min(self.density_components, n_distinct),
+            random_state=self.random_state_.randint(0, 2**31 - 1),
+        ).fit(codes)
 
     # ---------------------------------------------------------- representation
-    def _check_fitted(self):
-        check_is_fitted(self)
-        if self._sizes() != self._fitted_sizes:
-            raise ValueError(
-                f"hidden_layer_sizes or n_components changed since the model was "
-                f"fitted ({self._fitted_sizes[:-1]}, {self._fitted_sizes[-1]}); call "
-                "fit to train a model with the new settings."
-            )
-
-    def _dense(self, X):
-        X = X.toarray() if sp.issparse(X) else X
-        return np.ascontiguousarray(X, dtype=self.encoder_coefs_[0].dtype)
-
-    def _check_X(self, X):
-        self._check_fitted()
-        X = validate_data(self, X, accept_sparse="csr", dtype=FLOAT_DTYPES, reset=False)
-        return self._dense(X)
-
     def _encode(self, X):
-        acts = self._activations(len(self.encoder_coefs_) - 1)
-        return net.forward(self.encoder_coefs_, self.encoder_intercepts_, acts, X)[-1]
+        return self._stacks(X.dtype)[0].predict(X)
 
     def _decode(self, Z):
-        acts = self._activations(len(self.decoder_coefs_) - 1)
-        out = net.forward(self.decoder_coefs_, self.decoder_intercepts_, acts, Z)[-1]
-        return expit(out) if self.loss_ == "cross_entropy" else out
+        out = self._stacks(Z.dtype)[1].predict(Z)
+        return LOSSES[_LOSS_OF[self.loss_]].link(out)
 
     def transform(self, X):
         """The code of each sample: the encoder's linear top layer.
@@ -524,9 +356,10 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
         Returns
         -------
         Z : ndarray of shape (n_samples, n_components)
-            Codes, in the model's dtype.
+            Codes, in the dtype of X (float32 stays float32, anything else is
+            float64).
         """
-        return self._encode(self._check_X(X))
+        return self._encode(self._validate_X(X, dense=True))
 
     def inverse_transform(self, X):
         """Decode codes back to the data space.
@@ -542,16 +375,31 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             Reconstructions: probabilities in [0, 1] for the cross-entropy, real
             values for the squared error.
         """
-        self._check_fitted()
-        Z = np.array(X, dtype=self.decoder_coefs_[0].dtype, order="C")
-        if Z.ndim != 2 or Z.shape[1] != self.n_components:
-            raise ValueError(
-                f"inverse_transform expects codes of shape (n_samples, "
-                f"{self.n_components}), got {Z.shape}."
-            )
-        if not np.isfinite(Z).all():
-            raise ValueError("The codes contain NaN or infinity.")
-        return self._decode(Z)
+        return self._decode(self._validate_codes(X, self.n_components))
+
+    def sample(self, n_samples=1, *, random_state=None):
+        """Decoded draws from the density of the training codes (``code_density_``).
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+            Number of samples.
+        random_state : int, RandomState instance or None, default=None
+            Seed of the draws. None draws from ``random_state_`` (new samples on
+            every call); an int gives the same samples every time.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_features)
+            Decoder outputs (probabilities for the cross-entropy), in the model's
+            dtype.
+        """
+        rng = self._sampling_rng(n_samples, random_state)
+        density = copy.copy(self.code_density_)
+        density.random_state = rng  # GaussianMixture.sample draws from its own seed
+        codes, _ = density.sample(n_samples)  # grouped by component: shuffle them
+        codes = codes[rng.permutation(n_samples)]
+        return self._decode(np.ascontiguousarray(codes, dtype=self._dtype()))
 
     def _score_dense(self, X):
         error = self._decode(self._encode(X)) - X
@@ -571,26 +419,4 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEst
             ``-||x - inverse_transform(transform(x))||^2``, float64; higher is
             better and comparable with PCA's reconstruction error.
         """
-        return self._score_dense(self._check_X(X))
-
-    def score(self, X, y=None):
-        """Mean of :meth:`score_samples`: minus the mean squared reconstruction error.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Samples to reconstruct.
-        y : Ignored
-            Not used, present for API consistency by convention.
-
-        Returns
-        -------
-        score : float
-        """
-        return float(np.mean(self.score_samples(X)))
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
-        return tags
+        return self._score_dense(self._validate_X(X, dense=True))

@@ -1,24 +1,18 @@
-"""Conditional variational autoencoder: a generative classifier on the VAE engine."""
-
-from numbers import Integral
+"""Conditional variational autoencoder: a generative classifier on the VAE's model."""
 
 import numpy as np
 from scipy.special import logsumexp
-from sklearn.base import ClassifierMixin, _fit_context
-from sklearn.preprocessing import LabelEncoder
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import validate_data
 
-from . import _network as net
-from ._parallel import document_n_jobs, threaded
+from ._base import ClassifierLifecycleMixin, document_training
+from ._models._vae import ClassPriorMeans, ConcatOneHot
+from ._parallel import document_n_jobs
 from ._vae import VAE
-from ._validation import FLOAT_DTYPES, check_unit_interval
 
 
 @document_n_jobs
-class CVAE(ClassifierMixin, VAE):
+@document_training
+class CVAE(ClassifierLifecycleMixin, VAE):
     """Conditional variational autoencoder: generate, encode and classify by class.
 
     Two ways to condition on the class ``y``:
@@ -64,8 +58,10 @@ warm_start, random_state, verbose :
     class_means_ : ndarray of shape (n_classes, n_components)
         Prior means of the classes (``conditioning="prior"``; zeros otherwise).
     encoder_coefs_, encoder_intercepts_, decoder_coefs_, decoder_intercepts_, \
-loss_curve_, validation_scores_, best_loss_, n_iter_, n_features_in_ :
-        As in :class:`VAE`.
+loss_curve_, validation_scores_, best_loss_, best_validation_score_, n_iter_, t_, \
+random_state_, n_features_in_ :
+        As in :class:`VAE`; the validation score is the ELBO of the held-out samples
+        given their classes.
 
     References
     ----------
@@ -135,158 +131,36 @@ loss_curve_, validation_scores_, best_loss_, n_iter_, n_features_in_ :
         )
         self.conditioning = conditioning
 
-    # ------------------------------------------------------------------ fitting
-    @_fit_context(prefer_skip_nested_validation=True)
-    @threaded
-    def fit(self, X, y):
-        """Train on X with class labels y.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,)
-            Class labels (any hashable values).
-
-        Returns
-        -------
-        self : object
-            The fitted model.
-        """
-        fitted = hasattr(self, "encoder_coefs_")
-        reset = not (self.warm_start and fitted)
-        X, yi = self._validate_xy(X, y, reset=reset, classes=None)
-        return self._fit(X, yi, fitted)
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    @threaded
-    def partial_fit(self, X, y, classes=None):
-        """One epoch over X, y; ``classes`` is required on the first call unless y
-        holds every class.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        classes : array-like of shape (n_classes,), default=None
-
-        Returns
-        -------
-        self : object
-        """
-        first = not hasattr(self, "encoder_coefs_")
-        X, yi = self._validate_xy(X, y, reset=first, classes=classes)
-        return self._partial_fit(X, yi, first)
-
-    def _validate_xy(self, X, y, reset, classes):
-        dtype = FLOAT_DTYPES if reset else self.encoder_coefs_[0].dtype
-        X, y = validate_data(
-            self, X, y, accept_sparse="csr", dtype=dtype, order="C", reset=reset
-        )
-        check_classification_targets(y)
+    def _class_indices(self, y, reset, incremental=False, classes=None):
         if self.conditioning == "prior" and self.beta == 0:
             raise ValueError(
                 "beta=0 removes the KL term, the only place the class prior means "
                 "are learned; use beta > 0, or conditioning='concat'."
             )
-        if reset:
-            self.classes_ = (
-                LabelEncoder().fit(y if classes is None else classes).classes_
-            )
-            self.class_count_ = np.zeros(len(self.classes_))
-        elif classes is not None and not np.array_equal(
-            np.unique(classes), self.classes_
-        ):
-            raise ValueError(
-                f"classes={classes!r} differs from the classes of the first call "
-                f"{self.classes_}."
-            )
-        yi = self._class_indices(y)
-        # Class frequencies over everything trained on (fit resets them).
-        self.class_count_ = self.class_count_ + np.bincount(
-            yi, minlength=len(self.classes_)
-        )
+        yi = super()._class_indices(y, reset, incremental, classes)
+        # Class frequencies over everything trained on (a first pass resets them).
+        count = 0 if reset else self.class_count_
+        self.class_count_ = count + np.bincount(yi, minlength=len(self.classes_))
         self.class_prior_ = self.class_count_ / self.class_count_.sum()
-        if self.likelihood == "bernoulli":
-            check_unit_interval(
-                X, "CVAE(likelihood='bernoulli')", "use likelihood='gaussian'"
-            )
-        return X, yi
+        return yi
 
-    def _class_indices(self, y):
-        y = np.asarray(y)
-        idx = np.searchsorted(self.classes_, y)
-        idx = np.clip(idx, 0, len(self.classes_) - 1)
-        unseen = self.classes_[idx] != y
-        if np.any(unseen):
-            raise ValueError(
-                f"y contains labels never seen in fit: {np.unique(y[unseen])[:5]}. "
-                f"Known classes: {self.classes_[:10]}; refit with all classes (or "
-                "pass classes= to the first partial_fit)."
-            )
-        return idx
+    # ------------------------------------------------------- the conditioning
+    def _structure(self):
+        return {**super()._structure(), "conditioning": self.conditioning}
 
-    # ----------------------------------------------------- conditioning hooks
-    def _condition_sizes(self):
-        n = len(self.classes_) if self.conditioning == "concat" else 0
-        return n, n
-
-    def _init_extra_params(self, dtype, rng):
+    def _init_conditioning(self, dtype):
         self.class_means_ = np.zeros((len(self.classes_), self.n_components), dtype)
+        return len(self.classes_) if self.conditioning == "concat" else 0
 
-    def _extra_params(self):
-        return [self.class_means_] if self.conditioning == "prior" else []
-
-    def _one_hot(self, yi, dtype):
-        out = np.zeros((len(yi), len(self.classes_)), dtype=dtype)
-        out[np.arange(len(yi)), yi] = 1.0
-        return out
-
-    def _encoder_input(self, X, yi):
-        if self.conditioning != "concat":
-            return X
-        return np.hstack([X, self._one_hot(yi, X.dtype)])
-
-    def _decoder_input(self, Z, yi):
-        if self.conditioning != "concat":
-            return Z
-        return np.hstack([Z, self._one_hot(yi, Z.dtype)])
-
-    def _prior_mean(self, yi, n, dtype):
-        if self.conditioning != "prior":
-            return np.zeros((n, self.n_components), dtype=dtype)
-        return np.ascontiguousarray(self.class_means_[yi], dtype=dtype)
-
-    def _extra_grads(self, stats, prior, yi, kl_weight, grads):
-        if self.conditioning != "prior":
-            return
-        # d KL / d mu_y = -(mu - mu_y), summed over the rows of class y.
-        grad = grads[-1]
-        grad[...] = 0.0
-        np.add.at(grad, yi, -kl_weight * (stats[:, : self.n_components] - prior))
+    def _conditioning(self):
+        if self.conditioning == "concat":
+            return ConcatOneHot(len(self.classes_))
+        return ClassPriorMeans(self.class_means_)
 
     # ---------------------------------------------------------- representation
-    def transform(self, X):
-        """Posterior means ``E[z | x]``; with ``conditioning="concat"`` the encoder
-        is given the predicted class.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        Z : ndarray of shape (n_samples, n_components)
-        """
-        X = self._check_X(X)
-        yi = self._predict_indices(X) if self.conditioning == "concat" else None
-        stats = net.forward(
-            self.encoder_coefs_,
-            self.encoder_intercepts_,
-            self._activations,
-            self._encoder_input(X, yi),
-        )[-1]
-        return np.ascontiguousarray(stats[:, : self.n_components])
+    def _transform_classes(self, X):
+        """With ``conditioning="concat"`` the encoder is given the predicted class."""
+        return self._predict_indices(X) if self.conditioning == "concat" else None
 
     def inverse_transform(self, X, y=None):
         """Decoder means of latent codes; ``y`` (one label or one per code) is needed
@@ -295,23 +169,33 @@ loss_curve_, validation_scores_, best_loss_, n_iter_, n_features_in_ :
         Parameters
         ----------
         X : array-like of shape (n_samples, n_components)
+            Latent codes.
         y : label or array-like of shape (n_samples,), default=None
+            The class to decode each code for (``conditioning="concat"`` only).
 
         Returns
         -------
         X_original : ndarray of shape (n_samples, n_features)
         """
+        Z = self._validate_codes(X, self.n_components)
         if self.conditioning != "concat":
-            return super().inverse_transform(X)
-        self._check_fitted()
+            return self._model(Z.dtype).decode(Z)
         if y is None:
             raise ValueError(
                 "CVAE(conditioning='concat') decodes for a class: pass y, one label "
                 "or one per code."
             )
-        Z = np.array(X, dtype=self.decoder_coefs_[0].dtype, order="C", ndmin=2)
-        yi = self._class_indices(np.broadcast_to(np.asarray(y), (Z.shape[0],)))
-        return self._decode_mean(self._decoder_input(Z, yi))
+        return self._model(Z.dtype).decode(Z, self._labels_for(y, Z.shape[0]))
+
+    def _labels_for(self, y, n_samples):
+        """Class indices of one label for all, or of one label per sample."""
+        y = np.asarray(y)
+        if y.ndim > 0 and y.shape != (n_samples,):
+            raise ValueError(
+                f"y must be one label or one per sample ({n_samples}), got "
+                f"shape {y.shape}."
+            )
+        return self._label_indices(np.broadcast_to(y, (n_samples,)))
 
     def sample(self, n_samples=1, y=None, *, draw=False, random_state=None):
         """Generate samples of given classes.
@@ -326,7 +210,8 @@ loss_curve_, validation_scores_, best_loss_, n_iter_, n_features_in_ :
             Decoder means (False) or draws ``x ~ p(x | z, y)`` (True), as in
             :meth:`VAE.sample`.
         random_state : int, RandomState instance or None, default=None
-            Seed of the draws; None uses the estimator's ``random_state``.
+            Seed of the draws. None draws from ``random_state_`` (new samples on
+            every call); an int gives the same samples every time.
 
         Returns
         -------
@@ -336,44 +221,27 @@ loss_curve_, validation_scores_, best_loss_, n_iter_, n_features_in_ :
         y : ndarray of shape (n_samples,)
             Their classes.
         """
-        self._check_fitted()
-        if not isinstance(n_samples, Integral) or n_samples < 1:
-            raise ValueError(
-                f"n_samples must be a positive integer, got {n_samples!r}."
-            )
-        rng = check_random_state(
-            self.random_state if random_state is None else random_state
-        )
+        rng = self._sampling_rng(n_samples, random_state)
         if y is None:
             yi = rng.choice(len(self.classes_), size=n_samples, p=self.class_prior_)
         else:
-            y = np.asarray(y)
-            if y.ndim > 0 and y.shape != (n_samples,):
-                raise ValueError(
-                    f"y must be one label or one per sample ({n_samples}), got "
-                    f"shape {y.shape}."
-                )
-            yi = self._class_indices(np.broadcast_to(y, (n_samples,)))
-        dtype = self.decoder_coefs_[0].dtype
+            yi = self._labels_for(y, n_samples)
+        model, dtype = self._model(), self._dtype()
         Z = rng.standard_normal((n_samples, self.n_components)).astype(dtype)
-        Z += self._prior_mean(yi, n_samples, dtype)
-        mean = self._decode_mean(self._decoder_input(Z, yi))
-        return self._observe(mean, draw, rng), self.classes_[yi]
+        Z += model.conditioning.prior_mean(yi, n_samples, self.n_components, dtype)
+        return self._observe(model.decode(Z, yi), draw, rng), self.classes_[yi]
 
     # ------------------------------------------------------------ classifying
     def _class_log_likelihoods(self, X):
         """``ELBO_y(x)`` up to terms that do not depend on y (n_samples, n_classes)."""
         n, n_classes = X.shape[0], len(self.classes_)
         if self.conditioning == "prior":
-            stats = net.forward(
-                self.encoder_coefs_, self.encoder_intercepts_, self._activations, X
-            )[-1]
-            mu = stats[:, : self.n_components].astype(np.float64)
+            mu = self._encode(X, None).astype(np.float64)
             diff = mu[:, None, :] - self.class_means_.astype(np.float64)[None, :, :]
             return -0.5 * np.square(diff).sum(axis=2)
         out = np.empty((n, n_classes))
         for c in range(n_classes):
-            out[:, c] = self._elbo(X, 1.0, np.full(n, c))
+            out[:, c] = self._elbo(X, np.full(n, c))
         return out
 
     def _predict_indices(self, X):
@@ -395,7 +263,7 @@ loss_curve_, validation_scores_, best_loss_, n_iter_, n_features_in_ :
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
         """
-        joint = self._joint_log_proba(self._check_X(X))
+        joint = self._joint_log_proba(self._validate_X(X, dense=True))
         return joint - logsumexp(joint, axis=1, keepdims=True)
 
     def predict_proba(self, X):
@@ -422,7 +290,7 @@ loss_curve_, validation_scores_, best_loss_, n_iter_, n_features_in_ :
         -------
         y : ndarray of shape (n_samples,)
         """
-        X = self._check_X(X)
+        X = self._validate_X(X, dense=True)
         return self.classes_[self._predict_indices(X)]
 
     def score_samples(self, X):
@@ -437,14 +305,14 @@ loss_curve_, validation_scores_, best_loss_, n_iter_, n_features_in_ :
         -------
         log_density : ndarray of shape (n_samples,)
         """
-        X = self._check_X(X)
+        X = self._validate_X(X, dense=True)
         n = X.shape[0]
         with np.errstate(divide="ignore"):
             log_prior = np.log(self.class_prior_)
         if self.conditioning == "prior":
             # One decoder pass: only the KL term depends on the class, and
             # KL_y = KL_0 + (||mu - mu_y||^2 - ||mu||^2) / 2 in closed form.
-            elbo_0 = self._elbo(X, 1.0, np.zeros(n, dtype=np.intp))
+            elbo_0 = self._elbo(X, np.zeros(n, dtype=np.intp))
             shift = self._class_log_likelihoods(X)
             elbos = elbo_0[:, None] + shift - shift[:, :1]
         else:
@@ -457,24 +325,3 @@ loss_curve_, validation_scores_, best_loss_, n_iter_, n_features_in_ :
             "CVAE.log_likelihood is not implemented; score_samples gives the "
             "class-marginal ELBO."
         )
-
-    def score(self, X, y, sample_weight=None):
-        """Mean accuracy of :meth:`predict` on X against y (scikit-learn's classifier
-        convention; ``score_samples`` gives densities).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        sample_weight : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        score : float
-        """
-        return ClassifierMixin.score(self, X, y, sample_weight)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
-        return tags

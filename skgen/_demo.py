@@ -28,7 +28,8 @@ from sklearn.preprocessing import StandardScaler
 
 from ._autoencoder import DeepAutoencoder
 from ._cvae import CVAE
-from ._dbn import DBN, DBNClassifier
+from ._dbn import DBN
+from ._dbn_classifier import DBNClassifier
 from ._rbm import BernoulliRBM, GaussianRBM
 from ._vae import VAE
 
@@ -103,67 +104,98 @@ def independent_bernoulli_nll(X_train, X_test):
     return float(-(X_test * np.log(p) + (1 - X_test) * np.log(1 - p)).sum(1).mean())
 
 
+@dataclass
+class DemoData:
+    """The demo's data and the settings that depend on its size."""
+
+    X_train: np.ndarray
+    X_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+    side: int
+    quick: bool
+    raw_accuracy: float = np.nan
+
+    @property
+    def small(self):
+        return self.side == 8
+
+    @property
+    def epochs(self):
+        return 5 if self.quick else 10
+
+    @property
+    def C(self):
+        return 10.0 if self.quick else 100.0  # less regularisation suits features
+
+    def rbm_settings(self):
+        return dict(
+            learning_rate=0.06 if self.small else 0.05,
+            batch_size=10 if self.small else 32,
+            n_iter=self.epochs,
+            random_state=0,
+            verbose=1,
+        )
+
+
 def run_demo(dataset="digits", quick=False, out="skgen-demo-output", figures=True):
     """Train every estimator, print the results table, write the figures.
 
     Returns the table as a list of :class:`Row`.
     """
-    X_train, X_test, y_train, y_test, side, description = load_dataset(dataset, quick)
-    small = side == 8
-    epochs = 5 if quick else 10
-    C = 10.0 if quick else 100.0  # less regularisation suits features; slower
+    *split, side, description = load_dataset(dataset, quick)
+    data = DemoData(*split, side=side, quick=quick)
     print(
-        f"Data: {description}: {X_train.shape[0]} train / {X_test.shape[0]} test "
-        f"images{' (--quick: fewer epochs)' if quick else ''}."
+        f"Data: {description}: {data.X_train.shape[0]} train / "
+        f"{data.X_test.shape[0]} test images"
+        f"{' (--quick: fewer epochs)' if quick else ''}."
     )
+    raw = LogisticRegression(C=1.0, max_iter=1000).fit(data.X_train, data.y_train)
+    data.raw_accuracy = raw.score(data.X_test, data.y_test)
     rows, models = [], {}
-    raw = LogisticRegression(C=1.0, max_iter=1000)
-    raw_acc = raw.fit(X_train, y_train).score(X_test, y_test)
+    for part in (_rbm, _gaussian_rbm, _dbn, _dbn_classifier, _vaes, _autoencoder):
+        part_rows, part_models = part(data)
+        rows += part_rows
+        models.update(part_models)
+    print_table(rows)
+    if figures:
+        write_figures(models, data, out)
+    return rows
 
+
+def _features_row(name, pipe, data):
+    """Fit ``pipe`` (features, then a logistic regression); its accuracy row."""
+    _, seconds = _timed(lambda: pipe.fit(data.X_train, data.y_train))
+    accuracy = pipe.score(data.X_test, data.y_test)
+    raw_name = "LogisticRegression, raw pixels"
+    return Row(name, seconds, "accuracy", accuracy, raw_name, data.raw_accuracy)
+
+
+def _rbm(data):
     _announce("BernoulliRBM: features for a logistic regression")
-    rbm = BernoulliRBM(
-        n_components=256,
-        learning_rate=0.06 if small else 0.05,
-        batch_size=10 if small else 32,
-        n_iter=epochs,
-        random_state=0,
-        verbose=1,
-    )
+    rbm = BernoulliRBM(n_components=256, **data.rbm_settings())
     pipe = Pipeline(
-        [("rbm", rbm), ("logistic", LogisticRegression(C=C, max_iter=2000))]
+        [("rbm", rbm), ("logistic", LogisticRegression(C=data.C, max_iter=2000))]
     )
-    _, seconds = _timed(lambda: pipe.fit(X_train, y_train))
-    rows.append(
-        Row(
-            "BernoulliRBM(256) + LogisticRegression",
-            seconds,
-            "accuracy",
-            pipe.score(X_test, y_test),
-            "LogisticRegression, raw pixels",
-            raw_acc,
-        )
-    )
-    rows.append(
-        Row(
-            "BernoulliRBM(256)",
-            seconds,
-            "pseudo-log-lik.",
-            float(rbm.score_samples(X_test).mean()),
-            "",
-            np.nan,
-        )
-    )
-    models["rbm"] = rbm
+    row = _features_row("BernoulliRBM(256) + LogisticRegression", pipe, data)
+    pseudo = float(rbm.score_samples(data.X_test).mean())
+    rows = [
+        row,
+        Row("BernoulliRBM(256)", row.seconds, "pseudo-log-lik.", pseudo, "", np.nan),
+    ]
+    return rows, {"rbm": rbm}
 
+
+def _gaussian_rbm(data):
     _announce("GaussianRBM on standardised pixels (16 hidden units: exact likelihood)")
-    scaler = StandardScaler().fit(X_train)
+    scaler = StandardScaler().fit(data.X_train)
     keep = scaler.scale_ > 1e-3 * scaler.scale_.max()  # drop constant border pixels
-    Z_train = scaler.transform(X_train)[:, keep]
-    Z_test = scaler.transform(X_test)[:, keep]
+    Z_train = scaler.transform(data.X_train)[:, keep]
+    Z_test = scaler.transform(data.X_test)[:, keep]
     grbm = GaussianRBM(
         n_components=16,
         learning_rate=0.01,
-        n_iter=epochs,
+        n_iter=data.epochs,
         batch_size=32,
         random_state=0,
         verbose=1,
@@ -171,138 +203,116 @@ def run_demo(dataset="digits", quick=False, out="skgen-demo-output", figures=Tru
     _, seconds = _timed(lambda: grbm.fit(Z_train))
     # Baseline: independent unit Gaussians, the GaussianRBM with no weights.
     std_normal = float((-0.5 * Z_test**2 - 0.5 * np.log(2 * np.pi)).sum(1).mean())
-    rows.append(
-        Row(
-            "GaussianRBM(16)",
-            seconds,
-            "log-likelihood",
-            float(grbm.log_likelihood(Z_test).mean()),
-            "independent N(0, 1) pixels",
-            std_normal,
-        )
-    )
+    log_lik = float(grbm.log_likelihood(Z_test).mean())
+    baseline = "independent N(0, 1) pixels"
+    return [
+        Row("GaussianRBM(16)", seconds, "log-likelihood", log_lik, baseline, std_normal)
+    ], {}
 
+
+def _dbn(data):
     _announce("DBN(256, 256): greedy pretraining, features for a logistic regression")
-    dbn = DBN(
-        hidden_layer_sizes=(256, 256),
-        learning_rate=0.06 if small else 0.05,
-        batch_size=10 if small else 32,
-        n_iter=epochs,
-        random_state=0,
-        verbose=1,
-    )
-    pipe = make_pipeline(dbn, LogisticRegression(C=C, max_iter=2000))
-    _, seconds = _timed(lambda: pipe.fit(X_train, y_train))
-    rows.append(
-        Row(
-            "DBN(256, 256) + LogisticRegression",
-            seconds,
-            "accuracy",
-            pipe.score(X_test, y_test),
-            "LogisticRegression, raw pixels",
-            raw_acc,
-        )
-    )
+    dbn = DBN(hidden_layer_sizes=(256, 256), **data.rbm_settings())
+    pipe = make_pipeline(dbn, LogisticRegression(C=data.C, max_iter=2000))
+    return [_features_row("DBN(256, 256) + LogisticRegression", pipe, data)], {}
 
+
+def _dbn_classifier(data):
     _announce("DBNClassifier(500, 500): pretraining, then backpropagation")
+    max_iter = 20 if data.quick else 200
     clf = DBNClassifier(
-        rbm_n_iter=2 if quick else 5,
-        max_iter=20 if quick else 200,
-        random_state=0,
-        verbose=1,
+        rbm_n_iter=2 if data.quick else 5, max_iter=max_iter, random_state=0, verbose=1
     )
-    _, seconds = _timed(lambda: clf.fit(X_train, y_train))
+    _, seconds = _timed(lambda: clf.fit(data.X_train, data.y_train))
     mlp = MLPClassifier(
-        hidden_layer_sizes=(500, 500), max_iter=20 if quick else 200, random_state=0
+        hidden_layer_sizes=(500, 500), max_iter=max_iter, random_state=0
     )
     with warnings.catch_warnings():  # --quick stops both before they converge
         warnings.simplefilter("ignore", ConvergenceWarning)
-        mlp.fit(X_train, y_train)
-    rows.append(
-        Row(
-            "DBNClassifier(500, 500)",
-            seconds,
-            "accuracy",
-            clf.score(X_test, y_test),
-            "MLPClassifier(500, 500)",
-            mlp.score(X_test, y_test),
-        )
-    )
+        mlp.fit(data.X_train, data.y_train)
+    accuracy, mlp_accuracy = (m.score(data.X_test, data.y_test) for m in (clf, mlp))
+    name = "DBNClassifier(500, 500)"
+    mlp_name = "MLPClassifier(500, 500)"
+    return [Row(name, seconds, "accuracy", accuracy, mlp_name, mlp_accuracy)], {}
 
-    vae_settings = dict(  # shared by the VAE and the CVAE
-        n_components=8 if small else 20,
-        hidden_layer_sizes=(128,) if small else (400,),
-        batch_size=32 if small else 128,
-        max_iter=20 if quick else (60 if small else 30),
+
+def _vaes(data):
+    settings = dict(  # shared by the VAE and the CVAE
+        n_components=8 if data.small else 20,
+        hidden_layer_sizes=(128,) if data.small else (400,),
+        batch_size=32 if data.small else 128,
+        max_iter=20 if data.quick else (60 if data.small else 30),
         random_state=0,
         verbose=1,
     )
     _announce("VAE: encoder, reparameterized latent code, decoder")
-    vae = VAE(**vae_settings)
-    _, seconds = _timed(lambda: vae.fit(X_train))
-    rows.append(
+    vae = VAE(**settings)
+    _, seconds = _timed(lambda: vae.fit(data.X_train))
+    independent = -independent_bernoulli_nll(data.X_train, data.X_test)
+    elbo = vae.score(data.X_test)
+    rows = [
         Row(
             "VAE",
             seconds,
             "ELBO (nats)",
-            vae.score(X_test),
+            elbo,
             "independent Bernoulli pixels",
-            -independent_bernoulli_nll(X_train, X_test),
+            independent,
         )
-    )
-    models["vae"] = vae
-
+    ]
     _announce("CVAE: the VAE conditioned on the class")
-    cvae = CVAE(**vae_settings)
-    _, seconds = _timed(lambda: cvae.fit(X_train, y_train))
+    cvae = CVAE(**settings)
+    _, seconds = _timed(lambda: cvae.fit(data.X_train, data.y_train))
+    accuracy = cvae.score(data.X_test, data.y_test)
     rows.append(
         Row(
             "CVAE (as a Bayes classifier)",
             seconds,
             "accuracy",
-            cvae.score(X_test, y_test),
+            accuracy,
             "LogisticRegression, raw pixels",
-            raw_acc,
+            data.raw_accuracy,
         )
     )
-    models["cvae"] = cvae
+    return rows, {"vae": vae, "cvae": cvae}
 
-    n_code = 8 if small else 30
-    _announce(f"DeepAutoencoder: a {n_code}-number code, against PCA")
-    ae_settings = (
-        dict(
+
+def autoencoder_settings(data):
+    """The demo's DeepAutoencoder settings (smaller for the 8x8 digits)."""
+    settings = {}
+    if data.small:
+        settings = dict(
             hidden_layer_sizes=(64, 32),
             rbm_batch_size=10,
             code_learning_rate=0.01,
             learning_rate=1e-2,
         )
-        if small
-        else {}
-    )
-    if quick:
-        ae_settings.update(rbm_n_iter=5, max_iter=30)
-    elif small:
-        ae_settings.update(rbm_n_iter=10)
-    ae = DeepAutoencoder(n_components=n_code, random_state=0, verbose=1, **ae_settings)
-    _, seconds = _timed(lambda: ae.fit(X_train))
-    pca = PCA(n_components=n_code).fit(X_train)
-    pca_error = np.square(pca.inverse_transform(pca.transform(X_test)) - X_test)
-    rows.append(
-        Row(
-            f"DeepAutoencoder ({n_code}-d code)",
-            seconds,
-            "sq. recon. error",
-            -ae.score(X_test),
-            f"PCA({n_code})",
-            float(pca_error.sum(1).mean()),
-        )
-    )
-    models["ae"], models["pca"] = ae, pca
+    if data.quick:
+        settings.update(rbm_n_iter=5, max_iter=30)
+    elif data.small:
+        settings.update(rbm_n_iter=10)
+    return settings
 
-    print_table(rows)
-    if figures:
-        write_figures(models, X_train, X_test, y_test, side, out, quick, ae_settings)
-    return rows
+
+def _autoencoder(data):
+    n_code = 8 if data.small else 30
+    _announce(f"DeepAutoencoder: a {n_code}-number code, against PCA")
+    ae = DeepAutoencoder(
+        n_components=n_code, random_state=0, verbose=1, **autoencoder_settings(data)
+    )
+    _, seconds = _timed(lambda: ae.fit(data.X_train))
+    pca = PCA(n_components=n_code).fit(data.X_train)
+    X_test = data.X_test
+    pca_error = np.square(pca.inverse_transform(pca.transform(X_test)) - X_test)
+    row = Row(
+        f"DeepAutoencoder ({n_code}-d code)",
+        seconds,
+        "sq. recon. error",
+        -ae.score(X_test),
+        f"PCA({n_code})",
+        float(pca_error.sum(1).mean()),
+    )
+    return [row], {"ae": ae, "pca": pca}
 
 
 def print_table(rows):
@@ -321,8 +331,9 @@ def print_table(rows):
         )
 
 
-def write_figures(models, X_train, X_test, y_test, side, out, quick, ae_settings):
+def write_figures(models, data, out):
     """The demo's PNGs; without matplotlib, say how to get them."""
+    X_train, X_test, y_test, side = data.X_train, data.X_test, data.y_test, data.side
     try:
         from . import _plotting
 
@@ -377,7 +388,9 @@ def write_figures(models, X_train, X_test, y_test, side, out, quick, ae_settings
         side,
     )
     print("\n== DeepAutoencoder with a 2-D code, for the latent map")
-    ae2 = DeepAutoencoder(n_components=2, random_state=0, **ae_settings).fit(X_train)
+    ae2 = DeepAutoencoder(
+        n_components=2, random_state=0, **autoencoder_settings(data)
+    ).fit(X_train)
     _plotting.save_code_map(
         os.path.join(out, "latent_map.png"),
         ae2.transform(X_test),

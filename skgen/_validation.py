@@ -1,13 +1,37 @@
-"""Input checks and errors shared by the estimators."""
+"""Input checks and warnings shared by the estimators."""
 
+import os
+import sys
 import warnings
 from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
+import sklearn
+
+from ._errors import DivergenceError
 
 # The dtypes every estimator keeps; anything else is converted to float64.
 FLOAT_DTYPES = (np.float64, np.float32)
+
+# No useful sigmoid-unit model has a parameter this large: exp(1e8) saturates any unit.
+EXPLODED = 1e8
+
+# Frames in these folders are skgen's or scikit-learn's (Pipeline, _fit_context, ...);
+# a warning points at the first frame outside them, the user's line.
+_INTERNAL = tuple(
+    os.path.dirname(module.__file__) + os.sep
+    for module in (sys.modules[__package__], sklearn)
+)
+
+
+def warn_at_caller(message, category=UserWarning):
+    """``warnings.warn`` attributed to the user's line: the innermost frame that is
+    neither skgen's nor scikit-learn's."""
+    frame, level = sys._getframe(1), 2
+    while frame is not None and frame.f_code.co_filename.startswith(_INTERNAL):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
 
 
 def check_layer_sizes(sizes, min_layers=0):
@@ -24,16 +48,15 @@ def check_layer_sizes(sizes, min_layers=0):
     return layers
 
 
-# No useful sigmoid-unit model has a parameter this large: exp(1e8) saturates any unit.
-EXPLODED = 1e8
-
-
-class DivergenceError(FloatingPointError):
-    """Raised when training made the parameters non-finite or explode.
-
-    A diverging fit stops with this error instead of returning a model full of NaN.
-    The message names the estimator, the iteration and what to change.
-    """
+def per_layer(value, n_layers, name, kind):
+    """``value`` for every layer: one value for all, or a sequence of one per layer."""
+    values = [value] * n_layers if isinstance(value, kind) else list(value)
+    if len(values) != n_layers or not all(isinstance(v, kind) for v in values):
+        raise ValueError(
+            f"{name} must be one value or one per hidden layer ({n_layers}), got "
+            f"{value!r}."
+        )
+    return values
 
 
 def check_unit_interval(X, estimator_name, alternative="use GaussianRBM"):
@@ -46,31 +69,29 @@ def check_unit_interval(X, estimator_name, alternative="use GaussianRBM"):
     if sp.issparse(X) and X.nnz < X.shape[0] * X.shape[1]:
         low = min(low, 0.0)
     if low < 0.0 or high > 1.0:
-        warnings.warn(
+        warn_at_caller(
             f"{estimator_name} models data in [0, 1] (binary or intensities), but X "
             f"has values in [{low:.3g}, {high:.3g}]. Scale X into [0, 1], for example "
             f"with sklearn.preprocessing.MinMaxScaler, or {alternative} for "
-            "real-valued data.",
-            UserWarning,
-            stacklevel=5,  # the user's call to fit / partial_fit
+            "real-valued data."
         )
 
 
-def check_finite_params(estimator, where, *params):
+def check_finite_params(estimator, where, params, hint):
     """Raise :class:`DivergenceError` if a parameter is not finite or above 1e8.
-
-    ``where`` names the step for the message, e.g. "iteration 3" or "partial_fit".
-    """
+    ``where`` names the step for the message, e.g. "iteration 3"; ``hint`` what to
+    change."""
     if all(p.size == 0 or np.abs(p).max() <= EXPLODED for p in params):
         return  # NaN fails the comparison too
-    name = type(estimator).__name__
-    hint = (
-        "standardise X (sklearn.preprocessing.StandardScaler) and lower learning_rate"
-        if getattr(estimator, "_gaussian_visible", False)
-        else "lower learning_rate"
-    )
     raise DivergenceError(
-        f"{name} diverged in {where}: its parameters are no longer "
+        f"{type(estimator).__name__} diverged in {where}: its parameters are no longer "
         f"finite or have exploded past {EXPLODED:.0e} "
-        f"(learning_rate={estimator.learning_rate}). To fix it, {hint}."
+        f"(learning_rate={estimator.learning_rate}). {hint}"
     )
+
+
+def check_positive_int(name, value, minimum=1):
+    """Refuse a count that is not an integer of at least ``minimum``."""
+    if not isinstance(value, Integral) or value < minimum:
+        kind = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        raise ValueError(f"{name} must be {kind}, got {value!r}.")

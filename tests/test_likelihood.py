@@ -9,7 +9,9 @@ from numpy.testing import assert_allclose
 from scipy.special import logsumexp
 
 from skgen import BernoulliRBM, GaussianRBM
-from skgen import _rbm_likelihood as lik
+from skgen._models import _likelihood as lik
+from skgen._models._rbm import RBMLayer
+from skgen._models._units import UNITS
 
 
 def bars_and_stripes(side=4):
@@ -39,6 +41,10 @@ def brute_force_log_z(W, b, c):
     return logsumexp(neg_energy)
 
 
+def layer(W, b, c, visible="bernoulli", hidden="bernoulli"):
+    return RBMLayer(W, b, c, UNITS[visible], UNITS[hidden])
+
+
 def with_params(estimator, W, b, c):
     """A fitted estimator carrying the given parameters."""
     estimator.fit(np.zeros((2, W.shape[1])))
@@ -52,7 +58,7 @@ def with_params(estimator, W, b, c):
 def test_exact_log_partition_matches_joint_enumeration(n_visible, n_hidden):
     W, b, c = random_model(n_visible, n_hidden, seed=n_visible)
     assert_allclose(
-        lik.exact_log_partition(W, b, c, False, chunk=7),
+        lik.exact_log_partition(layer(W, b, c), chunk=7),
         brute_force_log_z(W, b, c),
         rtol=1e-12,
     )
@@ -63,15 +69,16 @@ def test_free_energy_marginalises_the_hidden_layer():
     v = np.array(list(itertools.product([0.0, 1.0], repeat=5)))
     h = np.array(list(itertools.product([0.0, 1.0], repeat=3)))
     expected = -logsumexp((v @ b)[:, None] + (h @ c)[None, :] + v @ W.T @ h.T, axis=1)
-    assert_allclose(lik.free_energy(v, W, b, c, False), expected, rtol=1e-12)
+    assert_allclose(layer(W, b, c).free_energy(v), expected, rtol=1e-12)
 
 
 def test_gaussian_log_partition_matches_numerical_integration():
     W, b, c = random_model(1, 3, seed=2)
     grid = np.linspace(-30, 30, 200001)[:, None]
-    density = np.exp(-lik.free_energy(grid, W, b, c, True))
+    model = layer(W, b, c, visible="gaussian")
+    density = np.exp(-model.free_energy(grid))
     numeric = np.log(np.trapezoid(density, grid[:, 0]))
-    assert_allclose(lik.exact_log_partition(W, b, c, True), numeric, rtol=1e-8)
+    assert_allclose(lik.exact_log_partition(model), numeric, rtol=1e-8)
 
 
 def test_pseudo_likelihood_matches_scikit_learn():
@@ -209,9 +216,10 @@ def test_linear_hidden_free_energy_integrates_the_hidden_layer_numerically():
     W, b, c = random_model(4, 1, seed=8, scale=0.7)
     v = np.array(list(itertools.product([0.0, 1.0], repeat=4)))
     h = np.linspace(-40, 40, 400001)
-    neg_energy = (v @ b)[:, None] + (v @ W.T + c) * h[None, :] - 0.5 * h**2
+    # E(v, h) = -b.v + (h - c)^2 / 2 - h W v: Gaussian units' energy on either side
+    neg_energy = (v @ b)[:, None] + (v @ W.T) * h[None, :] - 0.5 * (h[None, :] - c) ** 2
     numeric = -np.log(np.trapezoid(np.exp(neg_energy), h, axis=1))
-    got = lik.free_energy(v, W, b, c, False, gaussian_hidden=True)
+    got = layer(W, b, c, hidden="linear").free_energy(v)
     assert_allclose(got, numeric, rtol=1e-9)
 
 

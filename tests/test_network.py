@@ -6,9 +6,11 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit
 
-from skgen import _network as net
-from skgen._kernels import _network as k
+from skgen._kernels import _dense as k
 from skgen._kernels._random import new_state
+from skgen._models._losses import LOSSES
+from skgen._models._stack import ACTIVATION_CODES, Stack
+from skgen._models._training import Adam, split_validation, train_epochs
 
 ACTIVATIONS = ["identity", "relu", "logistic", "tanh"]
 NUMPY_ACTIVATIONS = {
@@ -44,7 +46,7 @@ def test_bias_activation_matches_numpy(act, dtype):
     z = (5 * rng.standard_normal((6, 7))).astype(dtype)
     bias = rng.standard_normal(7).astype(dtype)
     expected = NUMPY_ACTIVATIONS[act]((z + bias).astype(np.float64))
-    k.bias_activation(z, bias, net.ACTIVATION_CODES[act])
+    k.bias_activation(z, bias, ACTIVATION_CODES[act])
     assert z.dtype == dtype
     tol = 1e-6 if dtype == np.float32 else 1e-13
     assert_allclose(z, expected, rtol=tol, atol=tol)
@@ -55,46 +57,75 @@ def test_dense_layers_backward_matches_finite_differences(act):
     """Two layers (the activation under test, then each output loss's link)."""
     rng = np.random.RandomState(1)
     X = rng.uniform(size=(5, 4))
-    coefs, intercepts = net.init_layers([4, 6, 3], [act, "identity"], np.float64, rng)
-    for b in intercepts:
+    stack = Stack.initialized([4, 6, 3], [act, "identity"], np.float64, rng)
+    for b in stack.intercepts:
         b[:] = rng.standard_normal(b.shape) * 0.1
     target = rng.uniform(size=(5, 3))
-    acts = [act, "identity"]
 
     def loss():
-        out = net.forward(coefs, intercepts, acts, X)[-1]
+        out = stack.predict(X)
         grad, nll = np.empty_like(out), np.empty(5)
         k.bernoulli_nll(out, target, 1.0, grad, nll)
         return nll.sum()
 
-    outs = net.forward(coefs, intercepts, acts, X)
+    outs = stack.forward(X)
     grad_out, nll = np.empty_like(outs[-1]), np.empty(5)
     k.bernoulli_nll(outs[-1], target, 1.0, grad_out, nll)
-    g_w = [np.empty_like(c) for c in coefs]
-    g_b = [np.empty_like(b) for b in intercepts]
-    g_x = net.backward(coefs, acts, outs, grad_out, g_w, g_b, need_input_grad=True)
-    expected = numerical_grad(loss, coefs + intercepts + [X])
-    for got, want in zip(g_w + g_b + [g_x], expected):
+    g_x = stack.backward(outs, grad_out, need_input_grad=True)
+    expected = numerical_grad(loss, stack.params + [X])
+    for got, want in zip(stack.grads + [g_x], expected):
         assert_allclose(got, want, rtol=1e-5, atol=1e-7)
 
 
-@pytest.mark.parametrize("likelihood", ["bernoulli", "gaussian"])
-def test_losses_match_numpy_and_their_gradients(likelihood):
+def _numpy_loss(name, out, target):
+    """Per-row reference values of each registered loss."""
+    if name == "bernoulli":
+        p = expit(out)
+        return -(target * np.log(p) + (1 - target) * np.log1p(-p)).sum(axis=1)
+    if name == "gaussian":
+        return (0.5 * (out - target) ** 2 + 0.5 * np.log(2 * np.pi)).sum(axis=1)
+    if name == "squared_error":
+        return ((out - target) ** 2).sum(axis=1)
+    log_p = out - np.log(np.exp(out).sum(axis=1, keepdims=True))
+    return -log_p[np.arange(len(out)), target]
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES))
+def test_every_loss_matches_numpy_and_its_gradient(name):
     rng = np.random.RandomState(2)
     out = 3 * rng.standard_normal((4, 5))
-    x = rng.uniform(size=(4, 5))
-    grad, loss = np.empty_like(out), np.empty(4)
-    if likelihood == "bernoulli":
-        k.bernoulli_nll(out, x, 0.5, grad, loss)
-        p = expit(out)
-        expected = -(x * np.log(p) + (1 - x) * np.log1p(-p)).sum(axis=1)
-        expected_grad = 0.5 * (p - x)
+    if name == "softmax":
+        target = rng.randint(0, 5, 4)
     else:
-        k.gaussian_nll(out, x, 0.5, grad, loss)
-        expected = (0.5 * (out - x) ** 2 + 0.5 * np.log(2 * np.pi)).sum(axis=1)
-        expected_grad = 0.5 * (out - x)
-    assert_allclose(loss, expected, rtol=1e-12)
-    assert_allclose(grad, expected_grad, rtol=1e-12)
+        target = rng.uniform(size=(4, 5))
+    loss = LOSSES[name]
+    grad, values = np.empty_like(out), np.empty(4)
+    loss(out, target, 0.5, grad, values)
+    assert_allclose(values, _numpy_loss(name, out, target), rtol=1e-12)
+    assert_allclose(loss.values(out, target), values)
+
+    def total():
+        return 0.5 * _numpy_loss(name, out, target).sum()
+
+    assert_allclose(grad, numerical_grad(total, [out])[0], rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("alpha", [0.0, 0.3])
+def test_stack_loss_and_grads_match_finite_differences_with_l2(alpha):
+    rng = np.random.RandomState(8)
+    X = rng.uniform(size=(6, 4))
+    stack = Stack.initialized([4, 5, 4], ["tanh", "identity"], np.float64, rng)
+    loss = LOSSES["squared_error"]
+
+    def objective():
+        out = stack.predict(X)
+        penalty = 0.5 * alpha * sum((c**2).sum() for c in stack.coefs)
+        return (loss.values(out, X).sum() + penalty) / len(X)
+
+    total = stack.loss_and_grads(X, X, loss, alpha)
+    assert_allclose(total, loss.values(stack.predict(X), X).sum())
+    for got, want in zip(stack.grads, numerical_grad(objective, stack.params)):
+        assert_allclose(got, want, rtol=1e-5, atol=1e-8)
 
 
 def test_reparameterize_kl_is_closed_form_and_draws_are_standard_normal():
@@ -143,7 +174,7 @@ def test_reparameterize_backward_matches_finite_differences():
 def test_adam_matches_its_formula():
     rng = np.random.RandomState(5)
     p = rng.standard_normal((3, 2))
-    opt = net.Adam([p], learning_rate=0.01)
+    opt = Adam([p], learning_rate=0.01)
     ref, m, v = p.copy(), np.zeros_like(p), np.zeros_like(p)
     for t in range(1, 4):
         g = rng.standard_normal(p.shape)
@@ -159,9 +190,10 @@ def test_adam_matches_its_formula():
 @pytest.mark.parametrize("scheme", ["glorot", "fan_in"])
 def test_init_layers_bounds(scheme):
     rng = np.random.RandomState(6)
-    coefs, intercepts = net.init_layers(
+    stack = Stack.initialized(
         [50, 30, 2], ["relu", "logistic"], np.float32, rng, scheme
     )
+    coefs, intercepts = stack.coefs, stack.intercepts
     for (n_in, n_out), coef, b, act in zip(
         [(50, 30), (30, 2)], coefs, intercepts, ["relu", "logistic"]
     ):
@@ -176,23 +208,6 @@ def test_init_layers_bounds(scheme):
         assert np.abs(coef).max() > 0.8 * bound
 
 
-def test_softmax_cross_entropy_matches_numpy_and_its_gradient():
-    rng = np.random.RandomState(7)
-    logits = 5 * rng.standard_normal((6, 4))
-    target = rng.randint(0, 4, 6)
-    grad, loss = np.empty_like(logits), np.empty(6)
-    k.softmax_cross_entropy(logits, target, 0.5, grad, loss)
-    log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
-    assert_allclose(loss, -log_p[np.arange(6), target], rtol=1e-12)
-
-    def objective():
-        g, out = np.empty_like(logits), np.empty(6)
-        k.softmax_cross_entropy(logits, target, 1.0, g, out)
-        return 0.5 * out.sum()
-
-    assert_allclose(grad, numerical_grad(objective, [logits])[0], rtol=1e-6, atol=1e-9)
-
-
 def run_on(losses, **settings):
     """train_epochs over a scripted sequence of epoch losses; the parameter holds
     the epoch number, so restoring the best epoch shows in it."""
@@ -203,25 +218,25 @@ def run_on(losses, **settings):
         param[0] += 1
         return next(script)
 
-    result = net.train_epochs(run_epoch, [param], **settings)
+    result = train_epochs(run_epoch, [param], **settings)
     return result, param[0]
 
 
 def test_train_epochs_stops_after_patience_with_absolute_or_relative_tol():
     losses = [10.0, 9.0, 8.95, 8.9, 8.85, 8.8, 8.75]
     # Absolute tol 0.1: epochs 3-4 improve by less, so patience 2 stops at epoch 4.
-    (curve, val, best), _ = run_on(losses, max_iter=7, tol=0.1, n_iter_no_change=2)
-    assert len(curve) == 4 and val is None and best == 8.9
+    (curve, val), _ = run_on(losses, max_iter=7, tol=0.1, n_iter_no_change=2)
+    assert len(curve) == 4 and val is None and min(curve) == 8.9
     # Relative tol 0.001 (0.009 at 9): every step of 0.05 counts, so all 7 run.
-    (curve, _, best), _ = run_on(
+    (curve, _), _ = run_on(
         losses, max_iter=7, tol=1e-3, n_iter_no_change=2, relative_tol=True
     )
-    assert len(curve) == 7 and best == 8.75
+    assert len(curve) == 7 and min(curve) == 8.75
 
 
 def test_train_epochs_restores_the_best_validation_epoch():
     val = iter([5.0, 3.0, 4.0, 4.5, 6.0])
-    (curve, val_losses, best), param = run_on(
+    (curve, val_losses), param = run_on(
         [1.0] * 5,
         max_iter=5,
         tol=0.0,
@@ -229,7 +244,7 @@ def test_train_epochs_restores_the_best_validation_epoch():
         validation_loss=lambda: next(val),
     )
     assert val_losses == [5.0, 3.0, 4.0, 4.5, 6.0][: len(curve)]
-    assert best == 3.0 and param == 2.0  # back to epoch 2's parameters
+    assert min(val_losses) == 3.0 and param == 2.0  # back to epoch 2's parameters
 
 
 def test_train_epochs_refuses_a_non_finite_validation_loss():
@@ -249,9 +264,9 @@ def test_train_epochs_refuses_a_non_finite_validation_loss():
 def test_split_validation_holds_out_a_fraction_and_refuses_one_sample():
     X = np.arange(20.0).reshape(10, 2)
     y = np.arange(10)
-    X_tr, y_tr, X_val, y_val = net.split_validation(X, y, 0.3, np.random.RandomState(0))
+    X_tr, y_tr, X_val, y_val = split_validation(X, y, 0.3, np.random.RandomState(0))
     assert len(X_val) == 3 and len(X_tr) == 7
     assert sorted(np.concatenate([y_tr, y_val])) == list(range(10))
     assert_array_equal(X_val[:, 0] / 2, y_val)  # rows stay with their labels
-    with pytest.raises(ValueError, match="at least 2 samples"):
-        net.split_validation(X[:1], None, 0.1, np.random.RandomState(0))
+    with pytest.raises(ValueError, match="leaves none to train on"):
+        split_validation(X[:1], None, 0.1, np.random.RandomState(0))

@@ -6,8 +6,7 @@ from numpy.testing import assert_allclose
 from sklearn.datasets import load_digits
 from threadpoolctl import threadpool_info, threadpool_limits
 
-import skgen._network
-import skgen._rbm
+import skgen._models._rbm
 from skgen import (
     CVAE,
     DBN,
@@ -18,6 +17,7 @@ from skgen import (
     DivergenceError,
     GaussianRBM,
 )
+from skgen._models._stack import Stack
 
 X, Y = load_digits(return_X_y=True)
 X, Y = X[:200] / 16.0, Y[:200]
@@ -50,8 +50,8 @@ def seen_inside(monkeypatch):
     runs."""
     seen = []
     for module, name in (
-        (skgen._rbm, "cd_epoch_dense"),
-        (skgen._network, "forward"),
+        (skgen._models._rbm, "cd_epoch_dense"),
+        (Stack, "forward"),
     ):
         original = getattr(module, name)
 
@@ -107,17 +107,17 @@ def test_thread_count_does_not_change_the_model():
 def fitted_blas_threads():
     """The BLAS thread count a default (n_jobs=None) fit runs with, in this process."""
     seen = []
-    original = skgen._rbm.cd_epoch_dense
+    original = skgen._models._rbm.cd_epoch_dense
 
     def spy(*args):
         seen.append(blas_threads())
         return original(*args)
 
-    skgen._rbm.cd_epoch_dense = spy
+    skgen._models._rbm.cd_epoch_dense = spy
     try:
         BernoulliRBM(n_components=4, n_iter=1, random_state=0).fit(X)
     finally:
-        skgen._rbm.cd_epoch_dense = original
+        skgen._models._rbm.cd_epoch_dense = original
     return seen[0]
 
 

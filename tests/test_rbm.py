@@ -445,12 +445,12 @@ def test_diverging_fit_raises_instead_of_returning_nan():
 def test_diverging_partial_fit_leaves_the_model_as_it_was():
     good = np.random.RandomState(0).normal(size=(100, 20))
     model = GaussianRBM(n_components=5, random_state=0).partial_fit(good)
-    before = model.components_.copy(), model.h_samples_.copy(), model._rng_state.copy()
+    before = model.components_.copy(), model.h_samples_.copy(), model._rng_state_.copy()
     with pytest.raises(DivergenceError):
         model.set_params(learning_rate=10.0).partial_fit(good * 1e4)
     assert_array_equal(model.components_, before[0])
     assert_array_equal(model.h_samples_, before[1])
-    assert_array_equal(model._rng_state, before[2])
+    assert_array_equal(model._rng_state_, before[2])
     model.set_params(learning_rate=0.01).partial_fit(good)  # and it trains on
     assert np.isfinite(model.components_).all()
 

@@ -31,20 +31,18 @@ def test_loss_gradient_matches_finite_differences(likelihood, activation):
         max_iter=1,
         random_state=0,
     ).fit(X)
-    params = vae._params()
-    for p in params:  # move off the initial point (zero intercepts, relu kinks)
+    model = vae._model()
+    for p in model.params:  # move off the initial point (zero intercepts, relu kinks)
         p += 0.05 * np.random.RandomState(1).standard_normal(p.shape)
-    state = vae._rng_state.copy()
-    grads = [np.empty_like(p) for p in params]
-    loss = vae._loss_and_grads(X, grads, state.copy())
-    assert np.isfinite(loss)
+    state = vae._rng_state_.copy()
 
     def objective():
-        return vae._loss_and_grads(
-            X, [np.empty_like(p) for p in params], state.copy()
-        ) / len(X)
+        vae._rng_state_[...] = state  # the same noise every time
+        return vae._loss_and_grads(model, X, None) / len(X)
 
-    for got, want in zip(grads, numerical_grad(objective, params)):
+    assert np.isfinite(objective())
+    grads = [g.copy() for g in model.grads]
+    for got, want in zip(grads, numerical_grad(objective, model.params)):
         assert_allclose(got, want, rtol=1e-4, atol=1e-7)
 
 
@@ -142,7 +140,7 @@ def test_early_stopping_keeps_the_best_validation_model():
     vae = VAE(**{**SMALL, "max_iter": 40, "n_iter_no_change": 3}, early_stopping=True)
     vae.fit(X_DIGITS[:400])
     assert len(vae.validation_scores_) == vae.n_iter_
-    assert vae.best_loss_ == pytest.approx(-max(vae.validation_scores_))
+    assert vae.best_validation_score_ == max(vae.validation_scores_)
     assert vae.n_iter_ <= 40
 
 
@@ -172,7 +170,7 @@ def test_bad_input_gets_clear_errors():
         VAE(**SMALL).fit(X)
     with pytest.raises(ValueError, match="X has 3 features, but VAE is expecting 64"):
         vae.transform(np.zeros((2, 3)))
-    with pytest.raises(ValueError, match=r"codes of shape \(n_samples, 3\)"):
+    with pytest.raises(ValueError, match="expects codes of 3"):
         vae.inverse_transform(np.zeros((2, 5)))
     with pytest.raises(
         ValueError, match="hidden_layer_sizes must be positive integers"
@@ -211,7 +209,7 @@ def test_early_stopping_restores_the_best_validation_parameters():
     )  # noisy: the best is not the last
     vae.fit(sp.csr_matrix(X))  # sparse input, dense validation block
     best = int(np.argmax(vae.validation_scores_))
-    assert vae.best_loss_ == pytest.approx(-vae.validation_scores_[best])
+    assert vae.best_validation_score_ == vae.validation_scores_[best]
     # Refit the same split up to the best epoch: the restored model is that one.
     again = VAE(
         **{**SMALL, "max_iter": best + 1, "n_iter_no_change": 25, "tol": 0.0},
@@ -230,9 +228,9 @@ def test_changed_architecture_after_fit_is_refused():
         ("score_samples", (X_DIGITS[:5],)),
         ("partial_fit", (X_DIGITS[:5],)),
     ]:
-        with pytest.raises(ValueError, match="changed since the model was fitted"):
+        with pytest.raises(ValueError, match="but the model was fitted with"):
             getattr(vae, method)(*args)
-    with pytest.raises(ValueError, match="changed since the model was fitted"):
+    with pytest.raises(ValueError, match="but the model was fitted with"):
         vae.set_params(warm_start=True).fit(X_DIGITS[:50])
     vae.set_params(warm_start=False).fit(X_DIGITS[:50])  # a fresh fit is fine
 

@@ -14,54 +14,9 @@ Persistent CD-1 therefore costs three BLAS calls per minibatch and no temporarie
 
 import numpy as np
 
-from ._activations import (
-    add_bias_normal_sample,
-    add_bias_sigmoid,
-    add_bias_sigmoid_sample,
-    add_normal_noise,
-    bernoulli_sample,
-)
 from ._blas import gemm
 from ._jit import inline_kernel, kernel
-
-
-@kernel
-def sample_visible(h, W, b, out, gaussian, state):
-    """``out <- sample of p(v | h)``: Bernoulli or unit-variance Gaussian units."""
-    gemm(False, False, 1.0, h, W, 0.0, out)
-    sample_visible_given_input(out, b, gaussian, state)
-
-
-@kernel
-def sample_visible_given_input(act, b, gaussian, state):
-    """``act <- sample of the visible units`` given their input ``act`` (no bias)."""
-    if gaussian:
-        add_bias_normal_sample(act, b, state)
-    else:
-        add_bias_sigmoid_sample(act, b, state)
-
-
-@kernel
-def hidden_mean(v, W, c, out, gaussian):
-    """``out <- E[h | v]``: ``sigmoid(v @ W.T + c)`` for binary hidden units, or
-    ``v @ W.T + c`` for linear units with unit-variance Gaussian noise."""
-    gemm(False, True, 1.0, v, W, 0.0, out)
-    if gaussian:
-        for i in range(out.shape[0]):
-            for j in range(out.shape[1]):
-                out[i, j] += c[j]
-    else:
-        add_bias_sigmoid(out, c)
-
-
-@kernel
-def sample_hidden(mean, out, gaussian, state):
-    """``out <- a sample of h`` given its mean (``out`` may be ``mean``): Bernoulli
-    for binary units, ``mean + N(0, 1)`` for Gaussian ones."""
-    if gaussian:
-        add_normal_noise(mean, out, state)
-    else:
-        bernoulli_sample(mean, out, state)
+from ._units import hidden_mean, sample_hidden, sample_visible
 
 
 @kernel

@@ -2,16 +2,11 @@
 
 import numpy as np
 
-from ._activations import (
-    add_bias_normal_sample,
-    add_bias_sigmoid_sample,
-    sigmoid,
-    softplus,
-)
+from ._activations import sigmoid, softplus
 from ._blas import gemm
-from ._cd import sample_visible, sample_visible_given_input
 from ._jit import kernel
 from ._random import random_uniform
+from ._units import sample_given_input, sample_visible
 
 
 @kernel
@@ -24,10 +19,7 @@ def gibbs_chain(v, W, b, c, n_steps, gaussian, state, h, gaussian_hidden=False):
     """
     for _ in range(n_steps):
         gemm(False, True, 1.0, v, W, 0.0, h)
-        if gaussian_hidden:
-            add_bias_normal_sample(h, c, state)
-        else:
-            add_bias_sigmoid_sample(h, c, state)
+        sample_given_input(h, c, gaussian_hidden, state)
         sample_visible(h, W, b, v, gaussian, state)
 
 
@@ -68,5 +60,5 @@ def ais_log_weights(W, b, c, betas, v, gaussian, state):
         if k < betas.shape[0] - 1:
             # v ~ p_k(v | h): weights scaled by beta through GEMM's alpha.
             gemm(False, False, beta, act, W, 0.0, v)
-            sample_visible_given_input(v, b, gaussian, state)
+            sample_given_input(v, b, gaussian, state)
     return log_w

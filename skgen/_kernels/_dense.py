@@ -4,7 +4,7 @@ Each runs right after a BLAS product, in place, in one pass: the bias and activa
 a layer, the activation's derivative in terms of the layer's output, an output loss
 with its gradient, the VAE's reparameterized draw with the closed-form KL term and their
 gradients, and Adam's update. Activation codes: see ``ACTIVATION_CODES`` in
-``skgen._network``. Per-sample sums (losses, KL) accumulate in float64.
+``skgen._models._stack``. Per-sample sums (losses, KL) accumulate in float64.
 """
 
 import numpy as np
@@ -87,6 +87,22 @@ def gaussian_nll(mean, x, scale, grad, loss):
             d = mean[i, j] - x[i, j]
             terms[j] = 0.5 * d * d + _HALF_LOG_2PI
             grad[i, j] = scale * d
+        loss[i] = terms.sum()
+
+
+@kernel
+def squared_error(out, x, scale, grad, loss):
+    """Sum of squared errors, with its gradient.
+
+    ``loss[i] = sum_j (o_ij - x_ij)**2`` and ``grad = scale * 2 (o - x)``.
+    """
+    n, m = out.shape
+    terms = np.empty(m)
+    for i in range(n):
+        for j in range(m):
+            d = out[i, j] - x[i, j]
+            terms[j] = d * d
+            grad[i, j] = 2.0 * scale * d
         loss[i] = terms.sum()
 
 

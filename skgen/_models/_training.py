@@ -1,0 +1,147 @@
+"""Adam, one minibatch epoch, the epoch loop with MLP-style stopping, and the
+validation split: the training machinery every network estimator runs on."""
+
+import time
+
+import numpy as np
+
+from .._errors import DivergenceError
+from .._kernels import _dense as k
+
+
+class Adam:
+    """Adam (Kingma & Ba, 2015) over a list of parameter arrays, updated in place.
+
+    Parameters
+    ----------
+    params : list of ndarray
+        The arrays to optimise; their first and second moment buffers are created here.
+    learning_rate : float
+        Step size.
+    beta_1, beta_2, epsilon : float
+        Adam's decay rates and numerical guard, with the paper's defaults.
+    """
+
+    def __init__(
+        self, params, learning_rate=1e-3, beta_1=0.9, beta_2=0.999, epsilon=1e-8
+    ):
+        self.learning_rate = learning_rate
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.t = 0
+        self.ms = [np.zeros_like(p) for p in params]
+        self.vs = [np.zeros_like(p) for p in params]
+
+    def update(self, params, grads):
+        """One step: ``params[i] -= step * m_i / (sqrt(v_i) + epsilon)``."""
+        self.t += 1
+        step = (
+            self.learning_rate
+            * np.sqrt(1.0 - self.beta_2**self.t)
+            / (1.0 - self.beta_1**self.t)
+        )
+        for p, g, m, v in zip(params, grads, self.ms, self.vs):
+            k.adam_update(
+                p.reshape(-1),
+                g.reshape(-1),
+                m.reshape(-1),
+                v.reshape(-1),
+                step,
+                self.beta_1,
+                self.beta_2,
+                self.epsilon,
+            )
+
+
+def minibatch_epoch(order, batch_size, step, name, hint):
+    """One epoch: ``step(idx)`` on each minibatch of the row indices ``order``.
+
+    ``step`` trains on the rows ``idx`` and returns their summed loss. Returns the
+    mean loss per row; a loss that is not finite raises :class:`DivergenceError`
+    naming the estimator ``name``, with ``hint`` saying what to change.
+    """
+    n = len(order)
+    batch = min(batch_size, n)
+    total = 0.0
+    for start in range(0, n, batch):
+        total += step(order[start : start + batch])
+    loss = total / n
+    if not np.isfinite(loss):
+        raise DivergenceError(f"{name} diverged: the training loss is {loss}. {hint}")
+    return loss
+
+
+def split_validation(X, y, fraction, rng):
+    """Hold out ``round(fraction * n)`` (at least one) random rows of X (and y, when
+    not None): returns ``(X_train, y_train, X_val, y_val)``."""
+    n = X.shape[0]
+    n_val = max(1, int(round(fraction * n)))
+    if n - n_val < 1:
+        raise ValueError(
+            f"early_stopping with validation_fraction={fraction} holds out {n_val} of "
+            f"the {n} samples and leaves none to train on; lower validation_fraction, "
+            "pass more samples, or set early_stopping=False."
+        )
+    order = rng.permutation(n)
+    val, train = order[:n_val], order[n_val:]
+    if y is None:
+        return X[train], None, X[val], None
+    return X[train], y[train], X[val], y[val]
+
+
+def train_epochs(
+    run_epoch,
+    params,
+    *,
+    max_iter,
+    tol,
+    n_iter_no_change,
+    relative_tol=False,
+    validation_loss=None,
+    report=None,
+):
+    """The epoch loop of every network estimator, with MLP-style stopping.
+
+    ``run_epoch()`` trains one epoch and returns its mean training loss. The value
+    watched is that loss, or ``validation_loss()`` (lower is better) when given.
+    Training stops after ``max_iter`` epochs, or once ``n_iter_no_change`` epochs in a
+    row have not beaten the best value by ``tol`` (times ``|best|`` with
+    ``relative_tol``). With a validation loss, ``params`` (arrays, changed in place)
+    are set back to those of the best epoch at the end. ``report(epoch, loss,
+    val_loss, seconds)`` is called after every epoch (for ``verbose``).
+
+    Returns ``(losses, validation_losses or None)``.
+    """
+    losses = []
+    val_losses = [] if validation_loss is not None else None
+    best, best_params, no_change = np.inf, None, 0
+    for epoch in range(max_iter):
+        begin = time.time()
+        loss = run_epoch()
+        losses.append(loss)
+        current = loss
+        if validation_loss is not None:
+            current = validation_loss()
+            if not np.isfinite(current):
+                raise DivergenceError(
+                    f"Training diverged: the validation loss is {current} after "
+                    f"epoch {epoch + 1}. Lower learning_rate."
+                )
+            val_losses.append(current)
+        if report is not None:
+            seconds = time.time() - begin
+            report(epoch, loss, None if val_losses is None else current, seconds)
+        margin = tol * (abs(best) if relative_tol else 1.0)
+        improved = not np.isfinite(best) or current < best - margin
+        no_change = 0 if improved else no_change + 1
+        if current < best:
+            best = current
+            if validation_loss is not None:
+                best_params = [p.copy() for p in params]
+        if no_change >= n_iter_no_change:
+            break
+    if best_params is not None:
+        for p, saved in zip(params, best_params):
+            p[...] = saved
+    return losses, val_losses

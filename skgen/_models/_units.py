@@ -1,0 +1,106 @@
+"""Unit types of an RBM: one small object per type.
+
+A unit type says what one layer of units does given its input ``a`` (the product with
+the weights) and its bias: the conditional mean and a draw (kernels in
+``skgen._kernels._units``, selected by ``gaussian``), its energy, and the log of the
+sum (or integral) over its states, which is what summing a layer out of an RBM needs.
+Energies follow one convention on both sides of the RBM, so that free energies and
+exact partition functions are written once for every pair of unit types:
+
+* Bernoulli: ``E(x; bias) = -bias . x``, ``x`` in {0, 1}.
+* Gaussian (unit variance; "linear" units as hidden units):
+  ``E(x; bias) = ||x - bias||^2 / 2``.
+
+A new unit type (softmax, replicated softmax) is one more subclass and one entry of
+``UNITS``, plus its branch in the kernels.
+"""
+
+import numpy as np
+from scipy.special import expit
+
+from .._kernels._units import add_bias_mean
+
+HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
+
+
+def _dense(x):
+    return x.toarray() if hasattr(x, "toarray") else np.asarray(x)
+
+
+class Units:
+    """A unit type. ``gaussian`` is the kernels' flag for it; ``enumerable`` says
+    whether the states of a layer of them can be enumerated (binary units)."""
+
+    name = None
+    gaussian = False
+    enumerable = False
+    activation = None  # the dense-network activation of the unit's mean
+
+    def mean(self, act, bias):
+        """``E[x | input act]``, written into ``act`` (C-contiguous, float) in place."""
+        add_bias_mean(act, bias, self.gaussian)
+        return act
+
+    def energy(self, x, bias):
+        """``E(x; bias)`` of each row of ``x`` (dense or sparse), float64."""
+        raise NotImplementedError
+
+    def log_marginal(self, a, bias):
+        """``log sum_x exp(-E(x; bias) + x . a)`` over the states of each row's units,
+        float64: a layer summed (or integrated) out given its input ``a``."""
+        raise NotImplementedError
+
+    def sample_free(self, bias, n_samples, rng):
+        """Exact draws of independent units with biases ``bias`` and no input."""
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"Units({self.name!r})"
+
+    def __reduce__(self):  # unit types are singletons, also after pickling
+        return (UNITS.__getitem__, (self.name,))
+
+
+class BernoulliUnits(Units):
+    """Binary units: ``p(x = 1 | a) = sigmoid(a + bias)``."""
+
+    name = "bernoulli"
+    enumerable = True
+    activation = "logistic"
+
+    def energy(self, x, bias):
+        return -np.asarray(x @ bias.astype(np.float64)).ravel()
+
+    def log_marginal(self, a, bias):
+        return np.logaddexp(0.0, a + bias).sum(axis=1, dtype=np.float64)
+
+    def sample_free(self, bias, n_samples, rng):
+        p = expit(bias.astype(np.float64))
+        return (rng.uniform(size=(n_samples, bias.shape[0])) < p).astype(np.float64)
+
+
+class GaussianUnits(Units):
+    """Linear units with unit-variance Gaussian noise: ``x | a ~ N(a + bias, I)``."""
+
+    name = "gaussian"
+    gaussian = True
+    activation = "identity"
+
+    def energy(self, x, bias):
+        return 0.5 * np.square(_dense(x) - bias, dtype=np.float64).sum(axis=1)
+
+    def log_marginal(self, a, bias):
+        a = np.asarray(a, dtype=np.float64)
+        bias = bias.astype(np.float64)
+        shifted = 0.5 * (np.square(a + bias).sum(axis=1) - bias @ bias)
+        return shifted + a.shape[1] * HALF_LOG_2PI
+
+    def sample_free(self, bias, n_samples, rng):
+        return bias.astype(np.float64) + rng.standard_normal((n_samples, len(bias)))
+
+
+BERNOULLI = BernoulliUnits()
+GAUSSIAN = GaussianUnits()
+
+# By name; "linear" is the name Hinton & Salakhutdinov give Gaussian hidden units.
+UNITS = {"bernoulli": BERNOULLI, "gaussian": GAUSSIAN, "linear": GAUSSIAN}

@@ -1,0 +1,195 @@
+"""The VAE objective, its conditioning a strategy object.
+
+``VariationalModel`` joins an encoder ``Stack`` (the last layer gives the posterior
+means and log-variances), a decoder ``Stack`` (the last layer gives the output that a
+loss links), an output loss, and a conditioning:
+
+* ``Unconditioned``: the prior ``N(0, I)`` (a VAE);
+* ``ClassPriorMeans``: one learned prior mean per class, ``N(mu_y, I)``, so that
+  ``KL = 1/2 sum[(mu - mu_y)^2 + sigma^2 - log sigma^2 - 1]`` (the CVAE's default);
+* ``ConcatOneHot``: the one-hot class joined to the encoder's and decoder's inputs,
+  with the prior ``N(0, I)`` (Sohn et al., 2015).
+
+A new conditioning is one more subclass of ``Unconditioned``.
+"""
+
+import numpy as np
+from scipy.special import logsumexp
+
+from .._kernels import _dense as k
+
+
+class Unconditioned:
+    """No class: inputs as they are, the standard normal prior, no parameters."""
+
+    n_inputs = 0
+
+    @property
+    def params(self):
+        return []
+
+    @property
+    def grads(self):
+        return []
+
+    def encoder_input(self, X, yi):
+        return X
+
+    def decoder_input(self, Z, yi):
+        return Z
+
+    def prior_mean(self, yi, n, n_latent, dtype):
+        return np.zeros((n, n_latent), dtype=dtype)
+
+    def backward(self, mu, prior, yi, kl_weight):
+        """Write the gradient of the conditioning's parameters into ``grads``."""
+
+    def astype(self, dtype):
+        return self
+
+
+class ClassPriorMeans(Unconditioned):
+    """Prior ``N(means[y], I)``: ``means`` (n_classes, n_latent) is learned."""
+
+    def __init__(self, means):
+        self.means = means
+        self._grad = np.empty_like(means)
+
+    @property
+    def params(self):
+        return [self.means]
+
+    @property
+    def grads(self):
+        return [self._grad]
+
+    def prior_mean(self, yi, n, n_latent, dtype):
+        return np.ascontiguousarray(self.means[yi], dtype=dtype)
+
+    def astype(self, dtype):
+        return ClassPriorMeans(self.means.astype(dtype, copy=False))
+
+    def backward(self, mu, prior, yi, kl_weight):
+        # d KL / d mu_y = -(mu - mu_y), summed over the rows of class y.
+        self._grad[...] = 0.0
+        np.add.at(self._grad, yi, -kl_weight * (mu - prior))
+
+
+class ConcatOneHot(Unconditioned):
+    """The one-hot class appended to the encoder's and the decoder's inputs."""
+
+    def __init__(self, n_classes):
+        self.n_inputs = n_classes
+
+    def _joined(self, X, yi):
+        one_hot = np.zeros((len(yi), self.n_inputs), dtype=X.dtype)
+        one_hot[np.arange(len(yi)), yi] = 1.0
+        return np.hstack([X, one_hot])
+
+    encoder_input = _joined
+    decoder_input = _joined
+
+
+class VariationalModel:
+    """Encoder, decoder, output loss and conditioning of a (conditional) VAE.
+
+    Noise comes in as one stream key per row (``keys``): training draws them from
+    the estimator's counter state, scores from each row's own content, so the same
+    sample always gets the same noise.
+    """
+
+    def __init__(self, encoder, decoder, loss, n_latent, conditioning):
+        self.encoder, self.decoder, self.loss = encoder, decoder, loss
+        self.n_latent, self.conditioning = n_latent, conditioning
+
+    @property
+    def params(self):
+        return self.encoder.params + self.decoder.params + self.conditioning.params
+
+    def astype(self, dtype):
+        """This model with parameters of ``dtype`` (copies only where needed)."""
+        return VariationalModel(
+            self.encoder.astype(dtype),
+            self.decoder.astype(dtype),
+            self.loss,
+            self.n_latent,
+            self.conditioning.astype(dtype),
+        )
+
+    @property
+    def grads(self):
+        return self.encoder.grads + self.decoder.grads + self.conditioning.grads
+
+    def posterior(self, X, yi=None):
+        """The encoder's ``[means, log-variances]`` (n, 2 n_latent), and its outputs."""
+        outs = self.encoder.forward(self.conditioning.encoder_input(X, yi))
+        return outs[-1], outs
+
+    def decode(self, Z, yi=None):
+        """The decoder's means ``E[x | z]`` (through the loss's link)."""
+        out = self.decoder.predict(self.conditioning.decoder_input(Z, yi))
+        return self.loss.link(out)
+
+    def _draw(self, stats, yi, keys, dtype):
+        n = stats.shape[0]
+        z = np.empty((n, self.n_latent), dtype=dtype)
+        eps, kl = np.empty_like(z), np.empty(n)
+        prior = self.conditioning.prior_mean(yi, n, self.n_latent, dtype)
+        k.reparameterize(stats, prior, True, keys, z, eps, kl)
+        return z, eps, kl, prior
+
+    def loss_and_grads(self, xb, yb, keys, beta):
+        """Sum over the rows of the negative ELBO with KL weight ``beta``; ``grads``
+        receive the gradient of its mean."""
+        n = xb.shape[0]
+        stats, enc = self.posterior(xb, yb)
+        z, eps, kl, prior = self._draw(stats, yb, keys, xb.dtype)
+        dec = self.decoder.forward(self.conditioning.decoder_input(z, yb))
+        grad_out, nll = np.empty_like(dec[-1]), np.empty(n)
+        self.loss(dec[-1], xb, 1.0 / n, grad_out, nll)
+        grad_in = self.decoder.backward(dec, grad_out, need_input_grad=True)
+        grad_z = np.ascontiguousarray(grad_in[:, : self.n_latent])
+        grad_stats = np.empty_like(stats)
+        k.reparameterize_backward(stats, prior, eps, grad_z, beta / n, grad_stats)
+        self.encoder.backward(enc, grad_stats)
+        mu = stats[:, : self.n_latent]
+        self.conditioning.backward(mu, prior, yb, beta / n)
+        return float(nll.sum() + beta * kl.sum())
+
+    def elbo(self, X, yi, keys, kl_weight=1.0):
+        """Each row's evidence lower bound (one draw of z; the KL term exact)."""
+        stats, _ = self.posterior(X, yi)
+        z, _, kl, _ = self._draw(stats, yi, keys, X.dtype)
+        out = self.decoder.predict(self.conditioning.decoder_input(z, yi))
+        return -(self.loss.values(out, X) + kl_weight * kl)
+
+    def importance_weighted(self, X, key_draws):
+        """Burda et al.'s bound ``log mean_i p(x, z_i) / q(z_i | x)``, one ``z_i`` per
+        entry of ``key_draws`` (one key per row each); unconditioned models only."""
+        stats, _ = self.posterior(X)
+        logvar = stats[:, self.n_latent :].astype(np.float64)
+        log_w = np.empty((len(key_draws), X.shape[0]))
+        for i, keys in enumerate(key_draws):
+            z, eps, _, _ = self._draw(stats, None, keys, X.dtype)
+            nll = self.loss.values(self.decoder.predict(z), X)
+            z64, eps64 = z.astype(np.float64), eps.astype(np.float64)
+            log_prior = -0.5 * np.square(z64).sum(axis=1)
+            log_q = -0.5 * (np.square(eps64) + logvar).sum(axis=1)
+            log_w[i] = -nll + log_prior - log_q  # the 2 pi terms of p(z), q cancel
+        return logsumexp(log_w, axis=0) - np.log(len(key_draws))
+
+
+def row_keys(state, n):
+    """One training noise key per row, from the counter ``state`` (advanced)."""
+    keys = np.empty(n, dtype=np.uint64)
+    k.row_keys_from_state(state, keys)
+    return keys
+
+
+def content_keys(X, seed):
+    """One noise key per row from the row's bit pattern and ``seed``: a sample's score
+    does not depend on the rest of the batch."""
+    bits = X.view(np.uint64 if X.itemsize == 8 else np.uint32)
+    keys = np.empty(X.shape[0], dtype=np.uint64)
+    k.row_keys_from_data(bits, np.uint64(seed), keys)
+    return keys

@@ -1,0 +1,322 @@
+"""One lifecycle for every estimator: the same behaviour from each, stated once.
+
+Parametrized over every public estimator, the CVAE's two conditionings and the
+Gaussian variants: fitting, partial_fit, warm starts and divergence; the fitted
+attributes each path leaves; codes given to inverse_transform; sampling seeds;
+float32 models given float64 data; warnings pointing at the caller.
+"""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_array_equal
+from sklearn.base import clone, is_classifier
+from sklearn.datasets import load_digits
+from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+from skgen import (
+    CVAE,
+    DBN,
+    VAE,
+    BernoulliRBM,
+    DBNClassifier,
+    DeepAutoencoder,
+    DivergenceError,
+    GaussianRBM,
+)
+
+_digits = load_digits()
+X_UNIT = _digits.data[:60] / 16.0
+X_REAL = StandardScaler().fit_transform(_digits.data[:60])
+Y = _digits.target[:60]
+
+NET = dict(max_iter=3, batch_size=10, random_state=0)
+SMALL_VAE = dict(n_components=2, hidden_layer_sizes=(8,), **NET)
+ESTIMATORS = {
+    "BernoulliRBM": BernoulliRBM(n_components=8, n_iter=3, random_state=0),
+    "GaussianRBM": GaussianRBM(n_components=8, n_iter=3, random_state=0),
+    "VAE": VAE(**SMALL_VAE),
+    "VAE-gaussian": VAE(likelihood="gaussian", **SMALL_VAE),
+    "CVAE-prior": CVAE(**SMALL_VAE),
+    "CVAE-concat": CVAE(conditioning="concat", **SMALL_VAE),
+    "DBN": DBN(hidden_layer_sizes=(8, 4), n_iter=2, random_state=0),
+    "DBN-gaussian": DBN(
+        hidden_layer_sizes=(8, 4),
+        n_iter=2,
+        learning_rate=0.01,
+        gaussian_visible=True,
+        random_state=0,
+    ),
+    "DBNClassifier": DBNClassifier(hidden_layer_sizes=(8,), rbm_n_iter=2, **NET),
+    "DeepAutoencoder": DeepAutoencoder(
+        hidden_layer_sizes=(8,), n_components=2, rbm_n_iter=2, **NET
+    ),
+    "DeepAutoencoder-squared": DeepAutoencoder(
+        hidden_layer_sizes=(8,),
+        n_components=2,
+        rbm_n_iter=2,
+        loss="squared_error",
+        rbm_learning_rate=0.005,
+        **NET,
+    ),
+}
+NETWORKS = [name for name, est in ESTIMATORS.items() if hasattr(est, "max_iter")]
+DECODERS = [n for n, e in ESTIMATORS.items() if hasattr(e, "inverse_transform")]
+SAMPLERS = [name for name, est in ESTIMATORS.items() if hasattr(est, "sample")]
+BERNOULLI_DATA = ["BernoulliRBM", "VAE", "CVAE-prior", "DBN", "DBNClassifier"]
+
+
+def make(name, **params):
+    return clone(ESTIMATORS[name]).set_params(**params)
+
+
+def data(name):
+    real = "Gaussian" in name or "gaussian" in name or "squared" in name
+    return X_REAL if real else X_UNIT
+
+
+def fit(est, X, **kwargs):
+    return est.fit(X, Y[: len(X)]) if is_classifier(est) else est.fit(X)
+
+
+def partial_fit(est, X):
+    if is_classifier(est):
+        return est.partial_fit(X, Y[: len(X)], classes=np.arange(10))
+    return est.partial_fit(X)
+
+
+def fitted_state(est):
+    """Every fitted attribute, pickled: equal bytes mean an unchanged model."""
+    names = sorted(n for n in vars(est) if n.endswith("_") and not n.startswith("__"))
+    return {n: pickle.dumps(getattr(est, n)) for n in names}
+
+
+def diverging(name):
+    """The estimator with a step size that makes any fit explode."""
+    return {"learning_rate": 1e30}
+
+
+# ----------------------------------------------------------------- divergence
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("name", ESTIMATORS)
+def test_a_diverged_fit_leaves_an_unfitted_estimator(name):
+    est = make(name, **diverging(name))
+    with pytest.raises(DivergenceError, match="diverged"):
+        fit(est, data(name))
+    assert not [n for n in vars(est) if n.endswith("_") and not n.startswith("__")]
+    with pytest.raises(NotFittedError):
+        check_is_fitted(est)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("name", ESTIMATORS)
+def test_a_diverged_partial_fit_leaves_the_model_as_it_was(name):
+    est = fit(make(name), data(name))
+    before = fitted_state(est)
+    est.set_params(**diverging(name))
+    with pytest.raises(DivergenceError):
+        partial_fit(est, data(name))
+    assert fitted_state(est) == before
+    if name in NETWORKS:  # and a diverged warm start too
+        with pytest.raises(DivergenceError):
+            fit(est.set_params(warm_start=True), data(name))
+        assert fitted_state(est) == before
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("name", ESTIMATORS)
+def test_a_diverged_first_partial_fit_leaves_an_unfitted_estimator(name):
+    est = make(name, **diverging(name))
+    with pytest.raises(DivergenceError):
+        partial_fit(est, data(name))
+    with pytest.raises(NotFittedError):
+        check_is_fitted(est)
+
+
+# --------------------------------------------------------- fitted attributes
+def check_training_attributes(est, n_epochs, n_rows):
+    assert len(est.loss_curve_) == est.n_iter_ == n_epochs
+    assert est.best_loss_ == min(est.loss_curve_)
+    assert est.t_ == n_rows
+    if est.validation_scores_ is not None:
+        assert len(est.validation_scores_) == n_epochs
+        finite = [s for s in est.validation_scores_ if np.isfinite(s)]
+        assert est.best_validation_score_ == (max(finite) if finite else None)
+    else:
+        assert est.best_validation_score_ is None
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+@pytest.mark.parametrize("name", NETWORKS)
+def test_every_training_path_fills_the_same_attributes(name, early_stopping):
+    X = data(name)
+    n_train = 54 if early_stopping else 60  # validation_fraction=0.1 of 60 rows
+    est = fit(make(name, early_stopping=early_stopping, n_iter_no_change=50), X)
+    check_training_attributes(est, 3, 3 * n_train)
+    # fit, then partial_fit: one more epoch on all the rows, nothing held out
+    partial_fit(est, X)
+    check_training_attributes(est, 4, 3 * n_train + 60)
+    if early_stopping:
+        assert np.isnan(est.validation_scores_[-1])
+        assert np.isfinite(est.validation_scores_[:3]).all()
+    # a warm start appends its epochs
+    fit(est.set_params(warm_start=True), X)
+    check_training_attributes(est, 7, 6 * n_train + 60)
+    # partial_fit alone
+    only = partial_fit(make(name, early_stopping=early_stopping), X)
+    check_training_attributes(only, 1, 60)
+    assert (only.validation_scores_ is None) != early_stopping
+
+
+@pytest.mark.parametrize("name", NETWORKS)
+def test_warm_start_continues_from_the_fitted_network(name):
+    X = data(name)
+    cold = fit(make(name, max_iter=1), X)
+    warm = fit(make(name, max_iter=1), X)
+    fit(warm.set_params(warm_start=True), X)
+    fit(cold, X)  # warm_start=False: the same first epoch again
+    assert warm.n_iter_ == 2 and cold.n_iter_ == 1
+    assert warm.loss_curve_[0] == cold.loss_curve_[0]
+    assert warm.loss_curve_[1] < warm.loss_curve_[0]
+
+
+def test_early_stopping_with_too_large_a_validation_fraction_says_so():
+    for name in NETWORKS:
+        est = make(name, early_stopping=True, validation_fraction=0.99)
+        with pytest.raises(ValueError, match="0.99 holds out 40 of the 40 samples"):
+            fit(est, data(name)[:40])
+
+
+# ----------------------------------------------------------- inverse_transform
+def decode(est, Z):
+    if isinstance(est, CVAE) and est.conditioning == "concat":
+        return est.inverse_transform(Z, y=Y[0])
+    return est.inverse_transform(Z)
+
+
+@pytest.mark.parametrize("name", DECODERS)
+def test_inverse_transform_refuses_bad_codes_with_a_clear_message(name):
+    est = fit(make(name), data(name))
+    Z = est.transform(data(name)[:4])
+    assert decode(est, Z).shape == (4, 64)
+    width = Z.shape[1]
+    bad = {
+        "NaN": (np.where(np.arange(width) == 0, np.nan, Z), ValueError, "NaN"),
+        "inf": (Z + np.inf, ValueError, "infinity"),
+        "complex": (Z + 1j, ValueError, "Complex data not supported"),
+        "sparse": (sp.csr_matrix(Z), TypeError, "dense data is required"),
+        "3-D": (Z[None], ValueError, "Found array with dim 3"),
+        "1-D": (Z[0], ValueError, "Expected 2D array, got 1D array"),
+        "width": (np.hstack([Z, Z]), ValueError, f"expects codes of {width}"),
+    }
+    for codes, error, message in bad.values():
+        with pytest.raises(error, match=message):
+            decode(est, codes)
+
+
+# ----------------------------------------------------------------- sampling
+def draw(est, random_state=None):
+    out = est.sample(5, random_state=random_state)
+    return out[0] if isinstance(out, tuple) else out
+
+
+@pytest.mark.parametrize("name", SAMPLERS)
+def test_sample_seeds_an_int_repeats_none_draws_anew(name):
+    est = fit(make(name), data(name))
+    assert_array_equal(draw(est, 7), draw(est, 7))
+    first, second = draw(est), draw(est)
+    assert not np.array_equal(first, second)
+    again = fit(make(name), data(name))  # same random_state: the same sequence
+    assert_array_equal(draw(again), first)
+    assert_array_equal(draw(again), second)
+    with pytest.raises(ValueError, match="n_samples must be a positive integer"):
+        est.sample(0)
+
+
+def test_deep_autoencoder_samples_decode_draws_from_the_code_density():
+    X = _digits.data[:500] / 16.0
+    ae = DeepAutoencoder(
+        hidden_layer_sizes=(32,),
+        n_components=4,
+        rbm_n_iter=5,
+        max_iter=30,
+        random_state=0,
+    ).fit(X)
+    assert ae.code_density_.means_.shape == (10, 4)
+    samples = ae.sample(3000, random_state=0)
+    assert samples.shape == (3000, 64) and 0 <= samples.min() <= samples.max() <= 1
+    recon = ae.inverse_transform(ae.transform(X))
+    # Decoded draws from the codes' density look like the decoded training codes.
+    assert np.abs(samples.mean(axis=0) - recon.mean(axis=0)).max() < 0.05
+    assert 0.5 < samples.std(axis=0).mean() / recon.std(axis=0).mean() < 1.5
+
+
+# ----------------------------------------------------- dtypes and large values
+@pytest.mark.filterwarnings("ignore:.* models data in \\[0, 1\\]:UserWarning")
+@pytest.mark.parametrize("name", ESTIMATORS)
+def test_a_float32_model_given_float64_data_beyond_its_range_stays_finite(name):
+    est = fit(make(name), data(name).astype(np.float32))
+    X = data(name)[:5].copy()
+    X[:, 10] = 1e39  # beyond float32's range
+    for method in ("transform", "predict_proba"):
+        if hasattr(est, method):
+            out = getattr(est, method)(X)
+            assert np.isfinite(out).all(), method
+            assert out.dtype == np.float64
+    if hasattr(est, "predict"):
+        assert np.isin(est.predict(X), est.classes_).all()
+
+
+@pytest.mark.parametrize("name", ESTIMATORS)
+def test_outputs_are_in_the_dtype_of_the_input(name):
+    est = fit(make(name), data(name))  # a float64 model
+    for dtype in (np.float32, np.float64):
+        X = data(name)[:5].astype(dtype)
+        if hasattr(est, "transform"):
+            assert est.transform(X).dtype == dtype
+
+
+# ------------------------------------------------------------ classifiers
+@pytest.mark.parametrize("name", ["CVAE-prior", "CVAE-concat", "DBNClassifier"])
+def test_classifiers_partial_fit_needs_classes_first_and_give_log_proba(name):
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        make(name).partial_fit(X_UNIT, Y)
+    est = make(name).partial_fit(X_UNIT[:30], Y[:30], classes=np.arange(10))
+    est.partial_fit(X_UNIT[30:], Y[30:])
+    assert_array_equal(est.classes_, np.arange(10))
+    log_proba = est.predict_log_proba(X_UNIT)
+    np.testing.assert_allclose(np.exp(log_proba), est.predict_proba(X_UNIT))
+    np.testing.assert_allclose(np.exp(log_proba).sum(axis=1), 1.0)
+    assert_array_equal(est.predict(X_UNIT), est.classes_[log_proba.argmax(axis=1)])
+
+
+def test_dbn_classifier_partial_fit_pretrains_on_the_first_block_then_fine_tunes():
+    X, y = _digits.data[:600] / 16.0, _digits.target[:600]
+    clf = DBNClassifier(
+        hidden_layer_sizes=(32,), rbm_n_iter=3, batch_size=20, random_state=0
+    )
+    clf.partial_fit(X[:300], y[:300], classes=np.arange(10))
+    assert clf.dbn_.rbms_[0].n_features_in_ == 64
+    for _ in range(20):
+        clf.partial_fit(X[300:], y[300:])
+    assert clf.n_iter_ == 21
+    assert clf.score(X, y) > 0.85
+
+
+# ------------------------------------------------------------- warnings
+@pytest.mark.parametrize("name", BERNOULLI_DATA)
+def test_data_warnings_point_at_the_callers_line(name):
+    X = X_UNIT * 3 - 1
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        fit(make(name), X)
+        make_pipeline(make(name)).fit(X, Y)
+    ours = [w for w in record if "models data in [0, 1]" in str(w.message)]
+    assert len(ours) == 2  # one per fit: X is checked once
+    assert all(w.filename == __file__ for w in ours)
