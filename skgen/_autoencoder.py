@@ -9,10 +9,10 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.mixture import GaussianMixture
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import BaseNetwork, document_training
 from ._dbn import DBN
 from ._models._losses import LOSSES
-from ._models._stack import Stack
+from ._models._stack import Stack, logistic_activations
+from ._network_base import BaseNetwork, document_training
 from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs
 from ._validation import check_layer_sizes, check_unit_interval, per_layer
 
@@ -121,8 +121,10 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
     loss_ : str
         The fine-tuning objective used ("cross_entropy" or "squared_error").
         TRAINING_ATTRIBUTES
-    code_density_ : GaussianMixture
-        The density of the training codes that :meth:`sample` draws from.
+    code_density_ : GaussianMixture or None
+        The density of the training codes that :meth:`sample` draws from, refitted
+        after every ``fit`` or ``partial_fit`` call on the codes of the rows it
+        trained on (None until two distinct codes have been seen).
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -259,18 +261,19 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
         return {
             "hidden_layer_sizes": tuple(check_layer_sizes(self.hidden_layer_sizes)),
             "n_components": self.n_components,
+            "loss": self.loss,
         }
 
     def _initialize(self, X, y):
         sizes = self._sizes()
-        n_hidden, dtype, rng = len(sizes) - 1, X.dtype, self.random_state_
+        n_hidden, dtype, rng = len(sizes) - 1, X.dtype, self._train_rng_
         if self.pretrain:
             self.dbn_ = self._pretrained(X, sizes)
             stack = Stack.from_rbms(self.dbn_._layers(), dtype, mirror=True)
         else:
             self.dbn_ = None
             enc_sizes = [X.shape[1]] + sizes
-            acts = ["logistic"] * n_hidden + ["identity"]
+            acts = logistic_activations(n_hidden + 1)
             stack = Stack.initialized(enc_sizes, acts, dtype, rng) + Stack.initialized(
                 enc_sizes[::-1], acts, dtype, rng
             )
@@ -305,13 +308,13 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
             gaussian_visible=self.loss_ == "squared_error",
             linear_top=True,
             verbose=self.verbose,
-            random_state=self.random_state_.randint(0, 2**31 - 1),
+            random_state=self._train_rng_.randint(0, 2**31 - 1),
         )
         return dbn._fit(X, checked=True)
 
     def _stacks(self, dtype=None):
         """The encoder and the decoder (in ``dtype``, or sharing the fitted arrays)."""
-        acts = ["logistic"] * (len(self.encoder_coefs_) - 1) + ["identity"]
+        acts = logistic_activations(len(self.encoder_coefs_))
         encoder = Stack(self.encoder_coefs_, self.encoder_intercepts_, acts)
         decoder = Stack(self.decoder_coefs_, self.decoder_intercepts_, acts)
         if dtype is not None:
@@ -330,11 +333,19 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
         return float(np.mean(self._score_dense(X)))
 
     def _after_training(self, X, y):
+        """Refit ``code_density_`` on the codes of this call's training rows (a
+        block of fewer than two distinct codes keeps the density it had)."""
         codes = self._encode(self._dense(X)).astype(np.float64)
         n_distinct = len(np.unique(codes, axis=0))  # no more components than codes
+        seed = self._train_rng_.randint(0, 2**31 - 1)
+        if n_distinct < 2:
+            if not hasattr(self, "code_density_"):
+                self.code_density_ = None
+            return
         self.code_density_ = GaussianMixture(
             n_components=min(self.density_components, n_distinct),
-            random_state=self.random_state_.randint(0, 2**31 - 1),
+            init_params="k-means++",  # no k-means fit: no warning on close codes
+            random_state=seed,
         ).fit(codes)
 
     # ---------------------------------------------------------- representation
@@ -395,6 +406,11 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
             dtype.
         """
         rng = self._sampling_rng(n_samples, random_state)
+        if self.code_density_ is None:
+            raise ValueError(
+                "The autoencoder has seen fewer than two distinct codes, too few to "
+                "fit the density that sample draws from; train on more samples."
+            )
         density = copy.copy(self.code_density_)
         density.random_state = rng  # GaussianMixture.sample draws from its own seed
         codes, _ = density.sample(n_samples)  # grouped by component: shuffle them

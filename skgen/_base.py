@@ -5,7 +5,10 @@
 
 * the first pass, a warm start and ``partial_fit`` (``_fit``): which one a call is,
   the input check (``validate_data`` with the model's dtype after the first pass),
-  and the one generator ``random_state_`` that training and ``sample`` draw from;
+  and the generators: ``_train_rng_`` for everything training draws (initialisation,
+  shuffles, splits), seeded from ``random_state`` on a first pass, and
+  ``random_state_`` for ``sample``, seeded from it, so that sampling between two
+  ``partial_fit`` calls does not change training;
 * rollback: a call that fails (a :class:`DivergenceError` or anything else) leaves a
   first fit unfitted, and a warm start or ``partial_fit`` as it was before the call;
 * one check of X and one of codes for the methods that compute; the computation runs
@@ -15,11 +18,7 @@
   draws on every call), an int gives the same draws every time;
 * ``score`` as the mean of ``score_samples``.
 
-``BaseNetwork`` adds the epoch loop of the network estimators: the early-stopping
-split (made before anything, pretraining included, sees the data), minibatch Adam,
-MLP-style stopping, verbose lines, and the fitted attributes ``loss_curve_``,
-``n_iter_``, ``best_loss_``, ``validation_scores_``, ``best_validation_score_`` and
-``t_``, filled the same way whichever call trained the model.
+``BaseNetwork`` (``_network_base.py``) adds the epoch loop of the network estimators.
 """
 
 import copy
@@ -35,45 +34,26 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from ._models._training import Adam, minibatch_epoch, split_validation, train_epochs
 from ._parallel import threaded
 from ._validation import (
     FLOAT_DTYPES,
-    check_finite_params,
     check_positive_int,
     check_unit_interval,
 )
 
-TRAINING_ATTRIBUTES = """\
-    loss_curve_ : list of float
-        Mean training loss per sample of every epoch; a warm start or
-        ``partial_fit`` appends to it, ``fit`` starts it anew.
-    validation_scores_ : list of float or None
-        The held-out score after each epoch of ``loss_curve_`` (higher is
-        better) once ``early_stopping`` has been used, NaN for epochs that held
-        nothing out (``partial_fit``); None otherwise.
-    best_loss_ : float
-        The lowest value of ``loss_curve_``.
-    best_validation_score_ : float or None
-        The highest finite value of ``validation_scores_``, or None.
-    n_iter_ : int
-        Epochs trained, counting on through warm starts and ``partial_fit``.
-    t_ : int
-        Training samples seen by the optimizer (rows times epochs), as
-        ``MLPClassifier.t_``.
-    random_state_ : RandomState instance
-        The generator that training (shuffling, the validation split) and
-        ``sample`` draw from; ``fit`` seeds it from ``random_state``.
-"""
 
-
-def document_training(cls):
-    """Class decorator: write the fitted attributes of the epoch loop into the
-    docstring, where it says ``TRAINING_ATTRIBUTES``."""
-    cls.__doc__ = cls.__doc__.replace(
-        "        TRAINING_ATTRIBUTES\n", TRAINING_ATTRIBUTES
-    )
-    return cls
+def _put_back(original, copied):
+    """``original`` with the values of its earlier deep copy ``copied`` written back
+    in place where it can be (arrays, lists of them); else ``copied`` itself."""
+    if isinstance(original, np.ndarray) and isinstance(copied, np.ndarray):
+        if original.shape == copied.shape and original.flags.writeable:
+            original[...] = copied
+            return original
+    if isinstance(original, list) and isinstance(copied, list):
+        original[:] = [_put_back(o, c) for o, c in zip(original, copied)]
+        original[len(copied) :] = copied[len(original) :]
+        return original
+    return copied
 
 
 def _fitted_names(estimator):
@@ -148,7 +128,8 @@ class BaseModel(BaseEstimator):
 
     def _fit(self, X, y=None, *, incremental=False, classes=None, checked=False):
         """Train: a first pass (new parameters), or on from the fitted ones for
-        ``partial_fit`` and warm starts. A call that fails leaves no trace.
+        ``partial_fit`` and warm starts. A call that fails leaves no trace: a first
+        pass is forgotten, a continuation restored (in place) to where it was.
 
         ``checked``: X comes from another skgen estimator that has validated it (a
         layer of a stack): it is neither validated nor warned about again.
@@ -168,9 +149,12 @@ class BaseModel(BaseEstimator):
             else:
                 X, y = self._validate_train(X, y, cold, incremental, classes)
             if cold:
-                self.random_state_ = check_random_state(self.random_state)
+                self._train_rng_ = check_random_state(self.random_state)
                 self._fitted_structure_ = self._structure()
             self._train(X, y, cold=cold, incremental=incremental)
+            if cold:
+                seed = self._train_rng_.randint(0, 2**31 - 1)
+                self.random_state_ = np.random.RandomState(seed)
         except Exception:
             if cold:
                 self._forget_fit()  # a failed first pass is no model
@@ -180,8 +164,10 @@ class BaseModel(BaseEstimator):
         return self
 
     def _snapshot(self):
+        """The fitted state: each attribute's object and a deep copy of its value."""
         return {
-            name: copy.deepcopy(getattr(self, name)) for name in _fitted_names(self)
+            name: (getattr(self, name), copy.deepcopy(getattr(self, name)))
+            for name in _fitted_names(self)
         }
 
     def _forget_fit(self):
@@ -189,8 +175,14 @@ class BaseModel(BaseEstimator):
             delattr(self, name)
 
     def _restore(self, saved):
-        self._forget_fit()
-        vars(self).update(saved)
+        """Back to a ``_snapshot``: the same array objects as before the call, with
+        their values written back, so references a user holds
+        (``W = est.components_``) see the restored model too."""
+        for name in _fitted_names(self):
+            if name not in saved:
+                delattr(self, name)
+        for name, (original, copied) in saved.items():
+            setattr(self, name, _put_back(original, copied))
 
     def _structure(self):
         """The settings the fitted arrays were built for, by parameter name: a
@@ -203,8 +195,8 @@ class BaseModel(BaseEstimator):
         if changed:
             was = ", ".join(f"{then[k]!r}" for k in now if now[k] != then[k])
             raise ValueError(
-                f"{' and '.join(changed)}, but the model was fitted with {was}; call "
-                "fit to train a model with the new settings."
+                f"{' and '.join(changed)}, but the model was fitted with {was}; fit "
+                "a new model (warm_start=False) to use the new settings."
             )
 
     def _validate_train(self, X, y, reset, incremental, classes):
@@ -380,109 +372,3 @@ class ClassifierLifecycleMixin(ClassifierMixin):
             The share of samples whose predicted class is y.
         """
         return ClassifierMixin.score(self, X, y, sample_weight)
-
-
-class BaseNetwork(BaseModel):
-    """The network estimators' epoch loop on top of :class:`BaseModel`.
-
-    A subclass defines ``_initialize(X, y)`` (new parameters, pretraining included,
-    drawn from ``random_state_``), ``_model()`` (the model-layer object whose
-    ``params`` and ``grads`` Adam steps on), ``_loss_and_grads(model, xb, yb)`` (the
-    summed loss of a minibatch, gradients of its mean into ``model.grads``) and
-    ``_validation_score(X, y)`` (higher is better); and the class attributes that
-    word its messages.
-    """
-
-    _relative_tol = True  # tol times |best loss| (False: absolute, as MLPClassifier)
-    _validation_name = "validation score"
-    _validation_sign = 1.0  # -1: print minus the score (an error)
-    _loss_digits = 4
-    _divergence_hint = "Lower learning_rate."
-
-    def _dtype(self):
-        return self._model().params[0].dtype
-
-    def _train(self, X, y, *, cold, incremental):
-        X_val = y_val = None
-        if self.early_stopping and not incremental:  # held out before pretraining
-            X, y, X_val, y_val = split_validation(
-                X, y, self.validation_fraction, self.random_state_
-            )
-        if cold:
-            self._initialize(X, y)
-            self._optimizer_ = Adam(self._model().params, self.learning_rate)
-            self.loss_curve_, self.validation_scores_, self.t_ = [], None, 0
-        validation_loss = None
-        if X_val is not None:
-            X_val = self._dense(X_val)
-
-            def validation_loss():
-                return -self._validation_score(X_val, y_val)
-
-        losses, val_losses = train_epochs(
-            lambda: self._run_epoch(X, y),
-            self._model().params,
-            max_iter=1 if incremental else self.max_iter,
-            tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change,
-            relative_tol=self._relative_tol,
-            validation_loss=validation_loss,
-            report=self._report if self.verbose else None,
-        )
-        scores = None if val_losses is None else [-v for v in val_losses]
-        self._record(losses, scores, X.shape[0])
-        self._after_training(X, y)
-
-    def _after_training(self, X, y):
-        """Fit what depends on the trained network (nothing by default)."""
-
-    def _run_epoch(self, X, y):
-        """One pass of Adam over X in minibatches; returns the mean loss per sample."""
-        model = self._model()
-        optimizer = self._optimizer_
-        optimizer.learning_rate = self.learning_rate
-        n = X.shape[0]
-        shuffle = getattr(self, "shuffle", True)
-        order = self.random_state_.permutation(n) if shuffle else np.arange(n)
-
-        def step(idx):
-            xb = self._dense(X[idx])
-            loss = self._loss_and_grads(model, xb, None if y is None else y[idx])
-            optimizer.update(model.params, model.grads)
-            return loss
-
-        name, hint = type(self).__name__, self._divergence_hint
-        loss = minibatch_epoch(order, self.batch_size, step, name, hint)
-        where = f"epoch {len(self.loss_curve_) + 1}"
-        check_finite_params(self, where, model.params, hint)
-        return loss
-
-    def _record(self, losses, scores, n_samples):
-        """Append an epoch run's losses (and validation scores: None for a run that
-        held nothing out) to the fitted attributes."""
-        done = len(self.loss_curve_)
-        self.loss_curve_ = self.loss_curve_ + losses
-        if (
-            scores is not None
-            or self.validation_scores_ is not None
-            or (self.early_stopping)
-        ):
-            missing = [np.nan] * (len(losses) if scores is None else 0)
-            earlier = self.validation_scores_ or [np.nan] * done
-            self.validation_scores_ = earlier + (scores or []) + missing
-        self.n_iter_ = len(self.loss_curve_)
-        self.t_ += n_samples * len(losses)
-        self.best_loss_ = float(np.min(self.loss_curve_))
-        seen = [s for s in self.validation_scores_ or [] if np.isfinite(s)]
-        self.best_validation_score_ = float(max(seen)) if seen else None
-
-    def _report(self, epoch, loss, val_loss, seconds):
-        """scikit-learn's verbose line: ``[Name] Iteration 3, loss = ..., ...``."""
-        extra = ""
-        if val_loss is not None:
-            score = -val_loss * self._validation_sign
-            extra = f", {self._validation_name} = {score:.4f}"
-        print(
-            f"[{type(self).__name__}] Iteration {len(self.loss_curve_) + epoch + 1}, "
-            f"loss = {loss:.{self._loss_digits}f}{extra}, time = {seconds:.2f}s"
-        )

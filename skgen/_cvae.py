@@ -4,8 +4,9 @@ import numpy as np
 from scipy.special import logsumexp
 from sklearn.utils._param_validation import StrOptions
 
-from ._base import ClassifierLifecycleMixin, document_training
+from ._base import ClassifierLifecycleMixin
 from ._models._vae import ClassPriorMeans, ConcatOneHot
+from ._network_base import document_training
 from ._parallel import document_n_jobs
 from ._vae import VAE
 
@@ -247,10 +248,12 @@ random_state_, n_features_in_ :
     def _predict_indices(self, X):
         return np.argmax(self._joint_log_proba(X), axis=1)
 
+    def _log_prior(self):
+        with np.errstate(divide="ignore"):  # a class never seen: log 0
+            return np.log(self.class_prior_)
+
     def _joint_log_proba(self, X):
-        with np.errstate(divide="ignore"):
-            log_prior = np.log(self.class_prior_)
-        return self._class_log_likelihoods(X) + log_prior
+        return self._class_log_likelihoods(X) + self._log_prior()
 
     def predict_log_proba(self, X):
         """``log p(y | x)`` by Bayes' rule (see the class docstring).
@@ -307,8 +310,6 @@ random_state_, n_features_in_ :
         """
         X = self._validate_X(X, dense=True)
         n = X.shape[0]
-        with np.errstate(divide="ignore"):
-            log_prior = np.log(self.class_prior_)
         if self.conditioning == "prior":
             # One decoder pass: only the KL term depends on the class, and
             # KL_y = KL_0 + (||mu - mu_y||^2 - ||mu||^2) / 2 in closed form.
@@ -317,7 +318,7 @@ random_state_, n_features_in_ :
             elbos = elbo_0[:, None] + shift - shift[:, :1]
         else:
             elbos = self._class_log_likelihoods(X)
-        return logsumexp(elbos + log_prior, axis=1)
+        return logsumexp(elbos + self._log_prior(), axis=1)
 
     def log_likelihood(self, X, *, n_importance=100):
         """Not available for the CVAE: use :meth:`score_samples`."""

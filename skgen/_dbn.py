@@ -60,9 +60,10 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
     Attributes
     ----------
     rbms_ : list of BernoulliRBM or GaussianRBM
-        The fitted layers, bottom first.
+        The fitted layers, bottom first (with ``linear_top``, the top one an RBM
+        with linear hidden units).
     random_state_ : RandomState instance
-        The generator that the layers' seeds and ``sample`` draw from.
+        The generator that ``sample`` draws from when its ``random_state`` is None.
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -180,7 +181,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
 
     def _make_layers(self):
         settings = self._layer_settings()
-        seeds = self.random_state_.randint(0, 2**31 - 1, size=len(settings))
+        seeds = self._train_rng_.randint(0, 2**31 - 1, size=len(settings))
         return [
             cls(**params, random_state=int(seed))
             for (cls, params), seed in zip(settings, seeds)
@@ -254,6 +255,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         -------
         X_original : ndarray of shape (n_samples, n_features)
         """
+        self._check_fitted()
         return self._down(self._validate_codes(X, self.rbms_[-1].n_components))
 
     def sample(self, n_samples=1, *, n_steps=1000, random_state=None):

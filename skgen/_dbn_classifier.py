@@ -6,10 +6,11 @@ import numpy as np
 from scipy.special import log_softmax
 from sklearn.utils._param_validation import Interval
 
-from ._base import BaseNetwork, ClassifierLifecycleMixin, document_training
+from ._base import ClassifierLifecycleMixin
 from ._dbn import DBN
 from ._models._losses import LOSSES
-from ._models._stack import Stack
+from ._models._stack import Stack, logistic_activations
+from ._network_base import BaseNetwork, document_training
 from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs
 from ._validation import check_layer_sizes
 
@@ -72,12 +73,16 @@ class DBNClassifier(ClassifierLifecycleMixin, BaseNetwork):
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
+        The class labels.
     coefs_, intercepts_ : list of ndarray
         The fine-tuned layers, ``coef`` of shape (n_in, n_out), softmax layer last.
     dbn_ : DBN or None
         The pretrained stack (None without pretraining).
         TRAINING_ATTRIBUTES
     n_features_in_ : int
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during ``fit``, if all strings.
 
     Examples
     --------
@@ -168,7 +173,7 @@ class DBNClassifier(ClassifierLifecycleMixin, BaseNetwork):
 
     def _initialize(self, X, y):
         sizes = check_layer_sizes(self.hidden_layer_sizes, min_layers=1)
-        n_classes, dtype, rng = len(self.classes_), X.dtype, self.random_state_
+        n_classes, dtype, rng = len(self.classes_), X.dtype, self._train_rng_
         if self.pretrain:
             self.dbn_ = DBN(
                 hidden_layer_sizes=sizes,
@@ -185,14 +190,14 @@ class DBNClassifier(ClassifierLifecycleMixin, BaseNetwork):
             stack = Stack.from_rbms(self.dbn_._layers(), dtype) + top
         else:
             self.dbn_ = None
-            acts = ["logistic"] * len(sizes) + ["identity"]
+            acts = logistic_activations(len(sizes) + 1)
             stack = Stack.initialized(
                 [X.shape[1]] + sizes + [n_classes], acts, dtype, rng
             )
         self.coefs_, self.intercepts_ = stack.coefs, stack.intercepts
 
     def _model(self, dtype=None):
-        acts = ["logistic"] * (len(self.coefs_) - 1) + ["identity"]
+        acts = logistic_activations(len(self.coefs_))
         stack = Stack(self.coefs_, self.intercepts_, acts)
         return stack if dtype is None else stack.astype(dtype)
 

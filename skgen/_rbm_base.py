@@ -10,8 +10,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
 from ._base import BaseModel
-from ._kernels._random import new_state
 from ._models import _likelihood as lik
+from ._models import new_stream_state
 from ._models._rbm import FLOAT_DTYPES, RBMLayer
 from ._models._units import BERNOULLI
 from ._parallel import N_JOBS_CONSTRAINT
@@ -96,14 +96,14 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
                 )
 
     def _initialize(self, n_features, dtype):
-        rng = self.random_state_
+        rng = self._train_rng_
         layer = RBMLayer.initialized(
             n_features, self.n_components, dtype, rng, self._visible, self._hidden
         )
         self.components_, self.intercept_visible_, self.intercept_hidden_ = layer.params
         self.h_samples_ = np.zeros((self.batch_size, self.n_components), dtype=dtype)
         self._n_features_out = self.n_components
-        self._rng_state_ = new_state(rng)
+        self._rng_state_ = new_stream_state(rng)
         self._velocity_ = tuple(np.zeros((0,) * p.ndim, dtype) for p in layer.params)
 
     def _layer(self, dtype=None):
@@ -194,7 +194,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         v = self._validate_X(v, dense=True)
         layer = self._layer()
         v = np.array(v, dtype=layer.dtype, order="C")  # a copy: chains run in place
-        return layer.gibbs(v, 1, new_state(self.random_state_))
+        return layer.gibbs(v, 1, new_stream_state(self.random_state_))
 
     def sample(self, n_samples=1, *, n_steps=1000, random_state=None):
         """Draw visible samples from Gibbs chains of the fitted model.

@@ -6,11 +6,11 @@ import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import BaseNetwork, document_training
-from ._kernels._random import new_state
+from ._models import new_stream_state
 from ._models._losses import LOSSES
 from ._models._stack import Stack
 from ._models._vae import Unconditioned, VariationalModel, content_keys, row_keys
+from ._network_base import BaseNetwork, document_training
 from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs
 from ._validation import check_layer_sizes, check_positive_int
 
@@ -197,7 +197,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
         return Unconditioned()
 
     def _initialize(self, X, y):
-        rng, dtype = self.random_state_, X.dtype
+        rng, dtype = self._train_rng_, X.dtype
         hidden = check_layer_sizes(self.hidden_layer_sizes)
         n_cond = self._init_conditioning(dtype)
         acts = self._activations
@@ -210,10 +210,10 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
         self.encoder_coefs_, self.encoder_intercepts_ = enc.coefs, enc.intercepts
         self.decoder_coefs_, self.decoder_intercepts_ = dec.coefs, dec.intercepts
         self._n_features_out = self.n_components
-        self._rng_state_ = new_state(rng)
+        self._rng_state_ = new_stream_state(rng)
         # Scores draw their noise from this seed, fixed at fit: scoring neither reads
         # nor advances a generator, so the same model always gives the same scores.
-        self._score_seed_ = new_state(rng)[0]
+        self._score_seed_ = new_stream_state(rng)[0]
 
     def _init_conditioning(self, dtype):
         """Create the conditioning's parameters; returns its extra input width."""
@@ -236,8 +236,8 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
         keys = row_keys(self._rng_state_, xb.shape[0])
         return model.loss_and_grads(xb, yb, keys, self.beta)
 
-    def _elbo(self, X, yi=None, draw=0):
-        keys = content_keys(X, self._score_seed_ + np.uint64(draw))
+    def _elbo(self, X, yi=None):
+        keys = content_keys(X, self._score_seed_)
         return self._model(X.dtype).elbo(X, yi, keys)
 
     def _validation_score(self, X, y):
@@ -320,6 +320,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples to evaluate.
 
         Returns
         -------
@@ -337,6 +338,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples to evaluate.
         n_importance : int, default=100
             Number of importance samples ``k``.
 

@@ -10,9 +10,7 @@ import scipy.sparse as sp
 import sklearn
 
 from ._errors import DivergenceError
-
-# The dtypes every estimator keeps; anything else is converted to float64.
-FLOAT_DTYPES = (np.float64, np.float32)
+from ._models._rbm import FLOAT_DTYPES  # noqa: F401 (the estimators' dtypes)
 
 # No useful sigmoid-unit model has a parameter this large: exp(1e8) saturates any unit.
 EXPLODED = 1e8

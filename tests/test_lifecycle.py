@@ -69,7 +69,17 @@ ESTIMATORS = {
 NETWORKS = [name for name, est in ESTIMATORS.items() if hasattr(est, "max_iter")]
 DECODERS = [n for n, e in ESTIMATORS.items() if hasattr(e, "inverse_transform")]
 SAMPLERS = [name for name, est in ESTIMATORS.items() if hasattr(est, "sample")]
-BERNOULLI_DATA = ["BernoulliRBM", "VAE", "CVAE-prior", "DBN", "DBNClassifier"]
+BERNOULLI_DATA = [
+    "BernoulliRBM",
+    "VAE",
+    "CVAE-prior",
+    "CVAE-concat",
+    "DBN",
+    "DBNClassifier",
+    "DeepAutoencoder",
+]
+# A step size that makes any fit explode.
+DIVERGING = {"learning_rate": 1e30}
 
 
 def make(name, **params):
@@ -97,16 +107,11 @@ def fitted_state(est):
     return {n: pickle.dumps(getattr(est, n)) for n in names}
 
 
-def diverging(name):
-    """The estimator with a step size that makes any fit explode."""
-    return {"learning_rate": 1e30}
-
-
 # ----------------------------------------------------------------- divergence
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 @pytest.mark.parametrize("name", ESTIMATORS)
 def test_a_diverged_fit_leaves_an_unfitted_estimator(name):
-    est = make(name, **diverging(name))
+    est = make(name, **DIVERGING)
     with pytest.raises(DivergenceError, match="diverged"):
         fit(est, data(name))
     assert not [n for n in vars(est) if n.endswith("_") and not n.startswith("__")]
@@ -119,10 +124,13 @@ def test_a_diverged_fit_leaves_an_unfitted_estimator(name):
 def test_a_diverged_partial_fit_leaves_the_model_as_it_was(name):
     est = fit(make(name), data(name))
     before = fitted_state(est)
-    est.set_params(**diverging(name))
+    held = {n: v for n, v in vars(est).items() if isinstance(v, np.ndarray)}
+    est.set_params(**DIVERGING)
     with pytest.raises(DivergenceError):
         partial_fit(est, data(name))
     assert fitted_state(est) == before
+    for n, array in held.items():  # restored in place: references stay valid
+        assert getattr(est, n) is array
     if name in NETWORKS:  # and a diverged warm start too
         with pytest.raises(DivergenceError):
             fit(est.set_params(warm_start=True), data(name))
@@ -132,7 +140,7 @@ def test_a_diverged_partial_fit_leaves_the_model_as_it_was(name):
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 @pytest.mark.parametrize("name", ESTIMATORS)
 def test_a_diverged_first_partial_fit_leaves_an_unfitted_estimator(name):
-    est = make(name, **diverging(name))
+    est = make(name, **DIVERGING)
     with pytest.raises(DivergenceError):
         partial_fit(est, data(name))
     with pytest.raises(NotFittedError):
@@ -186,11 +194,39 @@ def test_warm_start_continues_from_the_fitted_network(name):
     assert warm.loss_curve_[1] < warm.loss_curve_[0]
 
 
-def test_early_stopping_with_too_large_a_validation_fraction_says_so():
-    for name in NETWORKS:
-        est = make(name, early_stopping=True, validation_fraction=0.99)
-        with pytest.raises(ValueError, match="0.99 holds out 40 of the 40 samples"):
-            fit(est, data(name)[:40])
+@pytest.mark.parametrize("name", NETWORKS)
+def test_early_stopping_with_too_large_a_validation_fraction_says_so(name):
+    est = make(name, early_stopping=True, validation_fraction=0.99)
+    with pytest.raises(ValueError, match="0.99 holds out 40 of the 40 samples"):
+        fit(est, data(name)[:40])
+
+
+@pytest.mark.parametrize("name", NETWORKS)
+def test_a_warm_start_holds_out_the_rows_the_first_fit_held_out(name, monkeypatch):
+    import skgen._network_base as network_base
+
+    held_out = []
+
+    def spy(X, y, fraction, rng):
+        parts = network_base.split_validation.__wrapped__(X, y, fraction, rng)
+        held_out.append(parts[2])
+        return parts
+
+    spy.__wrapped__ = network_base.split_validation
+    monkeypatch.setattr(network_base, "split_validation", spy)
+    est = fit(make(name, early_stopping=True), data(name))
+    fit(est.set_params(warm_start=True), data(name))
+    assert len(held_out) == 2
+    assert_array_equal(held_out[0], held_out[1])
+
+
+@pytest.mark.parametrize("name", [n for n in NETWORKS if n in SAMPLERS])
+def test_sampling_between_partial_fits_does_not_change_training(name):
+    plain, sampled = fit(make(name), data(name)), fit(make(name), data(name))
+    draw(sampled)
+    partial_fit(plain, data(name))
+    partial_fit(sampled, data(name))
+    assert plain.loss_curve_ == sampled.loss_curve_
 
 
 # ----------------------------------------------------------- inverse_transform
@@ -198,6 +234,12 @@ def decode(est, Z):
     if isinstance(est, CVAE) and est.conditioning == "concat":
         return est.inverse_transform(Z, y=Y[0])
     return est.inverse_transform(Z)
+
+
+@pytest.mark.parametrize("name", DECODERS)
+def test_inverse_transform_of_an_unfitted_estimator_says_so(name):
+    with pytest.raises(NotFittedError):
+        decode(make(name), np.zeros((2, 2)))
 
 
 @pytest.mark.parametrize("name", DECODERS)
@@ -255,6 +297,10 @@ def test_deep_autoencoder_samples_decode_draws_from_the_code_density():
     # Decoded draws from the codes' density look like the decoded training codes.
     assert np.abs(samples.mean(axis=0) - recon.mean(axis=0)).max() < 0.05
     assert 0.5 < samples.std(axis=0).mean() / recon.std(axis=0).mean() < 1.5
+    # partial_fit refits the density on its block; one row keeps the old density
+    density = ae.partial_fit(X[:1]).code_density_
+    assert density is not None and ae.partial_fit(X[:1]).code_density_ is density
+    assert ae.partial_fit(X[:50]).code_density_ is not density
 
 
 # ----------------------------------------------------- dtypes and large values
@@ -313,10 +359,11 @@ def test_dbn_classifier_partial_fit_pretrains_on_the_first_block_then_fine_tunes
 @pytest.mark.parametrize("name", BERNOULLI_DATA)
 def test_data_warnings_point_at_the_callers_line(name):
     X = X_UNIT * 3 - 1
+    params = {"loss": "cross_entropy"} if "Autoencoder" in name else {}
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
-        fit(make(name), X)
-        make_pipeline(make(name)).fit(X, Y)
+        fit(make(name, **params), X)
+        make_pipeline(make(name, **params)).fit(X, Y)
     ours = [w for w in record if "models data in [0, 1]" in str(w.message)]
     assert len(ours) == 2  # one per fit: X is checked once
     assert all(w.filename == __file__ for w in ours)

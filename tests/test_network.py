@@ -214,7 +214,7 @@ def run_on(losses, **settings):
     param = np.zeros(1)
     script = iter(losses)
 
-    def run_epoch():
+    def run_epoch(epoch):
         param[0] += 1
         return next(script)
 

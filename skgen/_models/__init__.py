@@ -15,4 +15,11 @@ these objects around them when they compute):
 * ``_vae``: the VAE objective, its conditioning as a strategy object.
 * ``_training``: Adam, one minibatch epoch, the epoch loop with MLP-style stopping, the
   validation split.
+
+``new_stream_state`` seeds a kernel random stream (``[key, counter]``) from a
+``RandomState``: estimators keep one per model, as fitted state.
 """
+
+from .._kernels._random import new_state as new_stream_state
+
+__all__ = ["new_stream_state"]

@@ -10,7 +10,6 @@ import numpy as np
 
 from .._kernels._random import new_state
 from .._kernels._sampling import ais_log_weights
-from ._rbm import RBMLayer
 
 # The smaller layer is enumerated exactly up to this many units (2 ** 20 states).
 MAX_EXACT_UNITS = 20
@@ -156,6 +155,3 @@ def log_partition(layer, method, n_runs, n_betas, rng):
             f"{layer.W.shape[1]}."
         )
     return ais_log_partition(layer, n_runs, n_betas, rng)
-
-
-__all__ = ["RBMLayer"]

@@ -13,7 +13,8 @@ from .._kernels._random import new_state
 from .._kernels._sampling import gibbs_chain
 from ._units import BERNOULLI
 
-# The dtypes the kernels are compiled for.
+# The dtypes the kernels are compiled for, which every estimator keeps; anything
+# else is converted to float64.
 FLOAT_DTYPES = (np.float64, np.float32)
 
 

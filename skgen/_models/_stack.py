@@ -35,6 +35,12 @@ def init_layer(n_in, n_out, activation, dtype, rng, scheme):
     return coef, np.zeros(n_out, dtype=dtype)
 
 
+def logistic_activations(n_layers):
+    """Logistic hidden layers and a linear last one: the activations of an unrolled
+    stack of binary RBMs (and of a network initialised to stand in for one)."""
+    return ["logistic"] * (n_layers - 1) + ["identity"]
+
+
 class Stack:
     """Dense layers, applied in order, with gradient buffers shaped like them.
 

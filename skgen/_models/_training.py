@@ -100,16 +100,19 @@ def train_epochs(
     relative_tol=False,
     validation_loss=None,
     report=None,
+    name="Training",
 ):
     """The epoch loop of every network estimator, with MLP-style stopping.
 
-    ``run_epoch()`` trains one epoch and returns its mean training loss. The value
+    ``run_epoch(epoch)`` trains epoch ``epoch`` (from 0) and returns its mean
+    training loss. The value
     watched is that loss, or ``validation_loss()`` (lower is better) when given.
     Training stops after ``max_iter`` epochs, or once ``n_iter_no_change`` epochs in a
     row have not beaten the best value by ``tol`` (times ``|best|`` with
     ``relative_tol``). With a validation loss, ``params`` (arrays, changed in place)
     are set back to those of the best epoch at the end. ``report(epoch, loss,
-    val_loss, seconds)`` is called after every epoch (for ``verbose``).
+    val_loss, seconds)`` is called after every epoch (for ``verbose``); ``name``
+    names the estimator in a divergence message.
 
     Returns ``(losses, validation_losses or None)``.
     """
@@ -118,14 +121,14 @@ def train_epochs(
     best, best_params, no_change = np.inf, None, 0
     for epoch in range(max_iter):
         begin = time.time()
-        loss = run_epoch()
+        loss = run_epoch(epoch)
         losses.append(loss)
         current = loss
         if validation_loss is not None:
             current = validation_loss()
             if not np.isfinite(current):
                 raise DivergenceError(
-                    f"Training diverged: the validation loss is {current} after "
+                    f"{name} diverged: the validation loss is {current} after "
                     f"epoch {epoch + 1}. Lower learning_rate."
                 )
             val_losses.append(current)

@@ -58,7 +58,7 @@ class Units:
         return f"Units({self.name!r})"
 
     def __reduce__(self):  # unit types are singletons, also after pickling
-        return (UNITS.__getitem__, (self.name,))
+        return (_units_named, (self.name,))
 
 
 class BernoulliUnits(Units):
@@ -97,6 +97,10 @@ class GaussianUnits(Units):
 
     def sample_free(self, bias, n_samples, rng):
         return bias.astype(np.float64) + rng.standard_normal((n_samples, len(bias)))
+
+
+def _units_named(name):
+    return UNITS[name]
 
 
 BERNOULLI = BernoulliUnits()

@@ -1,0 +1,170 @@
+"""The epoch loop of the network estimators, on top of :class:`BaseModel`.
+
+``BaseNetwork`` owns the early-stopping split (made before anything, pretraining
+included, sees the data, and the same rows on every warm start), minibatch Adam,
+MLP-style stopping, the verbose line, and the fitted attributes ``loss_curve_``,
+``n_iter_``, ``best_loss_``, ``validation_scores_``, ``best_validation_score_`` and
+``t_``, filled the same way whichever call trained the model.
+"""
+
+import numpy as np
+
+from ._base import BaseModel
+from ._models._training import Adam, minibatch_epoch, split_validation, train_epochs
+from ._validation import check_finite_params
+
+TRAINING_ATTRIBUTES = """\
+    loss_curve_ : list of float
+        Mean training loss per sample of every epoch; a warm start or
+        ``partial_fit`` appends to it, ``fit`` starts it anew.
+    validation_scores_ : list of float or None
+        The held-out score after each epoch of ``loss_curve_`` (higher is
+        better) once ``early_stopping`` has been used, NaN for epochs that held
+        nothing out (``partial_fit``); None otherwise.
+    best_loss_ : float
+        The lowest value of ``loss_curve_``.
+    best_validation_score_ : float or None
+        The highest finite value of ``validation_scores_``, or None.
+    n_iter_ : int
+        Epochs trained, counting on through warm starts and ``partial_fit``.
+    t_ : int
+        Training samples seen by the optimizer (rows times epochs), as
+        ``MLPClassifier.t_``.
+    random_state_ : RandomState instance
+        The generator that ``sample`` draws from when its ``random_state`` is
+        None; a first fit seeds it from ``random_state`` (training draws from a
+        generator of its own, so sampling does not change later training).
+"""
+
+
+def document_training(cls):
+    """Class decorator: write the fitted attributes of the epoch loop into the
+    docstring, where it says ``TRAINING_ATTRIBUTES``."""
+    cls.__doc__ = cls.__doc__.replace(
+        "        TRAINING_ATTRIBUTES\n", TRAINING_ATTRIBUTES
+    )
+    return cls
+
+
+class BaseNetwork(BaseModel):
+    """The network estimators' epoch loop on top of :class:`BaseModel`.
+
+    A subclass defines ``_initialize(X, y)`` (new parameters, pretraining included,
+    drawn from ``_train_rng_``), ``_model()`` (the model-layer object whose
+    ``params`` and ``grads`` Adam steps on), ``_loss_and_grads(model, xb, yb)`` (the
+    summed loss of a minibatch, gradients of its mean into ``model.grads``) and
+    ``_validation_score(X, y)`` (higher is better); and the class attributes that
+    word its messages.
+    """
+
+    _relative_tol = True  # tol times |best loss| (False: absolute, as MLPClassifier)
+    _validation_name = "validation score"
+    _validation_sign = 1.0  # -1: print minus the score (an error)
+    _loss_digits = 4
+    _divergence_hint = "Lower learning_rate."
+
+    def _dtype(self):
+        return self._model().params[0].dtype
+
+    def _train(self, X, y, *, cold, incremental):
+        X_val = y_val = None
+        if self.early_stopping and not incremental:  # held out before pretraining
+            X, y, X_val, y_val = split_validation(
+                X, y, self.validation_fraction, self._split_rng(cold)
+            )
+        if cold:
+            self._initialize(X, y)
+            self._optimizer_ = Adam(self._model().params, self.learning_rate)
+            self.loss_curve_, self.validation_scores_, self.t_ = [], None, 0
+        validation_loss = None
+        if X_val is not None:
+            X_val = self._dense(X_val)
+
+            def validation_loss():
+                return -self._validation_score(X_val, y_val)
+
+        done = len(self.loss_curve_)
+
+        def run_epoch(epoch):
+            return self._run_epoch(X, y, f"epoch {done + epoch + 1}")
+
+        losses, val_losses = train_epochs(
+            run_epoch,
+            self._model().params,
+            max_iter=1 if incremental else self.max_iter,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            relative_tol=self._relative_tol,
+            validation_loss=validation_loss,
+            report=self._report,
+            name=type(self).__name__,
+        )
+        scores = None if val_losses is None else [-v for v in val_losses]
+        self._record(losses, scores, X.shape[0])
+        self._after_training(X, y)
+
+    def _split_rng(self, cold):
+        """The generator of the validation split: the first pass's, replayed on
+        warm starts, so that they hold out the rows the first fit held out."""
+        if cold:
+            self._split_state_ = self._train_rng_.get_state()
+            return self._train_rng_
+        rng = np.random.RandomState()
+        rng.set_state(self._split_state_)
+        return rng
+
+    def _after_training(self, X, y):
+        """Fit what depends on the trained network (nothing by default)."""
+
+    def _run_epoch(self, X, y, where):
+        """One pass of Adam over X in minibatches; returns the mean loss per sample.
+        ``where`` names the epoch for a divergence message."""
+        model = self._model()
+        optimizer = self._optimizer_
+        optimizer.learning_rate = self.learning_rate
+        n = X.shape[0]
+        shuffle = getattr(self, "shuffle", True)
+        order = self._train_rng_.permutation(n) if shuffle else np.arange(n)
+
+        def step(idx):
+            xb = self._dense(X[idx])
+            loss = self._loss_and_grads(model, xb, None if y is None else y[idx])
+            optimizer.update(model.params, model.grads)
+            return loss
+
+        name, hint = type(self).__name__, self._divergence_hint
+        loss = minibatch_epoch(order, self.batch_size, step, f"{name} ({where})", hint)
+        check_finite_params(self, where, model.params, hint)
+        return loss
+
+    def _record(self, losses, scores, n_samples):
+        """Append an epoch run's losses (and validation scores: None for a run that
+        held nothing out) to the fitted attributes."""
+        done = len(self.loss_curve_)
+        self.loss_curve_ = self.loss_curve_ + losses
+        if (
+            scores is not None
+            or self.validation_scores_ is not None
+            or (self.early_stopping)
+        ):
+            missing = [np.nan] * (len(losses) if scores is None else 0)
+            earlier = self.validation_scores_ or [np.nan] * done
+            self.validation_scores_ = earlier + (scores or []) + missing
+        self.n_iter_ = len(self.loss_curve_)
+        self.t_ += n_samples * len(losses)
+        self.best_loss_ = float(np.min(self.loss_curve_))
+        seen = [s for s in self.validation_scores_ or [] if np.isfinite(s)]
+        self.best_validation_score_ = float(max(seen)) if seen else None
+
+    def _report(self, epoch, loss, val_loss, seconds):
+        """scikit-learn's verbose line: ``[Name] Iteration 3, loss = ..., ...``."""
+        if not self.verbose:
+            return
+        extra = ""
+        if val_loss is not None:
+            score = -val_loss * self._validation_sign
+            extra = f", {self._validation_name} = {score:.4f}"
+        print(
+            f"[{type(self).__name__}] Iteration {len(self.loss_curve_) + epoch + 1}, "
+            f"loss = {loss:.{self._loss_digits}f}{extra}, time = {seconds:.2f}s"
+        )
