@@ -15,7 +15,7 @@ from ._activations import (
     bernoulli_sample,
 )
 from ._blas import gemm
-from ._jit import kernel
+from ._jit import inline_kernel, kernel
 
 
 @kernel
@@ -35,7 +35,7 @@ def sample_given_input(act, b, gaussian, state):
         add_bias_sigmoid_sample(act, b, state)
 
 
-@kernel
+@inline_kernel  # inlined into hidden_mean: no kernel of its own to compile for a fit
 def add_bias_mean(act, bias, gaussian):
     """``act <- E[units | input act]`` in place: ``sigmoid(act + bias)`` for binary
     units, ``act + bias`` for linear (Gaussian) ones. Either side of the RBM."""
