@@ -333,7 +333,6 @@ def print_table(rows):
 
 def write_figures(models, data, out):
     """The demo's PNGs; without matplotlib, say how to get them."""
-    X_train, X_test, y_test, side = data.X_train, data.X_test, data.y_test, data.side
     try:
         from . import _plotting
 
@@ -345,33 +344,47 @@ def write_figures(models, data, out):
         )
         return
     os.makedirs(out, exist_ok=True)
-    n_cols = 12
-    rbm = models["rbm"]
+    _filters_figure(_plotting, models["rbm"], data.side, out)
+    _samples_figure(_plotting, models["vae"], models["cvae"], data.side, out)
+    _autoencoder_figures(_plotting, models["ae"], models["pca"], data, out)
+    print(
+        f"\nFigures written to {os.path.abspath(out)}/: rbm_filters.png, "
+        "vae_cvae_samples.png, autoencoder_vs_pca.png, latent_map.png"
+    )
+
+
+_N_COLS = 12  # images per row of every figure
+
+
+def _filters_figure(_plotting, rbm, side, out):
     plt = _plotting.pyplot()
     fig, ax = plt.subplots(figsize=(8, 8 * 8 / 12 + 0.4))
-    filters = rbm.components_[: 8 * n_cols]
+    filters = rbm.components_[: 8 * _N_COLS]
     filters = (filters - filters.min(1, keepdims=True)) / np.ptp(
         filters, 1, keepdims=True
     )
     _plotting.image_grid(
-        ax, filters, side, 8, n_cols, "BernoulliRBM filters (first 96)"
+        ax, filters, side, 8, _N_COLS, "BernoulliRBM filters (first 96)"
     )
     fig.savefig(os.path.join(out, "rbm_filters.png"), dpi=120, bbox_inches="tight")
     plt.close(fig)
 
-    cvae = models["cvae"]
-    labels = np.repeat(cvae.classes_, n_cols)
+
+def _samples_figure(_plotting, vae, cvae, side, out):
+    labels = np.repeat(cvae.classes_, _N_COLS)
     X_gen, _ = cvae.sample(len(labels), y=labels, random_state=0)
-    vae_gen = models["vae"].sample(2 * n_cols, random_state=0)
+    vae_gen = vae.sample(2 * _N_COLS, random_state=0)
     _plotting.save_rows(
         os.path.join(out, "vae_cvae_samples.png"),
-        [("VAE samples", vae_gen[:n_cols]), ("VAE samples", vae_gen[n_cols:])]
+        [("VAE samples", vae_gen[:_N_COLS]), ("VAE samples", vae_gen[_N_COLS:])]
         + [(f"CVAE samples of class {c}", X_gen[labels == c]) for c in cvae.classes_],
         side,
     )
 
-    ae, pca = models["ae"], models["pca"]
-    originals = X_test[:n_cols]
+
+def _autoencoder_figures(_plotting, ae, pca, data, out):
+    originals = data.X_test[:_N_COLS]
+    pca_recon = np.clip(pca.inverse_transform(pca.transform(originals)), 0, 1)
     _plotting.save_rows(
         os.path.join(out, "autoencoder_vs_pca.png"),
         [
@@ -380,24 +393,17 @@ def write_figures(models, data, out):
                 "DeepAutoencoder reconstructions",
                 ae.inverse_transform(ae.transform(originals)),
             ),
-            (
-                "PCA reconstructions",
-                np.clip(pca.inverse_transform(pca.transform(originals)), 0, 1),
-            ),
+            ("PCA reconstructions", pca_recon),
         ],
-        side,
+        data.side,
     )
     print("\n== DeepAutoencoder with a 2-D code, for the latent map")
     ae2 = DeepAutoencoder(
         n_components=2, random_state=0, **autoencoder_settings(data)
-    ).fit(X_train)
+    ).fit(data.X_train)
     _plotting.save_code_map(
         os.path.join(out, "latent_map.png"),
-        ae2.transform(X_test),
-        y_test,
+        ae2.transform(data.X_test),
+        data.y_test,
         "2-D DeepAutoencoder code of the test images, by class",
-    )
-    print(
-        f"\nFigures written to {os.path.abspath(out)}/: rbm_filters.png, "
-        "vae_cvae_samples.png, autoencoder_vs_pca.png, latent_map.png"
     )
