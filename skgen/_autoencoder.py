@@ -14,7 +14,11 @@ from ._models._losses import LOSSES
 from ._models._stack import Stack, logistic_activations
 from ._network_base import BaseNetwork, document_training
 from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs
-from ._validation import check_layer_sizes, check_unit_interval, per_layer
+from ._validation import (
+    check_layer_sizes,
+    check_unit_interval,
+    per_layer,
+)
 
 # The output loss of each fine-tuning objective.
 _LOSS_OF = {"cross_entropy": "bernoulli", "squared_error": "squared_error"}
@@ -309,6 +313,11 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
             linear_top=True,
             verbose=self.verbose,
             random_state=self._train_rng_.randint(0, 2**31 - 1),
+        )
+        # A diverging layer's message names this estimator's parameters.
+        dbn._rate_advice = (
+            "In a DeepAutoencoder the RBMs' rates are rbm_learning_rate (one value, "
+            "or one per hidden layer) and code_learning_rate (the code layer)."
         )
         return dbn._fit(X, checked=True)
 

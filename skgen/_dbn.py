@@ -8,9 +8,15 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils._param_validation import Interval
 
 from ._base import BaseModel
+from ._errors import DivergenceError
 from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs
 from ._rbm import BernoulliRBM, GaussianRBM, _LinearHiddenRBM
-from ._validation import check_layer_sizes, check_positive_int, per_layer
+from ._validation import (
+    check_layer_sizes,
+    check_positive_int,
+    diverged_inside,
+    per_layer,
+)
 
 
 @document_n_jobs
@@ -201,7 +207,18 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         data = X
         for i, rbm in enumerate(self.rbms_):
             begin = time.time()
-            rbm._fit(data, incremental=incremental, checked=True)
+            try:
+                rbm._fit(data, incremental=incremental, checked=True)
+            except DivergenceError as error:
+                advice = getattr(self, "_rate_advice", None) or (
+                    "learning_rate takes one value per layer (this layer's: "
+                    f"{rbm.learning_rate})."
+                )
+                raise diverged_inside(
+                    error,
+                    f"Layer {i + 1} of {len(self.rbms_)} of the RBM stack",
+                    advice,
+                ) from error
             if i + 1 < len(self.rbms_):
                 data = rbm._layer(data.dtype).mean_hidden(data)
             if self.verbose and not incremental:

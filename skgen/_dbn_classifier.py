@@ -185,6 +185,11 @@ class DBNClassifier(ClassifierLifecycleMixin, BaseNetwork):
                 random_state=rng.randint(0, 2**31 - 1),
             )
             self.dbn_._validate_params()
+            # A diverging layer's message names this estimator's parameter.
+            self.dbn_._rate_advice = (
+                "In a DBNClassifier the RBMs' rate is rbm_learning_rate (one value, "
+                "or one per layer)."
+            )
             self.dbn_._fit(X, checked=True)
             top = Stack.initialized([sizes[-1], n_classes], ["identity"], dtype, rng)
             stack = Stack.from_rbms(self.dbn_._layers(), dtype) + top

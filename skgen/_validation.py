@@ -88,6 +88,13 @@ def check_finite_params(estimator, where, params, hint):
     )
 
 
+def diverged_inside(error, context, advice):
+    """The :class:`DivergenceError` of an inner model, reworded for the estimator the
+    user called: ``context`` says where it happened, ``advice`` which of the user's
+    own parameters to change."""
+    return DivergenceError(f"{context}: {error} {advice}")
+
+
 def check_positive_int(name, value, minimum=1):
     """Refuse a count that is not an integer of at least ``minimum``."""
     if not isinstance(value, Integral) or value < minimum:

@@ -367,3 +367,19 @@ def test_data_warnings_point_at_the_callers_line(name):
     ours = [w for w in record if "models data in [0, 1]" in str(w.message)]
     assert len(ours) == 2  # one per fit: X is checked once
     assert all(w.filename == __file__ for w in ours)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize(
+    "name, params, advice",
+    [
+        ("DBN", {"learning_rate": [1e30, 0.05]}, "one value per layer .*: 1e\\+30"),
+        ("DBNClassifier", {"rbm_learning_rate": 1e30}, "rbm_learning_rate"),
+        ("DeepAutoencoder", {"rbm_learning_rate": 1e30}, "code_learning_rate"),
+    ],
+)
+def test_a_layer_diverging_in_pretraining_names_the_callers_parameters(
+    name, params, advice
+):
+    with pytest.raises(DivergenceError, match=f"Layer 1 of .*{advice}"):
+        fit(make(name, **params), data(name))
