@@ -223,7 +223,7 @@ def main():
         begin = time.perf_counter()
         per_seed = [rows_for(load(name, seed), seed) for seed in range(args.seeds)]
         print_table(name, per_seed, time.perf_counter() - begin)
-    for note in NOTES:
+    for note in dict.fromkeys(NOTES):  # once each, not once per seed
         print(f"note: {note}")
 
 
