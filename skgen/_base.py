@@ -306,8 +306,9 @@ class BaseModel(BaseEstimator):
 
 
 class ClassifierLifecycleMixin(ClassifierMixin):
-    """``fit(X, y)``, ``partial_fit(X, y, classes)`` and the accuracy ``score`` of
-    the estimators that classify (put before the base class)."""
+    """``fit(X, y)``, ``partial_fit(X, y, classes)``, ``predict``, ``predict_proba``
+    and the accuracy ``score`` of the estimators that classify, which define
+    ``predict_log_proba`` (put the mixin before the base class)."""
 
     _supervised = True
 
@@ -352,6 +353,37 @@ class ClassifierLifecycleMixin(ClassifierMixin):
             The updated model.
         """
         return self._fit(X, y, incremental=True, classes=classes)
+
+    def predict_proba(self, X):
+        """Class probabilities, ``exp`` of :meth:`predict_log_proba`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples to classify.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            float64, in the order of ``classes_``.
+        """
+        return np.exp(self.predict_log_proba(X))
+
+    def predict(self, X):
+        """The most probable class of each sample.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples to classify.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+        """
+        log_proba = self.predict_log_proba(X)  # checks that the model is fitted
+        return self.classes_[np.argmax(log_proba, axis=1)]
 
     def score(self, X, y, sample_weight=None):
         """Mean accuracy of :meth:`predict` on X against y (scikit-learn's classifier

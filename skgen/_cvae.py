@@ -269,33 +269,6 @@ random_state_, n_features_in_ :
         joint = self._joint_log_proba(self._validate_X(X, dense=True))
         return joint - logsumexp(joint, axis=1, keepdims=True)
 
-    def predict_proba(self, X):
-        """``p(y | x)`` by Bayes' rule (see the class docstring).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-        """
-        return np.exp(self.predict_log_proba(X))
-
-    def predict(self, X):
-        """The most probable class of each sample.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,)
-        """
-        X = self._validate_X(X, dense=True)
-        return self.classes_[self._predict_indices(X)]
-
     def score_samples(self, X):
         """``log p(x) ~ log sum_y pi_y exp(ELBO_y(x))``, the class-marginal ELBO, in
         nats (one noise draw per sample, keyed on the sample).

@@ -229,31 +229,3 @@ class DBNClassifier(ClassifierLifecycleMixin, BaseNetwork):
         """
         logits = self._logits(self._validate_X(X, dense=True))
         return log_softmax(logits.astype(np.float64), axis=1)
-
-    def predict_proba(self, X):
-        """Class probabilities: the softmax of the network's output.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            float64.
-        """
-        return np.exp(self.predict_log_proba(X))
-
-    def predict(self, X):
-        """The most probable class of each sample.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,)
-        """
-        logits = self._logits(self._validate_X(X, dense=True))
-        return self.classes_[np.argmax(logits, axis=1)]
