@@ -138,7 +138,8 @@ class BaseModel(BaseEstimator):
         fitted = hasattr(self, self._fitted_marker)
         warm = incremental or getattr(self, "warm_start", False)
         cold = not (fitted and warm)
-        saved = None if cold else self._snapshot()
+        # A layer of a stack (``checked``) is restored by its owner's snapshot.
+        saved = None if cold or checked else self._snapshot()
         try:
             if cold:
                 self._forget_fit()
@@ -158,7 +159,7 @@ class BaseModel(BaseEstimator):
         except Exception:
             if cold:
                 self._forget_fit()  # a failed first pass is no model
-            else:
+            elif saved is not None:
                 self._restore(saved)  # a failed update changes nothing
             raise
         return self
