@@ -43,6 +43,9 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         Minibatch size of the RBMs.
     persistent : bool, default=True
         Persistent CD (True) or CD-k (False), as in :class:`BernoulliRBM`.
+    shuffle : bool, default=True
+        Each RBM visits the rows in a new random order every epoch, as in
+        :class:`BernoulliRBM`.
     momentum : float, default=0.0
         Momentum of the RBM updates.
     weight_decay : float, default=0.0
@@ -92,6 +95,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         "cd_k": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "persistent": ["boolean"],
+        "shuffle": ["boolean"],
         "momentum": [Interval(Real, 0, 1, closed="left")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "gaussian_visible": ["boolean"],
@@ -110,6 +114,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         cd_k=1,
         batch_size=10,
         persistent=True,
+        shuffle=True,
         momentum=0.0,
         weight_decay=0.0,
         gaussian_visible=False,
@@ -124,6 +129,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         self.cd_k = cd_k
         self.batch_size = batch_size
         self.persistent = persistent
+        self.shuffle = shuffle
         self.momentum = momentum
         self.weight_decay = weight_decay
         self.gaussian_visible = gaussian_visible
@@ -178,6 +184,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
                 cd_k=k,
                 batch_size=self.batch_size,
                 persistent=self.persistent,
+                shuffle=self.shuffle,
                 momentum=self.momentum,
                 weight_decay=self.weight_decay,
                 verbose=max(self.verbose - 1, 0),

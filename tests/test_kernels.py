@@ -638,9 +638,13 @@ def test_cd_step_in_float32_stays_float32_and_close_to_float64(case):
         assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
 
 
-def run_epoch(problem, X):
-    """cd_epoch_dense (or cd_epoch_csr for sparse ``X``) over the problem's bounds."""
+def run_epoch(problem, X, order=None):
+    """cd_epoch_dense (or cd_epoch_csr for sparse ``X``) over the problem's bounds,
+    visiting the rows in ``order`` (default: as they are)."""
+    if order is None:
+        order = np.arange(X.shape[0])
     args = (
+        order.astype(np.int64),
         problem.bounds(),
         problem.vv,
         problem.hh,
@@ -690,6 +694,20 @@ def test_cd_epoch_csr_gives_the_same_parameters_as_cd_epoch_dense(case, dtype):
     run_epoch(dense, X)
     run_epoch(sparse, X_csr)
     assert_same_parameters(sparse, dense)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("case", EPOCH_CASES)
+def test_cd_epoch_visits_the_rows_in_the_given_order(case, dtype, sparse):
+    ordered, permuted = CDProblem(dtype, **case), CDProblem(dtype, **case)
+    X = ordered.data()
+    X[X < 0.5] = 0.0
+    order = np.random.RandomState(0).permutation(X.shape[0])
+    run_epoch(permuted, sp.csr_matrix(X) if sparse else X, order)
+    run_epoch(ordered, np.ascontiguousarray(X[order]))
+    assert_same_parameters(permuted, ordered)
+    assert not np.array_equal(order, np.arange(X.shape[0]))
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

@@ -250,7 +250,7 @@ def test_linear_hidden_rbm_learns_two_noisy_prototypes():
     X = np.where((rng.uniform(size=400) < 0.5)[:, None], proto, 1 - proto)
     X = np.abs(X - (rng.uniform(size=X.shape) < 0.1))
     model = _LinearHiddenRBM(
-        n_components=1, learning_rate=0.01, n_iter=30, batch_size=10, random_state=0
+        n_components=1, learning_rate=0.01, n_iter=60, batch_size=10, random_state=0
     ).fit(X)
     untrained = _LinearHiddenRBM(n_components=1, n_iter=0, random_state=0).fit(X)
     assert untrained.log_likelihood(X).mean() < -5.4

@@ -220,7 +220,12 @@ def test_constructor_matches_sklearn():
     assert {k: ours[k] for k in theirs} == theirs
     extras = {k: v for k, v in ours.items() if k not in theirs}
     assert extras == dict(
-        cd_k=1, persistent=True, momentum=0.0, weight_decay=0.0, n_jobs=None
+        cd_k=1,
+        persistent=True,
+        shuffle=True,
+        momentum=0.0,
+        weight_decay=0.0,
+        n_jobs=None,
     )
 
 
@@ -298,6 +303,46 @@ def test_n_iter_zero_keeps_initial_parameters():
     rbm = BernoulliRBM(n_components=5, n_iter=0, random_state=0).fit(Xdigits)
     assert_array_equal(rbm.intercept_hidden_, 0.0)
     assert np.abs(rbm.components_).max() < 0.1
+
+
+@pytest.mark.parametrize("container", [np.asarray, sp.csr_matrix])
+@pytest.mark.parametrize("Estimator", [BernoulliRBM, GaussianRBM])
+def test_visible_biases_start_at_the_data_means(Estimator, container):
+    """Without weights the model would already have the data's column means: the
+    log-odds of each pixel's mean (kept within 0.001 of 0 and 1, so that a pixel
+    that is always 0 gets a finite bias) or, for Gaussian units, the mean."""
+    X = (
+        Xdigits
+        if Estimator is BernoulliRBM
+        else StandardScaler().fit_transform(Xdigits)
+    )
+    X = X[:500]
+    rbm = Estimator(n_components=5, n_iter=0, random_state=0).fit(container(X))
+    means = X.mean(axis=0)
+    if Estimator is BernoulliRBM:
+        assert (means == 0).any()  # pixels that are never on in these rows
+        means = np.clip(means, 1e-3, 1 - 1e-3)
+        assert_allclose(1 / (1 + np.exp(-rbm.intercept_visible_)), means, rtol=1e-12)
+    else:
+        assert_allclose(rbm.intercept_visible_, means, atol=1e-12)
+
+
+def test_shuffle_keeps_rows_sorted_by_class_from_biasing_the_model():
+    """With rows sorted by class, a model that walks them in order ends its epoch on
+    the last classes and models them best; a new order each epoch (the default)
+    treats all classes alike."""
+    X, y = load_digits(return_X_y=True)
+    X = X[np.argsort(y, kind="stable")] / 16
+    y = np.sort(y)
+    gaps = {}
+    for shuffle in (False, True):
+        rbm = BernoulliRBM(
+            n_components=32, n_iter=2, shuffle=shuffle, random_state=0
+        ).fit(X)
+        energy = rbm._layer().free_energy(X)
+        gaps[shuffle] = energy[y <= 1].mean() - energy[y >= 8].mean()
+    # Seeds 0-3: 2.3-2.7 nats in order, |0.1-0.5| shuffled.
+    assert gaps[False] > 1.5 and abs(gaps[True]) < 1.0
 
 
 def test_score_is_mean_pseudo_likelihood_and_deterministic():

@@ -109,18 +109,31 @@ def _accumulate_phase(v, h, scale, grad_b, grad_c):
 
 
 @kernel
-def cd_epoch_dense(X, bounds, vv, hh, chains, params, velocity, settings, state):
-    """Run :func:`cd_step` over the minibatches ``X[bounds[i]:bounds[i + 1]]``."""
+def cd_epoch_dense(X, order, bounds, vv, hh, chains, params, velocity, settings, state):
+    """Run :func:`cd_step` over the minibatches ``X[order[bounds[i]:bounds[i + 1]]]``
+    (``order``: the rows in the order of this epoch)."""
     for batch in range(bounds.shape[0] - 1):
         start = bounds[batch]
         n_pos = bounds[batch + 1] - start
-        vv[:n_pos] = X[start : start + n_pos]
+        for i in range(n_pos):
+            vv[i] = X[order[start + i]]
         cd_step(vv, n_pos, hh, chains, params, velocity, settings, state)
 
 
 @kernel
 def cd_epoch_csr(
-    data, indices, indptr, bounds, vv, hh, chains, params, velocity, settings, state
+    data,
+    indices,
+    indptr,
+    order,
+    bounds,
+    vv,
+    hh,
+    chains,
+    params,
+    velocity,
+    settings,
+    state,
 ):
     """:func:`cd_epoch_dense` for a CSR matrix given by its three arrays."""
     for batch in range(bounds.shape[0] - 1):
@@ -128,6 +141,7 @@ def cd_epoch_csr(
         n_pos = bounds[batch + 1] - start
         vv[:n_pos] = 0.0
         for i in range(n_pos):
-            for p in range(indptr[start + i], indptr[start + i + 1]):
+            row = order[start + i]
+            for p in range(indptr[row], indptr[row + 1]):
                 vv[i, indices[p]] += data[p]  # duplicates add up, as in X @ W.T
         cd_step(vv, n_pos, hh, chains, params, velocity, settings, state)

@@ -27,6 +27,17 @@ def _dense(x):
     return x.toarray() if hasattr(x, "toarray") else np.asarray(x)
 
 
+def _column_means(X):
+    """Float64 column means of a dense or CSR ``X``, each summed in row order, so
+    that the same data gives the same bits either way."""
+    if hasattr(X, "indptr"):
+        sums = np.zeros(X.shape[1])
+        np.add.at(sums, X.indices, X.data.astype(np.float64))
+    else:
+        sums = np.asarray(X, dtype=np.float64).sum(axis=0)  # rows added in order
+    return sums / X.shape[0]
+
+
 class Units:
     """A unit type. ``gaussian`` is the kernels' flag for it; ``enumerable`` says
     whether the states of a layer of them can be enumerated (binary units)."""
@@ -54,6 +65,13 @@ class Units:
         """Exact draws of independent units with biases ``bias`` and no input."""
         raise NotImplementedError
 
+    def bias_matching(self, X):
+        """The biases with which independent units of this type (no weights) have
+        the column means of ``X`` (dense or sparse) as their means: the best model
+        without weights, where Hinton's guide (2010, section 8.1) starts the visible
+        biases."""
+        raise NotImplementedError
+
     def __repr__(self):
         return f"Units({self.name!r})"
 
@@ -78,6 +96,12 @@ class BernoulliUnits(Units):
         p = expit(bias.astype(np.float64))
         return (rng.uniform(size=(n_samples, bias.shape[0])) < p).astype(np.float64)
 
+    def bias_matching(self, X):
+        # log(p / (1 - p)), with p kept in [0.001, 0.999] so that a column that is
+        # always 0 (or 1) gets a finite bias, -6.9 (or 6.9).
+        p = np.clip(_column_means(X), 1e-3, 1.0 - 1e-3)
+        return np.log(p) - np.log1p(-p)
+
 
 class GaussianUnits(Units):
     """Linear units with unit-variance Gaussian noise: ``x | a ~ N(a + bias, I)``."""
@@ -97,6 +121,9 @@ class GaussianUnits(Units):
 
     def sample_free(self, bias, n_samples, rng):
         return bias.astype(np.float64) + rng.standard_normal((n_samples, len(bias)))
+
+    def bias_matching(self, X):
+        return _column_means(X)
 
 
 def _units_named(name):
