@@ -48,6 +48,7 @@ from skgen import (
     DeepAutoencoder,
     DivergenceError,
     GaussianRBM,
+    _defaults,
 )
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -159,10 +160,11 @@ def rows_for(data, seed):
     ae = attempt(
         "DeepAutoencoder()", lambda: DeepAutoencoder(random_state=seed).fit(X_train)
     )
-    n_code = DeepAutoencoder().n_components
+    fitted = not isinstance(ae, float)
+    # PCA with the code size the autoencoder used ("auto" follows n_features).
+    n_code = ae.n_components_ if fitted else _defaults.code_size(X_train.shape[1])
     pca = PCA(n_components=n_code).fit(X_train)
     pca_error = np.square(pca.inverse_transform(pca.transform(X_test)) - X_test)
-    fitted = not isinstance(ae, float)
     rows[("DeepAutoencoder()", "sq. error", "PCA, same size")] = (
         -ae.score(X_test) if fitted else np.nan,
         float(pca_error.sum(1).mean()),

@@ -9,6 +9,7 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.mixture import GaussianMixture
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from . import _defaults
 from ._dbn import DBN
 from ._models._losses import LOSSES
 from ._models._stack import Stack, logistic_activations
@@ -46,10 +47,19 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
 
     Parameters
     ----------
-    hidden_layer_sizes : tuple of int, default=(1000, 500, 250)
+    hidden_layer_sizes : "auto" or tuple of int, default="auto"
         Hidden units of the encoder, bottom first; the decoder mirrors them.
-    n_components : int, default=30
-        Size of the code.
+        "auto": Hinton & Salakhutdinov's (1000, 500, 250) from 250 features up,
+        one layer of ``4 * n_features`` units below. Chosen by 3-fold
+        cross-validation on the training rows of digits and of the breast-cancer
+        table (benchmarks/choose_defaults.py, RESULTS.md): deeper stacks on few
+        features pretrain a constant code.
+        The sizes used are in ``hidden_layer_sizes_``.
+    n_components : "auto" or int, default="auto"
+        Size of the code. "auto": ``n_features // 8`` within [2, 30], so 30 for
+        MNIST's 784 pixels (Hinton & Salakhutdinov's), 8 for 8 x 8 images and 3 for
+        a 30-column table; a code as wide as the data compresses nothing. The size
+        used is in ``n_components_``.
     pretrain : bool, default=True
         Pretrain the encoder as a stack of RBMs before fine-tuning.
     loss : {"auto", "cross_entropy", "squared_error"}, default="auto"
@@ -58,10 +68,12 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
         RBM a :class:`BernoulliRBM`); "squared_error" is for real-valued,
         standardised data (linear output, a :class:`GaussianRBM` at the bottom).
         "auto" picks "cross_entropy" when X lies in [0, 1], else "squared_error".
-    rbm_learning_rate : float or sequence of float, default=0.05
+    rbm_learning_rate : "auto", float or sequence of float, default="auto"
         Learning rate of the binary-hidden RBMs, one value or one per hidden layer.
-        With ``loss="squared_error"`` the bottom RBM has Gaussian visible units and
-        wants a smaller rate (0.001-0.01): pass one per layer.
+        "auto": 0.05, except 0.01 (:class:`GaussianRBM`'s default) for the bottom
+        RBM with ``loss="squared_error"``, whose Gaussian visible units diverge at
+        0.05 on standardised data. The rates used are the ``learning_rate`` of each
+        RBM in ``dbn_.rbms_``.
     code_learning_rate : float, default=0.01
         Learning rate of the code layer's RBM: linear hidden units need a smaller
         rate than binary ones (Hinton & Salakhutdinov used 0.001 with 30 times more
@@ -84,14 +96,20 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
         L2 penalty on the weights during fine-tuning (as ``MLPRegressor``'s).
     batch_size : int, default=100
         Fine-tuning minibatch size (clipped to the number of samples).
-    max_iter : int, default=200
-        Maximum fine-tuning epochs.
+    max_iter : "auto" or int, default="auto"
+        Maximum fine-tuning epochs. "auto": the epochs of 20,000 Adam steps, at
+        least 200 (``MLPRegressor``'s count): a fixed count of epochs gives a small
+        data set few steps (200 epochs of 1,200 rows are 2,600 steps, and the
+        digits autoencoder was still improving there). Used: ``max_iter_``.
     tol : float, default=1e-4
         Stop when the training loss (or, with ``early_stopping``, the validation
         error) has not improved by ``tol`` times its best value for
         ``n_iter_no_change`` epochs.
-    n_iter_no_change : int, default=10
-        Epochs without improvement before stopping.
+    n_iter_no_change : "auto" or int, default="auto"
+        Epochs without improvement before stopping. "auto": the epochs of 500
+        Adam steps, at least 10, so that a plateau of the same length in steps
+        stops a small data set no sooner than a large one. Used:
+        ``n_iter_no_change_``.
     early_stopping : bool, default=True
         Hold out ``validation_fraction`` of the data, stop when its reconstruction
         error stops improving, and keep the best model. On by default, unlike
@@ -124,6 +142,13 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
         The pretrained RBM stack (None without pretraining).
     loss_ : str
         The fine-tuning objective used ("cross_entropy" or "squared_error").
+    hidden_layer_sizes_ : tuple of int
+        The encoder's hidden layer sizes used (``hidden_layer_sizes`` resolved).
+    n_components_ : int
+        The code size used (``n_components`` resolved).
+    max_iter_, n_iter_no_change_ : int
+        The epoch limits of the last training call (``max_iter`` and
+        ``n_iter_no_change`` resolved for its number of training rows).
         TRAINING_ATTRIBUTES
     code_density_ : GaussianMixture or None
         The density of the training codes that :meth:`sample` draws from, refitted
@@ -161,11 +186,18 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
     """
 
     _parameter_constraints: dict = {
-        "hidden_layer_sizes": ["array-like"],
-        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": [StrOptions({"auto"}), "array-like"],
+        "n_components": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "pretrain": ["boolean"],
         "loss": [StrOptions({"auto", "cross_entropy", "squared_error"})],
-        "rbm_learning_rate": [Interval(Real, 0, None, closed="neither"), "array-like"],
+        "rbm_learning_rate": [
+            StrOptions({"auto"}),
+            Interval(Real, 0, None, closed="neither"),
+            "array-like",
+        ],
         "code_learning_rate": [Interval(Real, 0, None, closed="neither")],
         "rbm_n_iter": [Interval(Integral, 0, None, closed="left"), "array-like"],
         "rbm_batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -174,9 +206,12 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "n_iter_no_change": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "warm_start": ["boolean"],
@@ -188,12 +223,12 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
 
     def __init__(
         self,
-        hidden_layer_sizes=(1000, 500, 250),
-        n_components=30,
+        hidden_layer_sizes="auto",
+        n_components="auto",
         *,
         pretrain=True,
         loss="auto",
-        rbm_learning_rate=0.05,
+        rbm_learning_rate="auto",
         code_learning_rate=0.01,
         rbm_n_iter=30,
         rbm_batch_size=32,
@@ -202,9 +237,9 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
         learning_rate=1e-3,
         alpha=0.0,
         batch_size=100,
-        max_iter=200,
+        max_iter="auto",
         tol=1e-4,
-        n_iter_no_change=10,
+        n_iter_no_change="auto",
         early_stopping=True,
         validation_fraction=0.1,
         warm_start=False,
@@ -246,24 +281,49 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
 
     # ----------------------------------------------------------------- set up
     def _check_data(self, X, reset):
-        """Resolve ``loss="auto"`` on a first pass; warn when the cross-entropy is
-        asked of data outside [0, 1]."""
+        """Resolve the "auto" loss and sizes on a first pass; warn when the
+        cross-entropy is asked of data outside [0, 1]."""
         if reset:
             values = X.data if sp.issparse(X) else X
             inside = values.size == 0 or (values.min() >= 0 and values.max() <= 1)
             auto = "cross_entropy" if inside else "squared_error"
             self.loss_ = auto if self.loss == "auto" else self.loss
+            n_features = X.shape[1]
+            self.hidden_layer_sizes_ = tuple(
+                _defaults.encoder_sizes(n_features)
+                if _defaults.is_auto(self.hidden_layer_sizes)
+                else check_layer_sizes(self.hidden_layer_sizes)
+            )
+            self.n_components_ = (
+                _defaults.code_size(n_features)
+                if _defaults.is_auto(self.n_components)
+                else self.n_components
+            )
         if self.loss_ == "cross_entropy":
             check_unit_interval(
                 X, "DeepAutoencoder(loss='cross_entropy')", "loss='squared_error'"
             )
 
+    def _epoch_limits(self, n_rows):
+        """Resolve the "auto" epoch limits for ``n_rows`` training rows into
+        ``max_iter_`` and ``n_iter_no_change_``."""
+        max_iter, patience = _defaults.epochs_for_updates(n_rows, self.batch_size)
+        if not _defaults.is_auto(self.max_iter):
+            max_iter = self.max_iter
+        if not _defaults.is_auto(self.n_iter_no_change):
+            patience = self.n_iter_no_change
+        self.max_iter_, self.n_iter_no_change_ = max_iter, patience
+        return max_iter, patience
+
     def _sizes(self):
-        return check_layer_sizes(self.hidden_layer_sizes) + [self.n_components]
+        return list(self.hidden_layer_sizes_) + [self.n_components_]
 
     def _structure(self):
+        sizes = self.hidden_layer_sizes
         return {
-            "hidden_layer_sizes": tuple(check_layer_sizes(self.hidden_layer_sizes)),
+            "hidden_layer_sizes": sizes
+            if _defaults.is_auto(sizes)
+            else tuple(check_layer_sizes(sizes)),
             "n_components": self.n_components,
             "loss": self.loss,
         }
@@ -286,12 +346,21 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
         self.encoder_intercepts_ = stack.intercepts[:n_layers]
         self.decoder_coefs_ = stack.coefs[n_layers:]
         self.decoder_intercepts_ = stack.intercepts[n_layers:]
-        self._n_features_out = self.n_components
+        self._n_features_out = self.n_components_
 
     def _pretrained(self, X, sizes):
         """The encoder pretrained as a DBN whose top RBM has linear hidden units."""
         n_hidden = len(sizes) - 1
-        rates = per_layer(self.rbm_learning_rate, n_hidden, "rbm_learning_rate", Real)
+        gaussian = self.loss_ == "squared_error"
+        if _defaults.is_auto(self.rbm_learning_rate):
+            rates = [
+                _defaults.rbm_learning_rate(gaussian and i == 0)
+                for i in range(n_hidden)
+            ]
+        else:
+            rates = per_layer(
+                self.rbm_learning_rate, n_hidden, "rbm_learning_rate", Real
+            )
         per_layer(
             self.rbm_n_iter, n_hidden + 1, "rbm_n_iter (code layer last)", Integral
         )
@@ -309,7 +378,7 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
             persistent=False,
             momentum=self.rbm_momentum,
             weight_decay=self.rbm_weight_decay,
-            gaussian_visible=self.loss_ == "squared_error",
+            gaussian_visible=gaussian,
             linear_top=True,
             verbose=self.verbose,
             random_state=self._train_rng_.randint(0, 2**31 - 1),
@@ -375,7 +444,7 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
 
         Returns
         -------
-        Z : ndarray of shape (n_samples, n_components)
+        Z : ndarray of shape (n_samples, n_components_)
             Codes, in the dtype of X (float32 stays float32, anything else is
             float64).
         """
@@ -386,7 +455,7 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_components)
+        X : array-like of shape (n_samples, n_components_)
             Codes, e.g. from ``transform``.
 
         Returns
@@ -395,7 +464,8 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
             Reconstructions: probabilities in [0, 1] for the cross-entropy, real
             values for the squared error.
         """
-        return self._decode(self._validate_codes(X, self.n_components))
+        self._check_fitted()
+        return self._decode(self._validate_codes(X, self.n_components_))
 
     def sample(self, n_samples=1, *, random_state=None):
         """Decoded draws from the density of the training codes (``code_density_``).

@@ -5,9 +5,10 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseModel
+from ._defaults import is_auto, rbm_learning_rate
 from ._errors import DivergenceError
 from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs
 from ._rbm import BernoulliRBM, GaussianRBM, _LinearHiddenRBM
@@ -33,8 +34,12 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
     ----------
     hidden_layer_sizes : tuple of int, default=(256, 256)
         Hidden units of each RBM, bottom first.
-    learning_rate : float or sequence of float, default=0.05
-        Learning rate of every RBM, or one per layer.
+    learning_rate : "auto", float or sequence of float, default="auto"
+        Learning rate of every RBM, or one per layer. "auto": 0.05, except 0.01
+        (:class:`GaussianRBM`'s default) for an RBM with Gaussian units on either
+        side: a Gaussian-visible bottom layer diverges at 0.05 on standardised
+        data, and a linear top layer wants a smaller rate. Each RBM in ``rbms_``
+        shows the rate it used.
     n_iter : int or sequence of int, default=10
         Training epochs of every RBM, or one per layer.
     cd_k : int or sequence of int, default=1
@@ -90,7 +95,11 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
 
     _parameter_constraints: dict = {
         "hidden_layer_sizes": ["array-like"],
-        "learning_rate": [Interval(Real, 0, None, closed="neither"), "array-like"],
+        "learning_rate": [
+            StrOptions({"auto"}),
+            Interval(Real, 0, None, closed="neither"),
+            "array-like",
+        ],
         "n_iter": [Interval(Integral, 0, None, closed="left"), "array-like"],
         "cd_k": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -109,7 +118,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         self,
         hidden_layer_sizes=(256, 256),
         *,
-        learning_rate=0.05,
+        learning_rate="auto",
         n_iter=10,
         cd_k=1,
         batch_size=10,
@@ -166,7 +175,16 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
                 "Gaussian-Gaussian RBM, which has no normalisable distribution; add "
                 "a binary layer between them or switch one off."
             )
-        rates = per_layer(self.learning_rate, n, "learning_rate", Real)
+        if is_auto(self.learning_rate):
+            rates = [
+                rbm_learning_rate(
+                    (self.gaussian_visible and i == 0)
+                    or (self.linear_top and i == n - 1)
+                )
+                for i in range(n)
+            ]
+        else:
+            rates = per_layer(self.learning_rate, n, "learning_rate", Real)
         epochs = per_layer(self.n_iter, n, "n_iter", Integral)
         steps = per_layer(self.cd_k, n, "cd_k", Integral)
         settings = []

@@ -88,12 +88,13 @@ class BaseNetwork(BaseModel):
         def run_epoch(epoch):
             return self._run_epoch(X, y, f"epoch {done + epoch + 1}")
 
+        max_iter, patience = self._epoch_limits(X.shape[0])
         losses, val_losses = train_epochs(
             run_epoch,
             self._model().params,
-            max_iter=1 if incremental else self.max_iter,
+            max_iter=1 if incremental else max_iter,
             tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change,
+            n_iter_no_change=patience,
             relative_tol=self._relative_tol,
             validation_loss=validation_loss,
             report=self._report,
@@ -102,6 +103,11 @@ class BaseNetwork(BaseModel):
         scores = None if val_losses is None else [-v for v in val_losses]
         self._record(losses, scores, X.shape[0])
         self._after_training(X, y)
+
+    def _epoch_limits(self, n_rows):
+        """``(max_iter, n_iter_no_change)`` for ``n_rows`` training rows (the
+        parameters themselves unless a subclass resolves "auto" values)."""
+        return self.max_iter, self.n_iter_no_change
 
     def _split_rng(self, cold):
         """The generator of the validation split: the first pass's, replayed on

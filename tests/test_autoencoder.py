@@ -163,6 +163,50 @@ def test_pretrain_false_starts_from_glorot_weights():
     assert [c.shape for c in ae.decoder_coefs_] == [(4, 32), (32, 64)]
 
 
+@pytest.mark.parametrize(
+    "n_features, sizes, code",
+    [(784, (1000, 500, 250), 30), (250, (1000, 500, 250), 30), (64, (256,), 8)]
+    + [(30, (120,), 3), (5, (20,), 2)],
+)
+def test_auto_sizes_follow_the_number_of_features(n_features, sizes, code):
+    """The "auto" rules, resolved into fitted attributes; the parameters stay
+    "auto" (get_params, clone) and explicit values are used as given."""
+    from skgen import _defaults
+
+    assert tuple(_defaults.encoder_sizes(n_features)) == sizes
+    assert _defaults.code_size(n_features) == code
+    X = np.random.RandomState(0).uniform(size=(20, n_features))
+    fast = dict(rbm_n_iter=0, max_iter=1, random_state=0)
+    ae = DeepAutoencoder(**fast).fit(X)
+    assert ae.get_params()["hidden_layer_sizes"] == "auto"
+    assert ae.get_params()["n_components"] == "auto"
+    assert ae.hidden_layer_sizes_ == sizes and ae.n_components_ == code
+    assert [c.shape[1] for c in ae.encoder_coefs_] == [*sizes, code]
+    assert ae.transform(X).shape == (20, code)
+    given = DeepAutoencoder(hidden_layer_sizes=[7], n_components=2, **fast).fit(X)
+    assert given.hidden_layer_sizes_ == (7,) and given.n_components_ == 2
+
+
+def test_auto_rates_keep_a_gaussian_bottom_layer_from_diverging():
+    """At the defaults, a standardised table trains: an RBM with Gaussian units on
+    either side (the bottom one, the linear code) gets GaussianRBM's 0.01 (0.05
+    diverged on the bottom layer), a binary-binary one 0.05."""
+    from sklearn.datasets import load_breast_cancer
+
+    from skgen import DBN
+
+    X = StandardScaler().fit_transform(load_breast_cancer().data)
+    ae = DeepAutoencoder(rbm_n_iter=3, max_iter=3, random_state=0).fit(X)
+    assert [r.learning_rate for r in ae.dbn_.rbms_] == [0.01, 0.01]  # 30 -> 120 -> 3
+    dbn = DBN(gaussian_visible=True, n_iter=3, random_state=0).fit(X)
+    assert [r.learning_rate for r in dbn.rbms_] == [0.01, 0.05]
+    assert np.isfinite(dbn.transform(X)).all()
+    binary = DBN(hidden_layer_sizes=(8, 4), linear_top=True, n_iter=0).fit(X_DIGITS)
+    assert [r.learning_rate for r in binary.rbms_] == [0.05, 0.01]
+    with pytest.raises(DivergenceError, match="Layer 1 of 2"):
+        DBN(gaussian_visible=True, learning_rate=0.05, random_state=0).fit(X)
+
+
 def test_loss_auto_picks_cross_entropy_for_unit_interval_data():
     assert DeepAutoencoder(**SMALL).fit(X_DIGITS[:100]).loss_ == "cross_entropy"
     X = StandardScaler().fit_transform(X_DIGITS[:100])

@@ -1,0 +1,69 @@
+"""Defaults that adapt to the data, each rule written once.
+
+A fixed number cannot serve 30 features and 784 alike; these rules are what the
+"auto" values of the estimators resolve to, into fitted attributes. How each was
+chosen (cross-validation on training rows only, ``benchmarks/choose_defaults.py``)
+is in its docstring and in ``benchmarks/RESULTS.md``.
+"""
+
+# Hinton & Salakhutdinov's MNIST autoencoder, 784 -> 1000-500-250 -> 30.
+_MNIST_ENCODER = (1000, 500, 250)
+_MNIST_CODE = 30
+
+# CD rates of RBMs with Gaussian units on a side, and of binary-binary ones.
+GAUSSIAN_RATE = 0.01
+BINARY_RATE = 0.05
+
+
+def is_auto(value):
+    """Whether a parameter is left to its data-dependent rule."""
+    return isinstance(value, str) and value == "auto"
+
+
+def code_size(n_features):
+    """``n_features // 8`` within [2, 30]: 30 for MNIST's 784 pixels (Hinton &
+    Salakhutdinov's), 8 for 8 x 8 digits, 3 for a 30-column table. A code as wide as
+    the data (30 on 30 features) is no compression: PCA is exact there."""
+    return int(min(_MNIST_CODE, max(2, n_features // 8)))
+
+
+def encoder_sizes(n_features):
+    """Hidden layers of the encoder: Hinton & Salakhutdinov's (1000, 500, 250) from
+    250 features up; below, one layer of ``4 * n_features`` units.
+
+    On fewer features the layers above the first are pretrained on hidden
+    probabilities that barely vary, switch off, and hand fine-tuning a constant
+    code. By 3-fold cross-validation on the training rows of digits (64 features)
+    and the breast-cancer table (30), one layer of 4n beat (4n, 2n), (4n, 2n, n),
+    (1000, 500, 250) and those sizes scaled by n / 784, and beat PCA with the same
+    code (benchmarks/choose_defaults.py, RESULTS.md). MNIST's sizes are the
+    paper's, not chosen here.
+    """
+    if n_features >= 250:
+        return list(_MNIST_ENCODER)
+    return [4 * n_features]
+
+
+def rbm_learning_rate(gaussian):
+    """CD learning rate of an RBM in a stack: 0.01 with Gaussian units on either
+    side (:class:`GaussianRBM`'s default: a Gaussian-visible bottom layer at 0.05
+    diverges on standardised tables; Hinton & Salakhutdinov's linear code layer
+    learns at a smaller rate), 0.05 with binary units on both."""
+    return GAUSSIAN_RATE if gaussian else BINARY_RATE
+
+
+# Adam steps that bound a fine-tuning, and that count as no improvement.
+MAX_UPDATES = 20_000
+PATIENCE_UPDATES = 500
+
+
+def epochs_for_updates(n_rows, batch_size):
+    """``(max_iter, n_iter_no_change)`` in epochs for ``n_rows`` training rows: at
+    most ``MAX_UPDATES`` Adam steps (at least 200 epochs, ``MLPRegressor``'s
+    count) and a patience of ``PATIENCE_UPDATES`` steps (at least 10 epochs). A
+    fixed number of epochs gives a 1,300-row table 13 steps an epoch and MNIST's
+    60,000 rows 600: the same count stops the first long before it has learned."""
+    per_epoch = -(-max(n_rows, 1) // min(batch_size, max(n_rows, 1)))  # ceil
+    max_iter = max(200, -(-MAX_UPDATES // per_epoch))
+    patience = max(10, -(-PATIENCE_UPDATES // per_epoch))
+    return max_iter, patience
