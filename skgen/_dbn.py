@@ -8,7 +8,7 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseModel
-from ._defaults import is_auto, rbm_learning_rate
+from ._defaults import is_auto, rbm_epochs, rbm_learning_rate
 from ._errors import DivergenceError
 from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs
 from ._rbm import BernoulliRBM, GaussianRBM, _LinearHiddenRBM
@@ -35,13 +35,19 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
     hidden_layer_sizes : tuple of int, default=(256, 256)
         Hidden units of each RBM, bottom first.
     learning_rate : "auto", float or sequence of float, default="auto"
-        Learning rate of every RBM, or one per layer. "auto": 0.05, except 0.01
-        (:class:`GaussianRBM`'s default) for an RBM with Gaussian units on either
-        side: a Gaussian-visible bottom layer diverges at 0.05 on standardised
-        data, and a linear top layer wants a smaller rate. Each RBM in ``rbms_``
-        shows the rate it used.
-    n_iter : int or sequence of int, default=10
-        Training epochs of every RBM, or one per layer.
+        Learning rate of every RBM, or one per layer. "auto": each layer's own
+        estimator's default, :class:`BernoulliRBM`'s 0.1 for binary units (0.853
+        against 0.82 at 0.05 for features + LR in 3-fold CV on digits' training
+        rows), 0.01 for an RBM with Gaussian units on either side (a
+        Gaussian-visible bottom layer diverges at 0.05 on standardised data, and a
+        linear top layer wants a smaller rate). Each RBM in ``rbms_`` shows the
+        rate it used.
+    n_iter : "auto", int or sequence of int, default="auto"
+        Training epochs of every RBM, or one per layer. "auto": the epochs of
+        5,000 minibatch updates, at least 10 (13 for MNIST-5k's 4,000 rows at batch
+        10, 38 for digits' 1,347). A fixed count of epochs gives small data sets
+        too few updates: after 10 epochs on digits the second RBM has switched
+        off. Each RBM in ``rbms_`` shows the epochs it trained for.
     cd_k : int or sequence of int, default=1
         Gibbs steps per update, for every RBM or one per layer.
     batch_size : int, default=10
@@ -100,7 +106,11 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
             Interval(Real, 0, None, closed="neither"),
             "array-like",
         ],
-        "n_iter": [Interval(Integral, 0, None, closed="left"), "array-like"],
+        "n_iter": [
+            StrOptions({"auto"}),
+            Interval(Integral, 0, None, closed="left"),
+            "array-like",
+        ],
         "cd_k": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "persistent": ["boolean"],
@@ -119,7 +129,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         hidden_layer_sizes=(256, 256),
         *,
         learning_rate="auto",
-        n_iter=10,
+        n_iter="auto",
         cd_k=1,
         batch_size=10,
         persistent=True,
@@ -165,8 +175,9 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
     def _dtype(self):
         return self.rbms_[0].components_.dtype
 
-    def _layer_settings(self):
-        """Each RBM's class and parameters, from the DBN's current settings."""
+    def _layer_settings(self, n_rows):
+        """Each RBM's class and parameters, from the DBN's current settings, for
+        ``n_rows`` training rows."""
         sizes = check_layer_sizes(self.hidden_layer_sizes, min_layers=1)
         n = len(sizes)
         if n == 1 and self.gaussian_visible and self.linear_top:
@@ -179,13 +190,17 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
             rates = [
                 rbm_learning_rate(
                     (self.gaussian_visible and i == 0)
-                    or (self.linear_top and i == n - 1)
+                    or (self.linear_top and i == n - 1),
+                    binary=BernoulliRBM().learning_rate,
                 )
                 for i in range(n)
             ]
         else:
             rates = per_layer(self.learning_rate, n, "learning_rate", Real)
-        epochs = per_layer(self.n_iter, n, "n_iter", Integral)
+        if is_auto(self.n_iter):
+            epochs = [rbm_epochs(n_rows, self.batch_size)] * n
+        else:
+            epochs = per_layer(self.n_iter, n, "n_iter", Integral)
         steps = per_layer(self.cd_k, n, "cd_k", Integral)
         settings = []
         for i, (size, rate, n_iter, k) in enumerate(zip(sizes, rates, epochs, steps)):
@@ -210,8 +225,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
             settings.append((cls, params))
         return settings
 
-    def _make_layers(self):
-        settings = self._layer_settings()
+    def _make_layers(self, n_rows):
+        settings = self._layer_settings(n_rows)
         seeds = self._train_rng_.randint(0, 2**31 - 1, size=len(settings))
         return [
             cls(**params, random_state=int(seed))
@@ -222,10 +237,10 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         """Each RBM trained on the up pass of the layers below it (already trained,
         or already updated with this block)."""
         if cold:
-            self.rbms_ = self._make_layers()
+            self.rbms_ = self._make_layers(X.shape[0])
             self._n_features_out = self.rbms_[-1].n_components
         else:  # settings changed by set_params since the layers were made
-            for rbm, (_, params) in zip(self.rbms_, self._layer_settings()):
+            for rbm, (_, params) in zip(self.rbms_, self._layer_settings(X.shape[0])):
                 rbm.set_params(**params)
         for rbm in self.rbms_:
             rbm._validate_params()  # per-layer values, with the RBM's own message

@@ -199,10 +199,10 @@ def test_auto_rates_keep_a_gaussian_bottom_layer_from_diverging():
     ae = DeepAutoencoder(rbm_n_iter=3, max_iter=3, random_state=0).fit(X)
     assert [r.learning_rate for r in ae.dbn_.rbms_] == [0.01, 0.01]  # 30 -> 120 -> 3
     dbn = DBN(gaussian_visible=True, n_iter=3, random_state=0).fit(X)
-    assert [r.learning_rate for r in dbn.rbms_] == [0.01, 0.05]
+    assert [r.learning_rate for r in dbn.rbms_] == [0.01, 0.1]
     assert np.isfinite(dbn.transform(X)).all()
     binary = DBN(hidden_layer_sizes=(8, 4), linear_top=True, n_iter=0).fit(X_DIGITS)
-    assert [r.learning_rate for r in binary.rbms_] == [0.05, 0.01]
+    assert [r.learning_rate for r in binary.rbms_] == [0.1, 0.01]
     with pytest.raises(DivergenceError, match="Layer 1 of 2"):
         DBN(gaussian_visible=True, learning_rate=0.05, random_state=0).fit(X)
 

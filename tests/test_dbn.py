@@ -199,6 +199,21 @@ def test_classifier_early_stopping_keeps_the_best_validation_model():
     assert clf.best_validation_score_ == max(clf.validation_scores_)
 
 
+def test_auto_epochs_give_each_rbm_the_same_number_of_updates():
+    """n_iter="auto": the epochs of 5,000 minibatches, at least 10."""
+    from skgen._defaults import rbm_epochs
+
+    assert rbm_epochs(4000, 10) == 13  # MNIST-5k
+    assert rbm_epochs(1347, 10) == 38  # digits' training rows
+    assert rbm_epochs(60000, 100) == 10  # at least 10
+    assert rbm_epochs(5, 10) == 5000  # one minibatch an epoch
+    dbn = DBN(hidden_layer_sizes=(4, 3), random_state=0).fit(X_DIGITS[:1000])
+    assert dbn.get_params()["n_iter"] == "auto"
+    assert [rbm.n_iter for rbm in dbn.rbms_] == [50, 50]
+    given = DBN(hidden_layer_sizes=(4, 3), n_iter=[2, 3]).fit(X_DIGITS[:100])
+    assert [rbm.n_iter for rbm in given.rbms_] == [2, 3]
+
+
 def test_linear_top_gives_unbounded_codes_and_refuses_a_gaussian_gaussian_layer():
     dbn = DBN(
         hidden_layer_sizes=(16, 3),
