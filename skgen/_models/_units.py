@@ -31,8 +31,8 @@ def _column_means(X):
     """Float64 column means of a dense or CSR ``X``, each summed in row order, so
     that the same data gives the same bits either way."""
     if hasattr(X, "indptr"):
-        sums = np.zeros(X.shape[1])
-        np.add.at(sums, X.indices, X.data.astype(np.float64))
+        # bincount adds in the order of the stored entries, i.e. row by row.
+        sums = np.bincount(X.indices, weights=X.data, minlength=X.shape[1])
     else:
         sums = np.asarray(X, dtype=np.float64).sum(axis=0)  # rows added in order
     return sums / X.shape[0]
