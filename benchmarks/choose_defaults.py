@@ -6,9 +6,20 @@ cross-validation on it. The numbers in the estimators' docstrings ("chosen by
 cross-validation on training splits") come from here.
 
     python benchmarks/choose_defaults.py [--data digits cancer mnist5k]
+        [--study autoencoder rbm-schedule dbn-schedule]
 
-DeepAutoencoder: hidden layer sizes as a rule of ``n_features``, the code size
-following the "auto" rule; score: validation squared reconstruction error per row.
+autoencoder: DeepAutoencoder hidden layer sizes as a rule of ``n_features``, the code
+size following the "auto" rule; score: validation squared reconstruction error per
+row.
+
+rbm-schedule: the RBM's learning-rate schedule over the epochs of ``fit`` (linear
+decay or constant) and its epochs ("auto" or scikit-learn's 10), at its other
+defaults (BernoulliRBM, or GaussianRBM on standardised data); scores: validation
+log-likelihood per row (AIS) and the accuracy of LogisticRegression on the validation
+rows' features.
+
+dbn-schedule: the same schedules for the RBMs of a DBN at its other defaults, scored by
+features + LogisticRegression (the DBN's use as a transformer), beside one RBM's.
 """
 
 import argparse
@@ -19,9 +30,10 @@ import time
 
 import numpy as np
 from sklearn.decomposition import PCA
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
-from skgen import DeepAutoencoder
+from skgen import DBN, BernoulliRBM, DeepAutoencoder, GaussianRBM
 from skgen._defaults import code_size
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -66,27 +78,110 @@ def cross_validate(make, X, n_splits=3, seed=0):
     return statistics.median(errors), statistics.median(times)
 
 
+def features_cross_validate(make, X, y, n_splits=3, seed=0):
+    """Median over the folds of the validation accuracy of LogisticRegression on
+    the features of a transformer fitted to the fitting rows."""
+    accs = []
+    for fit_rows, val_rows in KFold(n_splits, shuffle=True, random_state=seed).split(X):
+        model = make().fit(X[fit_rows])
+        clf = LogisticRegression(max_iter=3000)
+        clf.fit(model.transform(X[fit_rows]), y[fit_rows])
+        accs.append(clf.score(model.transform(X[val_rows]), y[val_rows]))
+    return statistics.median(accs)
+
+
+def rbm_cross_validate(make, X, y, n_splits=3, seed=0):
+    """Median over the folds of the validation log-likelihood per row (AIS) and of
+    the accuracy of LogisticRegression trained on the fitting rows' features."""
+    lls, accs = [], []
+    for fit_rows, val_rows in KFold(n_splits, shuffle=True, random_state=seed).split(X):
+        rbm = make().fit(X[fit_rows])
+        rbm.random_state = seed  # the AIS runs' draws
+        ll = rbm.log_likelihood(X[val_rows], method="ais", n_betas=1000)
+        lls.append(float(np.mean(ll)))
+        clf = LogisticRegression(max_iter=3000)
+        clf.fit(rbm.transform(X[fit_rows]), y[fit_rows])
+        accs.append(clf.score(rbm.transform(X[val_rows]), y[val_rows]))
+    return statistics.median(lls), statistics.median(accs)
+
+
+def study_autoencoder(X, rules):
+    n = X.shape[1]
+    header = f"{'DeepAutoencoder hidden sizes':30s} {'sizes':18s}"
+    print(f"{header} {'error':>8s} {'fit s':>6s}")
+    pca_error, _ = cross_validate(lambda: _PCA(code_size(n)), X)
+    print(f"{'PCA, same code size':30s} {'':18s} {pca_error:8.3f}")
+    for label in rules:
+        sizes = AUTOENCODER_RULES[label](n)
+        error, seconds = cross_validate(
+            lambda: DeepAutoencoder(hidden_layer_sizes=sizes, random_state=0), X
+        )
+        print(f"{label:30s} {str(sizes):18s} {error:8.3f} {seconds:6.1f}")
+
+
+def study_rbm_schedule(X, y, real, seeds=3):
+    cls = GaussianRBM if real else BernoulliRBM
+    print(f"{cls.__name__:12s} schedule  n_iter  seed  val. log-lik.  features + LR")
+    for n_iter in ("auto", 10):
+        for schedule in ("linear", "constant"):
+            for seed in range(seeds):
+                ll, acc = rbm_cross_validate(
+                    lambda: cls(
+                        learning_rate_schedule=schedule,
+                        n_iter=n_iter,
+                        random_state=seed,
+                    ),
+                    X,
+                    y,
+                )
+                print(
+                    f"{'':12s} {schedule:8s} {n_iter!s:>7s} {seed:5d} {ll:14.1f} "
+                    f"{acc:14.3f}",
+                    flush=True,
+                )
+
+
+def study_dbn_schedule(X, y, real, seeds=2):
+    cls = GaussianRBM if real else BernoulliRBM
+    print(f"{'model':24s} schedule  seed  features + LR")
+    for seed in range(seeds):
+        acc = features_cross_validate(lambda: cls(random_state=seed), X, y)
+        print(f"{cls.__name__:24s} {'linear':8s} {seed:5d} {acc:14.3f}", flush=True)
+        for schedule in ("linear", "constant"):
+            acc = features_cross_validate(
+                lambda: DBN(
+                    learning_rate_schedule=schedule,
+                    gaussian_visible=real,
+                    random_state=seed,
+                ),
+                X,
+                y,
+            )
+            print(f"{'DBN':24s} {schedule:8s} {seed:5d} {acc:14.3f}", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", nargs="+", default=["digits", "cancer"])
+    parser.add_argument(
+        "--study",
+        nargs="+",
+        default=["autoencoder", "rbm-schedule"],
+        choices=["autoencoder", "rbm-schedule", "dbn-schedule"],
+    )
     parser.add_argument(
         "--rules", nargs="+", default=list(AUTOENCODER_RULES), metavar="RULE"
     )
     args = parser.parse_args()
     for name in args.data:
-        X = load(name, 0)[0]  # the training split of seed 0 only
-        n = X.shape[1]
-        print(f"\n{name}: {X.shape[0]} training rows, {n} features, 3-fold CV")
-        header = f"{'DeepAutoencoder hidden sizes':30s} {'sizes':18s}"
-        print(f"{header} {'error':>8s} {'fit s':>6s}")
-        pca_error, _ = cross_validate(lambda: _PCA(code_size(n)), X)
-        print(f"{'PCA, same code size':30s} {'':18s} {pca_error:8.3f}")
-        for label in args.rules:
-            sizes = AUTOENCODER_RULES[label](n)
-            error, seconds = cross_validate(
-                lambda: DeepAutoencoder(hidden_layer_sizes=sizes, random_state=0), X
-            )
-            print(f"{label:30s} {str(sizes):18s} {error:8.3f} {seconds:6.1f}")
+        X, _, y, _, real = load(name, 0)  # the training split of seed 0 only
+        print(f"\n{name}: {X.shape[0]} training rows, {X.shape[1]} features, 3-fold CV")
+        if "autoencoder" in args.study:
+            study_autoencoder(X, args.rules)
+        if "rbm-schedule" in args.study:
+            study_rbm_schedule(X, y, real)
+        if "dbn-schedule" in args.study:
+            study_dbn_schedule(X, y, real)
 
 
 if __name__ == "__main__":

@@ -373,6 +373,9 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
         dbn = DBN(
             hidden_layer_sizes=sizes,
             learning_rate=rates + [self.code_learning_rate],
+            # Hinton & Salakhutdinov's recipe, for which the settings above were
+            # chosen: a constant rate, with momentum.
+            learning_rate_schedule="constant",
             n_iter=self.rbm_n_iter,
             batch_size=self.rbm_batch_size,
             persistent=False,

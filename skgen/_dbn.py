@@ -42,6 +42,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         Gaussian-visible bottom layer diverges at 0.05 on standardised data, and a
         linear top layer wants a smaller rate). Each RBM in ``rbms_`` shows the
         rate it used.
+    learning_rate_schedule : {"linear", "constant"}, default="linear"
+        How each RBM's rate changes over its epochs, as in :class:`BernoulliRBM`.
     n_iter : "auto", int or sequence of int, default="auto"
         Training epochs of every RBM, or one per layer. "auto": the epochs of
         5,000 minibatch updates, at least 10 (13 for MNIST-5k's 4,000 rows at batch
@@ -106,6 +108,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
             Interval(Real, 0, None, closed="neither"),
             "array-like",
         ],
+        "learning_rate_schedule": [StrOptions({"linear", "constant"})],
         "n_iter": [
             StrOptions({"auto"}),
             Interval(Integral, 0, None, closed="left"),
@@ -129,6 +132,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         hidden_layer_sizes=(256, 256),
         *,
         learning_rate="auto",
+        learning_rate_schedule="linear",
         n_iter="auto",
         cd_k=1,
         batch_size=10,
@@ -144,6 +148,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.learning_rate = learning_rate
+        self.learning_rate_schedule = learning_rate_schedule
         self.n_iter = n_iter
         self.cd_k = cd_k
         self.batch_size = batch_size
@@ -213,6 +218,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
             params = dict(
                 n_components=size,
                 learning_rate=rate,
+                learning_rate_schedule=self.learning_rate_schedule,
                 n_iter=n_iter,
                 cd_k=k,
                 batch_size=self.batch_size,

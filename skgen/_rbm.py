@@ -159,8 +159,9 @@ class GaussianRBM(_BaseRBM):
         n_components=256,
         *,
         learning_rate=0.01,
+        learning_rate_schedule="linear",
         batch_size=10,
-        n_iter=10,
+        n_iter="auto",
         cd_k=1,
         persistent=True,
         shuffle=True,
@@ -173,6 +174,7 @@ class GaussianRBM(_BaseRBM):
         super().__init__(
             n_components,
             learning_rate=learning_rate,
+            learning_rate_schedule=learning_rate_schedule,
             batch_size=batch_size,
             n_iter=n_iter,
             cd_k=cd_k,

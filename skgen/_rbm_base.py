@@ -7,9 +7,10 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseModel
+from ._defaults import is_auto, rbm_epochs
 from ._models import _likelihood as lik
 from ._models import new_stream_state
 from ._models._rbm import FLOAT_DTYPES, RBMLayer
@@ -32,8 +33,9 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
     _parameter_constraints: dict = {
         "n_components": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate_schedule": [StrOptions({"linear", "constant"})],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "n_iter": [Interval(Integral, 0, None, closed="left")],
+        "n_iter": [StrOptions({"auto"}), Interval(Integral, 0, None, closed="left")],
         "cd_k": [Interval(Integral, 1, None, closed="left")],
         "persistent": ["boolean"],
         "shuffle": ["boolean"],
@@ -49,8 +51,9 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         n_components=256,
         *,
         learning_rate=0.1,
+        learning_rate_schedule="linear",
         batch_size=10,
-        n_iter=10,
+        n_iter="auto",
         cd_k=1,
         persistent=True,
         shuffle=True,
@@ -62,6 +65,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
     ):
         self.n_components = n_components
         self.learning_rate = learning_rate
+        self.learning_rate_schedule = learning_rate_schedule
         self.batch_size = batch_size
         self.n_iter = n_iter
         self.cd_k = cd_k
@@ -85,11 +89,21 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
     def _train(self, X, y, *, cold, incremental):
         if cold:
             self._initialize(X)
-        for iteration in range(1, (1 if incremental else self.n_iter) + 1):
+        if incremental:
+            n_epochs = 1
+        elif is_auto(self.n_iter):
+            n_epochs = rbm_epochs(X.shape[0], self.batch_size)
+        else:
+            n_epochs = self.n_iter
+        for iteration in range(1, n_epochs + 1):
             begin = time.time()
+            rate = self.learning_rate
+            if self.learning_rate_schedule == "linear" and not incremental:
+                rate *= (n_epochs - iteration + 1) / n_epochs
             self._cd_epoch(
-                X, "partial_fit" if incremental else f"iteration {iteration}"
+                X, "partial_fit" if incremental else f"iteration {iteration}", rate
             )
+            self.n_iter_ += 1
             if self.verbose and not incremental:
                 end = time.time()  # training time only, not the score below
                 print(
@@ -105,6 +119,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         )
         self.components_, self.intercept_visible_, self.intercept_hidden_ = layer.params
         self.h_samples_ = np.zeros((self.batch_size, self.n_components), dtype=dtype)
+        self.n_iter_ = 0
         self._n_features_out = self.n_components
         self._rng_state_ = new_stream_state(rng)
         self._velocity_ = tuple(np.zeros((0,) * p.ndim, dtype) for p in layer.params)
@@ -133,8 +148,8 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
             )
         return layer
 
-    def _cd_epoch(self, X, where):
-        """One sweep of CD over X, then a divergence check.
+    def _cd_epoch(self, X, where, rate):
+        """One sweep of CD over X at learning rate ``rate``, then a divergence check.
 
         State that the current parameters need but the model lacks (momentum
         switched on after fitting) is created, so that ``set_params`` between
@@ -150,7 +165,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
             self.batch_size,
             self.h_samples_ if self.persistent else None,
             self._velocity_,
-            (self.learning_rate, self.momentum, self.weight_decay, self.cd_k),
+            (rate, self.momentum, self.weight_decay, self.cd_k),
             self._rng_state_,
             self._train_rng_.permutation(X.shape[0]) if self.shuffle else None,
         )
@@ -325,11 +340,28 @@ _COMMON_PARAMS = """
     learning_rate : float, default=LEARNING_RATE
         The learning rate for weight updates. It is *highly* recommended to tune this
         hyper-parameter. Reasonable values are in the 10**[0., -3.] range.
+    learning_rate_schedule : {"linear", "constant"}, default="linear"
+        How the rate changes over the epochs of ``fit``. "linear": epoch ``i`` of
+        ``n_iter`` (from 1) runs at ``learning_rate * (n_iter - i + 1) / n_iter``,
+        falling towards zero as in Tieleman's PCD (2008). "constant": every epoch at
+        ``learning_rate``, as scikit-learn's RBM. ``partial_fit`` always trains at
+        ``learning_rate``. The default was chosen by 3-fold CV on training rows only
+        (benchmarks/choose_defaults.py): at a constant rate the last epochs of PCD
+        leave the model wherever its oscillation stands, -193 to -239 nats of
+        validation log-likelihood on MNIST-5k after 10 epochs against -137 to -156
+        with the linear decay (GaussianRBM on breast cancer: -45 to -55 against
+        -38); features + LogisticRegression are level.
     batch_size : int, default=10
         Number of examples per minibatch.
-    n_iter : int, default=10
+    n_iter : "auto" or int, default="auto"
         Number of iterations/sweeps over the training dataset to perform during
-        training.
+        training. "auto": the epochs of 5,000 minibatch updates, at least 10 (10
+        for 50,000 rows at batch 10, 13 for 4,000, 38 for 1,347). A fixed 10 epochs
+        (scikit-learn's default) leaves small data sets undertrained: in 3-fold CV
+        on training rows only, "auto" raises features + LogisticRegression from 0.84
+        to 0.91 on digits and the validation log-likelihood on MNIST-5k from -213 to
+        -134 nats, together with the linear schedule (benchmarks/choose_defaults.py).
+        ``n_iter_`` shows the epochs trained.
     cd_k : int, default=1
         Gibbs steps per update in the negative phase (CD-k, or PCD-k when
         ``persistent``).
@@ -367,6 +399,9 @@ _COMMON_PARAMS = """
     components_ : ndarray of shape (n_components, n_features)
         Weight matrix, where `n_features` is the number of visible units and
         `n_components` is the number of hidden units.
+    n_iter_ : int
+        Epochs trained since the model was initialised (``fit``'s, then one per
+        ``partial_fit``).
     h_samples_ : ndarray of shape (batch_size, n_components)
         Binary hidden states of the persistent negative chains (unchanged by training
         with ``persistent=False``).

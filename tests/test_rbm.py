@@ -111,6 +111,7 @@ def test_gibbs_recreates_learned_patterns(container):
         batch_size=2,
         n_iter=100,
         learning_rate=0.3,
+        learning_rate_schedule="constant",  # sharp patterns, not a likely model
         persistent=False,
         random_state=42,
     ).fit(container(np.tile(patterns, (5, 1))))
@@ -217,9 +218,12 @@ def test_constructor_matches_sklearn():
     from sklearn.neural_network import BernoulliRBM as SkRBM
 
     ours, theirs = BernoulliRBM().get_params(), SkRBM().get_params()
-    assert {k: ours[k] for k in theirs} == theirs
+    # Every parameter of scikit-learn's, at its default except n_iter: "auto"
+    # (chosen by cross-validation, see the docstring) instead of a fixed 10.
+    assert {k: ours[k] for k in theirs} == {**theirs, "n_iter": "auto"}
     extras = {k: v for k, v in ours.items() if k not in theirs}
     assert extras == dict(
+        learning_rate_schedule="linear",
         cd_k=1,
         persistent=True,
         shuffle=True,
@@ -303,6 +307,41 @@ def test_n_iter_zero_keeps_initial_parameters():
     rbm = BernoulliRBM(n_components=5, n_iter=0, random_state=0).fit(Xdigits)
     assert_array_equal(rbm.intercept_hidden_, 0.0)
     assert np.abs(rbm.components_).max() < 0.1
+
+
+@pytest.mark.parametrize("Estimator", [BernoulliRBM, GaussianRBM])
+def test_auto_epochs_make_5000_updates_and_n_iter_counts_them(Estimator):
+    X = StandardScaler().fit_transform(Xdigits[:300])
+    X = X if Estimator is GaussianRBM else Xdigits[:300]
+    # 300 rows at batch 10 are 30 updates an epoch: 167 epochs make 5,010.
+    rbm = Estimator(n_components=4, random_state=0).fit(X)
+    assert rbm.n_iter_ == 167
+    rbm = Estimator(n_components=4, batch_size=1000, random_state=0).fit(X)
+    assert rbm.n_iter_ == 5000  # one update per epoch
+    rbm = Estimator(n_components=4, batch_size=100, random_state=0).fit(X[:30])
+    assert rbm.n_iter_ == 5000
+    rbm = Estimator(n_components=4, n_iter=3, random_state=0).fit(X)
+    assert rbm.n_iter_ == 3
+    rbm.partial_fit(X)
+    assert rbm.n_iter_ == 4
+    big = np.tile(X, (200, 1))[:50_000]  # 5,000 updates an epoch: at least 10
+    assert Estimator(n_components=2, random_state=0).fit(big).n_iter_ == 10
+
+
+def test_linear_schedule_decays_the_rate_over_the_epochs_of_fit():
+    """Epoch i of n runs at learning_rate * (n - i + 1) / n: three epochs of fit are
+    three partial_fit calls at 0.3, 0.2 and 0.1 (partial_fit keeps its rate)."""
+    params = dict(n_components=6, batch_size=20, shuffle=False, random_state=0)
+    fitted = BernoulliRBM(learning_rate=0.3, n_iter=3, **params).fit(Xdigits)
+    stepped = BernoulliRBM(learning_rate=0.3, **params)
+    for rate in (0.3, 0.2, 0.1):
+        stepped.set_params(learning_rate=rate).partial_fit(Xdigits)
+    for name in ("components_", "intercept_visible_", "intercept_hidden_"):
+        assert_allclose(getattr(fitted, name), getattr(stepped, name), rtol=1e-12)
+    constant = BernoulliRBM(
+        learning_rate=0.3, n_iter=3, learning_rate_schedule="constant", **params
+    ).fit(Xdigits)
+    assert not np.allclose(constant.components_, fitted.components_)
 
 
 @pytest.mark.parametrize("container", [np.asarray, sp.csr_matrix])

@@ -42,8 +42,9 @@ class RBMLayer:
         Starting the visible biases there rather than at zero (as scikit-learn's
         RBM and learnergy do) is worth 140 nats of test log-likelihood on MNIST-5k
         after 5 epochs of CD-1 at batch 128, and 20 after PCD-1 (benchmarks/
-        RESULTS.md). At the estimators' defaults (PCD-1, batch 10, rate 0.1, 10
-        epochs) it costs 22 nats there: an open regression.
+        RESULTS.md). At a constant rate of 0.1, PCD-1's last epochs swing the
+        log-likelihood by +-40 nats whichever start it had, which once looked like a
+        cost of this start; the estimators' linear rate decay removes the swing.
         """
         dtype = X.dtype
         W = rng.normal(0, 0.01, (n_hidden, X.shape[1])).astype(dtype)
