@@ -146,9 +146,6 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
         The encoder's hidden layer sizes used (``hidden_layer_sizes`` resolved).
     n_components_ : int
         The code size used (``n_components`` resolved).
-    max_iter_, n_iter_no_change_ : int
-        The epoch limits of the last training call (``max_iter`` and
-        ``n_iter_no_change`` resolved for its number of training rows).
         TRAINING_ATTRIBUTES
     code_density_ : GaussianMixture or None
         The density of the training codes that :meth:`sample` draws from, refitted
@@ -303,17 +300,6 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
             check_unit_interval(
                 X, "DeepAutoencoder(loss='cross_entropy')", "loss='squared_error'"
             )
-
-    def _epoch_limits(self, n_rows):
-        """Resolve the "auto" epoch limits for ``n_rows`` training rows into
-        ``max_iter_`` and ``n_iter_no_change_``."""
-        max_iter, patience = _defaults.epochs_for_updates(n_rows, self.batch_size)
-        if not _defaults.is_auto(self.max_iter):
-            max_iter = self.max_iter
-        if not _defaults.is_auto(self.n_iter_no_change):
-            patience = self.n_iter_no_change
-        self.max_iter_, self.n_iter_no_change_ = max_iter, patience
-        return max_iter, patience
 
     def _sizes(self):
         return list(self.hidden_layer_sizes_) + [self.n_components_]

@@ -60,7 +60,7 @@ warm_start, random_state, verbose :
         Prior means of the classes (``conditioning="prior"``; zeros otherwise).
     encoder_coefs_, encoder_intercepts_, decoder_coefs_, decoder_intercepts_, \
 loss_curve_, validation_scores_, best_loss_, best_validation_score_, n_iter_, t_, \
-random_state_, n_features_in_ :
+max_iter_, n_iter_no_change_, random_state_, n_features_in_ :
         As in :class:`VAE`; the validation score is the ELBO of the held-out samples
         given their classes.
 
@@ -100,9 +100,9 @@ random_state_, n_features_in_ :
         beta=1.0,
         batch_size=128,
         learning_rate=1e-3,
-        max_iter=100,
+        max_iter="auto",
         tol=1e-4,
-        n_iter_no_change=10,
+        n_iter_no_change="auto",
         early_stopping=False,
         validation_fraction=0.1,
         shuffle=True,

@@ -3,12 +3,14 @@
 ``BaseNetwork`` owns the early-stopping split (made before anything, pretraining
 included, sees the data, and the same rows on every warm start), minibatch Adam,
 MLP-style stopping, the verbose line, and the fitted attributes ``loss_curve_``,
-``n_iter_``, ``best_loss_``, ``validation_scores_``, ``best_validation_score_`` and
-``t_``, filled the same way whichever call trained the model.
+``n_iter_``, ``best_loss_``, ``validation_scores_``, ``best_validation_score_``,
+``t_`` and the resolved epoch limits, filled the same way whichever call trained the
+model.
 """
 
 import numpy as np
 
+from . import _defaults
 from ._base import BaseModel
 from ._models._training import Adam, minibatch_epoch, split_validation, train_epochs
 from ._validation import check_finite_params
@@ -30,6 +32,9 @@ TRAINING_ATTRIBUTES = """\
     t_ : int
         Training samples seen by the optimizer (rows times epochs), as
         ``MLPClassifier.t_``.
+    max_iter_, n_iter_no_change_ : int
+        The epoch limits of the last training call: ``max_iter`` and
+        ``n_iter_no_change``, with "auto" resolved for its number of rows.
     random_state_ : RandomState instance
         The generator that ``sample`` draws from when its ``random_state`` is
         None; a first fit seeds it from ``random_state`` (training draws from a
@@ -105,9 +110,17 @@ class BaseNetwork(BaseModel):
         self._after_training(X, y)
 
     def _epoch_limits(self, n_rows):
-        """``(max_iter, n_iter_no_change)`` for ``n_rows`` training rows (the
-        parameters themselves unless a subclass resolves "auto" values)."""
-        return self.max_iter, self.n_iter_no_change
+        """``(max_iter, n_iter_no_change)`` for ``n_rows`` training rows: the
+        parameters, with "auto" resolved by ``_defaults.epochs_for_updates``. They
+        are kept as ``max_iter_`` and ``n_iter_no_change_``, so a user sees what
+        ran."""
+        max_iter, patience = _defaults.epochs_for_updates(n_rows, self.batch_size)
+        if not _defaults.is_auto(self.max_iter):
+            max_iter = self.max_iter
+        if not _defaults.is_auto(self.n_iter_no_change):
+            patience = self.n_iter_no_change
+        self.max_iter_, self.n_iter_no_change_ = max_iter, patience
+        return max_iter, patience
 
     def _split_rng(self, cold):
         """The generator of the validation split: the first pass's, replayed on

