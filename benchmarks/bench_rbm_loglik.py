@@ -30,7 +30,13 @@ from skgen import BernoulliRBM
 sys.path.insert(0, os.path.dirname(__file__))
 from _data import mnist5k  # noqa: E402
 
-SETTINGS = dict(n_components=256, learning_rate=0.05, batch_size=128)
+# learnergy trains at a constant rate; skgen's default decays it (its docstring).
+SETTINGS = dict(
+    n_components=256,
+    learning_rate=0.05,
+    batch_size=128,
+    learning_rate_schedule="constant",
+)
 
 # name: (BernoulliRBM parameters, visible biases started at zero)
 VARIANTS = {

@@ -6,7 +6,7 @@ cross-validation on it. The numbers in the estimators' docstrings ("chosen by
 cross-validation on training splits") come from here.
 
     python benchmarks/choose_defaults.py [--data digits cancer mnist5k]
-        [--study autoencoder rbm-schedule dbn-schedule cvae]
+        [--study autoencoder rbm-schedule dbn-schedule cvae dbn-classifier]
 
 autoencoder: DeepAutoencoder hidden layer sizes as a rule of ``n_features``, the code
 size following the "auto" rule; score: validation squared reconstruction error per
@@ -26,6 +26,11 @@ patience of 10) on one stratified 75/25 split of the training rows: the share of
 class samples that LogisticRegression trained on the fitting rows recognises, their
 within-class spread against the validation rows' (pixel standard deviation), and the
 same spread for the decoder means of the validation rows' own codes.
+
+dbn-classifier: not a choice but a diagnosis: DBNClassifier() with and without
+pretraining against MLPClassifier() (ReLU units) and MLPClassifier(activation=
+"logistic") (the DBNClassifier's units), 3-fold CV accuracy (the DBNClassifier on
+min-max scaled standardised data, as bench_quality.py gives it).
 """
 
 import argparse
@@ -37,9 +42,11 @@ import time
 import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import KFold, train_test_split
+from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import MinMaxScaler
 
-from skgen import CVAE, DBN, BernoulliRBM, DeepAutoencoder, GaussianRBM
+from skgen import CVAE, DBN, BernoulliRBM, DBNClassifier, DeepAutoencoder, GaussianRBM
 from skgen._defaults import code_size
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -207,6 +214,33 @@ def study_cvae(X, y, real, seeds=2):
             )
 
 
+def study_dbn_classifier(X, y, real):
+    models = {
+        "DBNClassifier()": lambda: DBNClassifier(random_state=0),
+        "DBNClassifier(pretrain=False)": lambda: DBNClassifier(
+            pretrain=False, random_state=0
+        ),
+        "MLPClassifier()": lambda: MLPClassifier(random_state=0),
+        "MLPClassifier(logistic)": lambda: MLPClassifier(
+            activation="logistic", random_state=0
+        ),
+    }
+    print(f"{'classifier, 3-fold CV':32s} {'accuracy':>8s}  folds")
+    folds = StratifiedKFold(3, shuffle=True, random_state=0)
+    for label, make in models.items():
+        accs = []
+        for fit_rows, val_rows in folds.split(X, y):
+            X_fit, X_val = X[fit_rows], X[val_rows]
+            if real and label.startswith("DBN"):  # binary units want [0, 1]
+                unit = MinMaxScaler().fit(X_fit)
+                X_fit = np.clip(unit.transform(X_fit), 0, 1)
+                X_val = np.clip(unit.transform(X_val), 0, 1)
+            model = make().fit(X_fit, y[fit_rows])
+            accs.append(model.score(X_val, y[val_rows]))
+        folds_text = " ".join(f"{a:.3f}" for a in accs)
+        print(f"{label:32s} {np.mean(accs):8.4f}  {folds_text}", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", nargs="+", default=["digits", "cancer"])
@@ -214,7 +248,13 @@ def main():
         "--study",
         nargs="+",
         default=["autoencoder", "rbm-schedule"],
-        choices=["autoencoder", "rbm-schedule", "dbn-schedule", "cvae"],
+        choices=[
+            "autoencoder",
+            "rbm-schedule",
+            "dbn-schedule",
+            "cvae",
+            "dbn-classifier",
+        ],
     )
     parser.add_argument(
         "--rules", nargs="+", default=list(AUTOENCODER_RULES), metavar="RULE"
@@ -231,6 +271,8 @@ def main():
             study_dbn_schedule(X, y, real)
         if "cvae" in args.study:
             study_cvae(X, y, real)
+        if "dbn-classifier" in args.study:
+            study_dbn_classifier(X, y, real)
 
 
 if __name__ == "__main__":
