@@ -34,7 +34,8 @@ TRAINING_ATTRIBUTES = """\
         ``MLPClassifier.t_``.
     max_iter_, n_iter_no_change_ : int
         The epoch limits of the last training call: ``max_iter`` and
-        ``n_iter_no_change``, with "auto" resolved for its number of rows.
+        ``n_iter_no_change``, with "auto" (where accepted) resolved for its
+        number of rows; ``max_iter_`` is 1 after ``partial_fit``.
     random_state_ : RandomState instance
         The generator that ``sample`` draws from when its ``random_state`` is
         None; a first fit seeds it from ``random_state`` (training draws from a
@@ -93,11 +94,11 @@ class BaseNetwork(BaseModel):
         def run_epoch(epoch):
             return self._run_epoch(X, y, f"epoch {done + epoch + 1}")
 
-        max_iter, patience = self._epoch_limits(X.shape[0])
+        max_iter, patience = self._epoch_limits(X.shape[0], incremental)
         losses, val_losses = train_epochs(
             run_epoch,
             self._model().params,
-            max_iter=1 if incremental else max_iter,
+            max_iter=max_iter,
             tol=self.tol,
             n_iter_no_change=patience,
             relative_tol=self._relative_tol,
@@ -109,13 +110,15 @@ class BaseNetwork(BaseModel):
         self._record(losses, scores, X.shape[0])
         self._after_training(X, y)
 
-    def _epoch_limits(self, n_rows):
+    def _epoch_limits(self, n_rows, incremental):
         """``(max_iter, n_iter_no_change)`` for ``n_rows`` training rows: the
-        parameters, with "auto" resolved by ``_defaults.epochs_for_updates``. They
-        are kept as ``max_iter_`` and ``n_iter_no_change_``, so a user sees what
-        ran."""
+        parameters, with "auto" resolved by ``_defaults.epochs_for_updates``, and
+        one epoch for ``partial_fit``. They are kept as ``max_iter_`` and
+        ``n_iter_no_change_``, so a user sees what ran."""
         max_iter, patience = _defaults.epochs_for_updates(n_rows, self.batch_size)
-        if not _defaults.is_auto(self.max_iter):
+        if incremental:
+            max_iter = 1
+        elif not _defaults.is_auto(self.max_iter):
             max_iter = self.max_iter
         if not _defaults.is_auto(self.n_iter_no_change):
             patience = self.n_iter_no_change

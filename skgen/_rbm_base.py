@@ -358,10 +358,11 @@ _COMMON_PARAMS = """
         training. "auto": the epochs of 5,000 minibatch updates, at least 10 (10
         for 50,000 rows at batch 10, 13 for 4,000, 38 for 1,347). A fixed 10 epochs
         (scikit-learn's default) leaves small data sets undertrained: in 3-fold CV
-        on training rows only, "auto" raises features + LogisticRegression from 0.84
-        to 0.91 on digits and the validation log-likelihood on MNIST-5k from -213 to
-        -134 nats, together with the linear schedule (benchmarks/choose_defaults.py).
-        ``n_iter_`` shows the epochs trained.
+        on training rows only, "auto" with the linear schedule takes features +
+        LogisticRegression on digits from 0.83-0.84 to 0.90-0.91 and the validation
+        log-likelihood on MNIST-5k from -193 to -239 nats to -133 to -143
+        (benchmarks/choose_defaults.py, RESULTS.md). ``n_iter_`` shows the epochs
+        trained.
     cd_k : int, default=1
         Gibbs steps per update in the negative phase (CD-k, or PCD-k when
         ``persistent``).

@@ -46,13 +46,13 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
     learning_rate : float, default=1e-3
         Adam's step size.
     max_iter : "auto" or int, default="auto"
-        Maximum number of epochs. "auto": the epochs of 20,000 Adam steps, at least
-        200, as :class:`DeepAutoencoder`'s; with ``tol`` and ``n_iter_no_change``
-        the fit then stops when the loss levels off rather than after a fixed 100
-        epochs, which gave digits' 1,347 rows 1,100 steps. Chosen on validation
-        splits of training rows (benchmarks/choose_defaults.py --study cvae): CVAE
-        class samples recognised 0.69 -> 0.88 on digits, 0.85 -> 0.90 on
-        MNIST-5k. Used: ``max_iter_``.
+        Maximum number of epochs. "auto": the epochs of 20,000 Adam steps or 200
+        epochs, whichever is more, as :class:`DeepAutoencoder`'s; with ``tol`` and
+        ``n_iter_no_change`` the fit then stops when the loss levels off rather
+        than after a fixed 100 epochs, which gave digits' 1,347 rows 1,100 steps.
+        Chosen on validation splits of training rows (benchmarks/choose_defaults.py
+        --study cvae): CVAE class samples recognised 0.69-0.75 -> 0.99 on digits,
+        0.85 -> 0.92 on MNIST-5k. Used: ``max_iter_``.
     tol : float, default=1e-4
         Relative tolerance: training stops when the loss (or, with
         ``early_stopping``, the validation loss) has not improved by ``tol`` times its

@@ -232,3 +232,15 @@ def test_linear_top_gives_unbounded_codes_and_refuses_a_gaussian_gaussian_layer(
         DBN(hidden_layer_sizes=(3,), gaussian_visible=True, linear_top=True).fit(
             X_DIGITS[:20]
         )
+
+
+@pytest.mark.parametrize("schedule", ["linear", "constant"])
+def test_every_rbm_trains_on_the_dbns_schedule(schedule):
+    dbn = DBN(
+        hidden_layer_sizes=(8, 4),
+        n_iter=2,
+        learning_rate_schedule=schedule,
+        random_state=0,
+    ).fit(X_DIGITS[:100])
+    assert [rbm.learning_rate_schedule for rbm in dbn.rbms_] == [schedule] * 2
+    assert [rbm.n_iter_ for rbm in dbn.rbms_] == [2, 2]

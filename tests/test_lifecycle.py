@@ -196,6 +196,8 @@ def test_auto_epoch_limits_count_adam_steps_and_are_kept(name):
     est = fit(make(name, max_iter=7, n_iter_no_change=3), X)
     assert (est.max_iter_, est.n_iter_no_change_) == (7, 3)
     assert est.n_iter_ <= 7
+    partial_fit(est, X)  # one epoch, whatever max_iter says
+    assert (est.max_iter_, est.n_iter_no_change_) == (1, 3)
 
 
 @pytest.mark.parametrize("name", NETWORKS)
