@@ -129,13 +129,14 @@ class DemoData:
         return 10.0 if self.quick else 100.0  # less regularisation suits features
 
     def rbm_settings(self):
-        return dict(
-            learning_rate=0.06 if self.small else 0.05,
-            batch_size=10 if self.small else 32,
-            n_iter=self.epochs,
-            random_state=0,
-            verbose=1,
-        )
+        """The RBMs' and the DBN's own defaults (learning rate, epochs "auto"),
+        except fewer epochs for --quick and larger minibatches on 784 pixels."""
+        settings = dict(random_state=0, verbose=1)
+        if self.quick:
+            settings.update(n_iter=self.epochs)
+        if not self.small:
+            settings.update(learning_rate=0.05, batch_size=32)
+        return settings
 
 
 def run_demo(dataset="digits", quick=False, out="skgen-demo-output", figures=True):
@@ -241,7 +242,7 @@ def _vaes(data):
         n_components=8 if data.small else 20,
         hidden_layer_sizes=(128,) if data.small else (400,),
         batch_size=32 if data.small else 128,
-        max_iter=20 if data.quick else (60 if data.small else 30),
+        max_iter=20 if data.quick else "auto",  # the default: until the loss levels off
         random_state=0,
         verbose=1,
     )
