@@ -43,7 +43,7 @@ VARIANTS = {
     "skgen BernoulliRBM, CD-1": (dict(persistent=False), False),
     "  with visible biases from 0": (dict(persistent=False), True),
     "  and rows in a fixed order": (dict(persistent=False, shuffle=False), True),
-    "skgen, PCD-1 (its default)": (dict(persistent=True), False),
+    "skgen, PCD-1 (its default algorithm)": (dict(persistent=True), False),
 }
 
 
