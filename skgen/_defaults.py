@@ -52,6 +52,14 @@ def rbm_learning_rate(gaussian, binary=BINARY_RATE):
     return GAUSSIAN_RATE if gaussian else binary
 
 
+def _epochs_of(n_updates, n_rows, batch_size):
+    """Epochs (rounded up) in which minibatches of ``batch_size`` over ``n_rows``
+    rows make ``n_updates`` updates; a last short minibatch counts as one."""
+    n_rows = max(n_rows, 1)
+    per_epoch = -(-n_rows // min(batch_size, n_rows))  # ceil
+    return -(-n_updates // per_epoch)
+
+
 # CD updates (minibatches) that each RBM of a DBN trains for at its defaults.
 CD_UPDATES = 5_000
 
@@ -64,8 +72,7 @@ def rbm_epochs(n_rows, batch_size):
     after which the second RBM has switched off (features + LR 0.31 in 3-fold CV
     on training rows); after 40 epochs (3,600 updates per fold) 0.85, above one
     BernoulliRBM's 0.84 (benchmarks/RESULTS.md)."""
-    per_epoch = -(-max(n_rows, 1) // max(1, min(batch_size, n_rows)))  # ceil
-    return max(10, -(-CD_UPDATES // per_epoch))
+    return max(10, _epochs_of(CD_UPDATES, n_rows, batch_size))
 
 
 # Adam steps that bound a fine-tuning, and that count as no improvement.
@@ -79,7 +86,6 @@ def epochs_for_updates(n_rows, batch_size):
     count) and a patience of ``PATIENCE_UPDATES`` steps (at least 10 epochs). A
     fixed number of epochs gives a 1,300-row table 13 steps an epoch and MNIST's
     60,000 rows 600: the same count stops the first long before it has learned."""
-    per_epoch = -(-max(n_rows, 1) // min(batch_size, max(n_rows, 1)))  # ceil
-    max_iter = max(200, -(-MAX_UPDATES // per_epoch))
-    patience = max(10, -(-PATIENCE_UPDATES // per_epoch))
+    max_iter = max(200, _epochs_of(MAX_UPDATES, n_rows, batch_size))
+    patience = max(10, _epochs_of(PATIENCE_UPDATES, n_rows, batch_size))
     return max_iter, patience
