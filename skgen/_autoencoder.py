@@ -14,7 +14,7 @@ from ._dbn import DBN
 from ._models._losses import LOSSES
 from ._models._stack import Stack, logistic_activations
 from ._network_base import BaseNetwork, document_training
-from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs
+from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs, one_thread, threaded
 from ._validation import (
     check_layer_sizes,
     check_unit_interval,
@@ -409,11 +409,13 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
             if not hasattr(self, "code_density_"):
                 self.code_density_ = None
             return
-        self.code_density_ = GaussianMixture(
+        density = GaussianMixture(
             n_components=min(self.density_components, n_distinct),
             init_params="k-means++",  # no k-means fit: no warning on close codes
             random_state=seed,
-        ).fit(codes)
+        )
+        with one_thread():
+            self.code_density_ = density.fit(codes)
 
     # ---------------------------------------------------------- representation
     def _encode(self, X):
@@ -423,6 +425,7 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
         out = self._stacks(Z.dtype)[1].predict(Z)
         return LOSSES[_LOSS_OF[self.loss_]].link(out)
 
+    @threaded
     def transform(self, X):
         """The code of each sample: the encoder's linear top layer.
 
@@ -439,6 +442,7 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
         """
         return self._encode(self._validate_X(X, dense=True))
 
+    @threaded
     def inverse_transform(self, X):
         """Decode codes back to the data space.
 
@@ -456,6 +460,7 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
         self._check_fitted()
         return self._decode(self._validate_codes(X, self.n_components_))
 
+    @threaded
     def sample(self, n_samples=1, *, random_state=None):
         """Decoded draws from the density of the training codes (``code_density_``).
 
@@ -489,6 +494,7 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
         error = self._decode(self._encode(X)) - X
         return -np.square(error, dtype=np.float64).sum(axis=1)
 
+    @threaded
     def score_samples(self, X):
         """Minus the squared reconstruction error of each sample.
 

@@ -281,6 +281,7 @@ class BaseModel(BaseEstimator):
             return self.random_state_
         return check_random_state(random_state)
 
+    @threaded
     def score(self, X, y=None):
         """Mean of :meth:`score_samples` over X, so that model selection works.
 
@@ -355,6 +356,7 @@ class ClassifierLifecycleMixin(ClassifierMixin):
         """
         return self._fit(X, y, incremental=True, classes=classes)
 
+    @threaded
     def predict_proba(self, X):
         """Class probabilities, ``exp`` of :meth:`predict_log_proba`.
 
@@ -370,6 +372,7 @@ class ClassifierLifecycleMixin(ClassifierMixin):
         """
         return np.exp(self.predict_log_proba(X))
 
+    @threaded
     def predict(self, X):
         """The most probable class of each sample.
 
@@ -386,6 +389,7 @@ class ClassifierLifecycleMixin(ClassifierMixin):
         log_proba = self.predict_log_proba(X)  # checks that the model is fitted
         return self.classes_[np.argmax(log_proba, axis=1)]
 
+    @threaded
     def score(self, X, y, sample_weight=None):
         """Mean accuracy of :meth:`predict` on X against y (scikit-learn's classifier
         convention).

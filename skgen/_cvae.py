@@ -7,7 +7,7 @@ from sklearn.utils._param_validation import StrOptions
 from ._base import ClassifierLifecycleMixin
 from ._models._vae import ClassPriorMeans, ConcatOneHot
 from ._network_base import document_training
-from ._parallel import document_n_jobs
+from ._parallel import document_n_jobs, threaded
 from ._vae import VAE
 
 
@@ -163,6 +163,7 @@ max_iter_, n_iter_no_change_, random_state_, n_features_in_ :
         """With ``conditioning="concat"`` the encoder is given the predicted class."""
         return self._predict_indices(X) if self.conditioning == "concat" else None
 
+    @threaded
     def inverse_transform(self, X, y=None):
         """Decoder means of latent codes; ``y`` (one label or one per code) is needed
         with ``conditioning="concat"``.
@@ -198,6 +199,7 @@ max_iter_, n_iter_no_change_, random_state_, n_features_in_ :
             )
         return self._label_indices(np.broadcast_to(y, (n_samples,)))
 
+    @threaded
     def sample(self, n_samples=1, y=None, *, draw=False, random_state=None):
         """Generate samples of given classes.
 
@@ -255,6 +257,7 @@ max_iter_, n_iter_no_change_, random_state_, n_features_in_ :
     def _joint_log_proba(self, X):
         return self._class_log_likelihoods(X) + self._log_prior()
 
+    @threaded
     def predict_log_proba(self, X):
         """``log p(y | x)`` by Bayes' rule (see the class docstring).
 
@@ -269,6 +272,7 @@ max_iter_, n_iter_no_change_, random_state_, n_features_in_ :
         joint = self._joint_log_proba(self._validate_X(X, dense=True))
         return joint - logsumexp(joint, axis=1, keepdims=True)
 
+    @threaded
     def score_samples(self, X):
         """``log p(x) ~ log sum_y pi_y exp(ELBO_y(x))``, the class-marginal ELBO, in
         nats (one noise draw per sample, keyed on the sample).

@@ -10,7 +10,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ._base import BaseModel
 from ._defaults import is_auto, rbm_epochs, rbm_learning_rate
 from ._errors import DivergenceError
-from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs
+from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs, threaded
 from ._rbm import BernoulliRBM, GaussianRBM, _LinearHiddenRBM
 from ._validation import (
     check_layer_sizes,
@@ -291,6 +291,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
             data = layer.mean_visible(data)
         return data
 
+    @threaded
     def transform(self, X):
         """The up pass: hidden probabilities (or, with ``linear_top``, the hidden
         means) of the top layer.
@@ -306,6 +307,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         """
         return self._up(self._validate_X(X))
 
+    @threaded
     def inverse_transform(self, X):
         """The down pass: visible means given top-layer activities.
 
@@ -321,6 +323,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         self._check_fitted()
         return self._down(self._validate_codes(X, self.rbms_[-1].n_components))
 
+    @threaded
     def sample(self, n_samples=1, *, n_steps=1000, random_state=None):
         """Draw from the DBN: Gibbs chains in the top RBM, then a down pass.
 
@@ -344,6 +347,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         top = self._layers()[-1]
         return self._down(top.mean_hidden(top.sample(n_samples, n_steps, rng)))
 
+    @threaded
     def score_samples(self, X):
         """Minus the squared error of each sample's up-down reconstruction.
 

@@ -11,7 +11,7 @@ from ._dbn import DBN
 from ._models._losses import LOSSES
 from ._models._stack import Stack, logistic_activations
 from ._network_base import BaseNetwork, document_training
-from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs
+from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs, threaded
 from ._validation import check_layer_sizes
 
 
@@ -219,6 +219,7 @@ class DBNClassifier(ClassifierLifecycleMixin, BaseNetwork):
     def _validation_score(self, X, y):
         return float(np.mean(np.argmax(self._logits(X), axis=1) == y))
 
+    @threaded
     def predict_log_proba(self, X):
         """Log of the class probabilities: the log-softmax of the network's output.
 

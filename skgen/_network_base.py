@@ -13,6 +13,7 @@ import numpy as np
 from . import _defaults
 from ._base import BaseModel
 from ._models._training import Adam, minibatch_epoch, split_validation, train_epochs
+from ._parallel import refresh
 from ._validation import check_finite_params
 
 TRAINING_ATTRIBUTES = """\
@@ -140,7 +141,9 @@ class BaseNetwork(BaseModel):
 
     def _run_epoch(self, X, y, where):
         """One pass of Adam over X in minibatches; returns the mean loss per sample.
-        ``where`` names the epoch for a divergence message."""
+        ``where`` names the epoch for a divergence message. The BLAS thread count
+        follows the machine's load from one epoch to the next."""
+        refresh()
         model = self._model()
         optimizer = self._optimizer_
         optimizer.learning_rate = self.learning_rate

@@ -1,13 +1,22 @@
-"""Thread counts for one call: ``n_jobs`` as the estimators take it."""
+"""BLAS threads for one call: ``n_jobs`` as the estimators take it.
+
+OpenBLAS's waiting threads spin. On a machine whose cores are busy with other
+processes, a product split over two threads waits for whichever thread the
+scheduler left out, and skgen's calls ran 2.4-5.3x slower than on one thread
+(benchmarks/RESULTS.md). So ``n_jobs=None`` does not leave the count to BLAS: every
+call that computes runs with as many threads as the cores that other processes leave
+free when it starts, and each training epoch looks again.
+"""
 
 import functools
+import os
 import threading
 from contextlib import contextmanager
 from numbers import Integral
 
 from joblib import cpu_count
 from sklearn.utils._param_validation import Interval
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 # n_jobs: None, a positive count, or -1, -2, ... (every core, all but one, ...).
 N_JOBS_CONSTRAINT = [
@@ -16,39 +25,106 @@ N_JOBS_CONSTRAINT = [
     Interval(Integral, None, -1, closed="right"),
 ]
 
-# BLAS thread counts are process-wide: concurrent fits share one limit, set by the
+# BLAS thread counts are process-wide: concurrent calls share one limit, set by the
 # first to enter and restored when the last one leaves.
 _lock = threading.Lock()
-_active = {"count": 0, "limits": None}
+_active = {"count": 0, "limiter": None, "n_jobs": None, "threads": 1, "ceiling": 1}
+_blas = []  # the controller of the loaded BLAS libraries, made at first use
+
+
+def _controller():
+    """threadpoolctl's controller of the BLAS libraries, made once: making one scans
+    every loaded library (2 ms), setting a count through it takes 20 us."""
+    if not _blas:
+        _blas.append(ThreadpoolController().select(user_api="blas"))
+    return _blas[0]
+
+
+def blas_threads():
+    """The BLAS libraries' current thread count (the largest, if several)."""
+    counts = [lib.num_threads for lib in _controller().lib_controllers]
+    return max(counts, default=1)
+
+
+def _runnable(path):
+    with open(path) as f:
+        stat = f.read()
+    return stat[stat.rindex(")") + 2] == "R"
+
+
+def busy_elsewhere():
+    """Tasks of other processes that are running or waiting for a core right now:
+    Linux's count of runnable tasks (``/proc/loadavg``) less this process's own
+    runnable threads (BLAS threads still spinning after a call are its own). The
+    smallest of three readings, so that a passing task does not count. None where
+    the kernel does not say (not Linux)."""
+    try:
+        readings = []
+        for _ in range(3):
+            with open("/proc/loadavg") as f:
+                running = int(f.read().split()[3].split("/")[0])
+            own = 0
+            for tid in os.listdir("/proc/self/task"):
+                try:
+                    own += _runnable(f"/proc/self/task/{tid}/stat")
+                except OSError:  # the thread has ended
+                    pass
+            readings.append(max(0, running - own))
+        return min(readings)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def free_cores():
+    """Cores this process may use that no other process is using now, at least 1;
+    every usable core where the load cannot be read."""
+    cores = cpu_count()
+    busy = busy_elsewhere()
+    return cores if busy is None else max(1, cores - busy)
 
 
 def n_threads(n_jobs):
     """Threads for ``n_jobs``: itself when positive, ``cpu_count() + 1 + n_jobs``
-    when negative (-1: every core), at least one."""
+    when negative (-1: every core), at least one. None: the free cores, at most the
+    count BLAS has now (which joblib's workers cap; see ``limit_threads``)."""
+    if n_jobs is None:
+        return min(blas_threads(), free_cores())
     return max(1, n_jobs if n_jobs > 0 else cpu_count() + 1 + n_jobs)
+
+
+def _set(threads):
+    """Set the BLAS thread count of the active call (under ``_lock``)."""
+    if _active["limiter"] is None:
+        _active["limiter"] = _controller().limit(limits=threads)
+    else:
+        _controller().limit(limits=threads)  # restored by the first limiter
+    _active["threads"] = threads
 
 
 @contextmanager
 def limit_threads(n_jobs):
-    """Run the block with ``n_jobs`` BLAS threads, then restore the previous counts,
-    also when the block raises.
+    """Run the block with the BLAS threads of ``n_jobs``, then restore the previous
+    counts, also when the block raises.
 
-    ``None`` changes nothing: BLAS keeps its own setting, which is every core in a
-    plain process and what joblib gave the worker inside a loky worker (loky caps
-    each worker's threads at ``cpu_count // n_jobs``, so parallel fits do not
-    oversubscribe). The limit is process-wide, as BLAS's thread pool is: fits that
-    run at once in threads share the limit of the first one, and the counts come
-    back when the last one ends. skgen's Numba kernels are single-threaded; their
-    products are BLAS calls into numpy's OpenBLAS, which this limit governs.
+    ``None`` takes the cores other processes leave free at entry (``free_cores``),
+    never more than BLAS has now: a plain process's BLAS uses every core, and
+    joblib's loky workers cap theirs at ``cpu_count // n_jobs``, so parallel fits do
+    not oversubscribe. ``refresh`` looks again during a long fit. The limit is
+    process-wide, as BLAS's thread pool is: calls that run at once in threads share
+    the limit of the first one, and the counts come back when the last one ends.
+    skgen's Numba kernels are single-threaded; their products are BLAS calls into
+    numpy's OpenBLAS, which this limit governs.
     """
-    if n_jobs is None:
-        yield
-        return
     with _lock:
         if _active["count"] == 0:
-            _active["limits"] = threadpool_limits(
-                limits=n_threads(n_jobs), user_api="blas"
-            )
+            _active["n_jobs"] = n_jobs
+            _active["limiter"] = None
+            _active["ceiling"] = blas_threads()
+            threads = n_threads(n_jobs)
+            if threads != _active["ceiling"]:
+                _set(threads)
+            else:
+                _active["threads"] = threads
         _active["count"] += 1
     try:
         yield
@@ -56,17 +132,47 @@ def limit_threads(n_jobs):
         with _lock:
             _active["count"] -= 1
             if _active["count"] == 0:
-                _active["limits"].restore_original_limits()
-                _active["limits"] = None
+                if _active["limiter"] is not None:
+                    _active["limiter"].restore_original_limits()
+                _active["limiter"] = None
+
+
+def refresh():
+    """Inside a call with ``n_jobs=None``, follow the machine's load: set the free
+    cores again (at most what BLAS had before the call). Called once per training
+    epoch; a no-op for an explicit ``n_jobs`` or outside a call."""
+    with _lock:
+        if _active["count"] == 0 or _active["n_jobs"] is not None:
+            return
+        threads = min(_active["ceiling"], free_cores())
+        if threads != _active["threads"]:
+            _set(threads)
+
+
+@contextmanager
+def one_thread():
+    """Run the block on one BLAS thread, then go back to the count before it.
+
+    For work made of small products that alternate between numpy's OpenBLAS and
+    SciPy's (scikit-learn's GaussianMixture: ``np.dot`` and ``solve_triangular`` on
+    30-column codes): each library keeps its own thread pool, whose waiting threads
+    spin while the other works, and on an idle 2-core machine two threads made such
+    a fit 2.5x slower than one (benchmarks/RESULTS.md)."""
+    with _controller().limit(limits=1):
+        yield
 
 
 N_JOBS_DESCRIPTION = """\
-        BLAS threads while fitting (``-1``: every core, ``-2``: all but one); the
-        previous counts are restored afterwards. ``None`` keeps the BLAS library's
-        own setting, which joblib's loky workers already cap at
-        ``cpu_count // n_jobs`` so that parallel fits do not oversubscribe the cores.
-        The count is process-wide: fits running at once in threads share the first
-        one's.
+        BLAS threads for every call that computes (``fit``, ``transform``,
+        ``score``, ``sample``, ``log_likelihood``, ...); ``-1``: every core, ``-2``:
+        all but one. ``None``: the cores that other processes leave free when the
+        call starts, looked at again every training epoch, and never more than the
+        BLAS library's own setting (joblib's loky workers cap that at
+        ``cpu_count // n_jobs``, so parallel fits do not oversubscribe). On a busy
+        machine that is one thread: OpenBLAS's waiting threads spin, and two
+        threads competing with other processes for two cores ran 2.4-5.3x slower
+        than one. The previous counts are restored after each call. The count is
+        process-wide: calls running at once in threads share the first one's.
 """
 
 
@@ -87,4 +193,5 @@ def threaded(method):
         with limit_threads(self.n_jobs):
             return method(self, *args, **kwargs)
 
+    wrapper.threaded = True
     return wrapper

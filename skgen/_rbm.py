@@ -6,7 +6,7 @@ from sklearn.utils import check_random_state
 
 from ._models import _likelihood as lik
 from ._models._units import GAUSSIAN
-from ._parallel import document_n_jobs
+from ._parallel import document_n_jobs, threaded
 from ._rbm_base import _COMMON_PARAMS, _BaseRBM
 
 
@@ -72,6 +72,7 @@ class BernoulliRBM(_BaseRBM):
 
     _progress_name = "pseudo-likelihood"
 
+    @threaded
     def score_samples(self, X):
         """Compute the pseudo-likelihood of X.
 
@@ -187,6 +188,7 @@ class GaussianRBM(_BaseRBM):
             n_jobs=n_jobs,
         )
 
+    @threaded
     def score_samples(self, X):
         """Log-density of each sample under the model, ``log p(x)``, in nats.
 

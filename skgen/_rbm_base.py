@@ -15,7 +15,7 @@ from ._models import _likelihood as lik
 from ._models import new_stream_state
 from ._models._rbm import FLOAT_DTYPES, RBMLayer
 from ._models._units import BERNOULLI
-from ._parallel import N_JOBS_CONSTRAINT
+from ._parallel import N_JOBS_CONSTRAINT, refresh, threaded
 from ._validation import check_finite_params, check_positive_int
 
 
@@ -153,8 +153,10 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
 
         State that the current parameters need but the model lacks (momentum
         switched on after fitting) is created, so that ``set_params`` between
-        ``partial_fit`` calls is safe.
+        ``partial_fit`` calls is safe. The BLAS thread count follows the machine's
+        load from one epoch to the next (``_parallel.refresh``).
         """
+        refresh()
         layer = self._layer()
         self.components_, self.intercept_visible_, self.intercept_hidden_ = layer.params
         self.h_samples_ = np.ascontiguousarray(self.h_samples_, dtype=layer.dtype)
@@ -178,6 +180,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         check_finite_params(self, where, layer.params, hint)
 
     # ---------------------------------------------------------- representation
+    @threaded
     def transform(self, X):
         """Compute the hidden layer activation probabilities, P(h=1|v=X).
 
@@ -196,6 +199,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         return self._layer(X.dtype).mean_hidden(X)
 
     # ---------------------------------------------------------------- sampling
+    @threaded
     def gibbs(self, v):
         """Perform one Gibbs sampling step v -> h -> v.
 
@@ -215,6 +219,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         v = np.array(v, dtype=layer.dtype, order="C")  # a copy: chains run in place
         return layer.gibbs(v, 1, new_stream_state(self.random_state_))
 
+    @threaded
     def sample(self, n_samples=1, *, n_steps=1000, random_state=None):
         """Draw visible samples from Gibbs chains of the fitted model.
 
@@ -252,6 +257,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         return self._layer().sample(n_samples, n_steps, rng)
 
     # ------------------------------------------------------------- likelihood
+    @threaded
     def log_partition_function(self, *, method="auto", n_runs=100, n_betas=10000):
         """Estimate the log partition function ``log Z`` of the fitted model.
 
@@ -286,6 +292,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         rng = check_random_state(self.random_state)
         return lik.log_partition(self._layer(), method, n_runs, n_betas, rng)
 
+    @threaded
     def log_likelihood(
         self, X, *, method="auto", n_runs=100, n_betas=10000, return_std=False
     ):

@@ -11,7 +11,7 @@ from ._models._losses import LOSSES
 from ._models._stack import Stack
 from ._models._vae import Unconditioned, VariationalModel, content_keys, row_keys
 from ._network_base import BaseNetwork, document_training
-from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs
+from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs, threaded
 from ._validation import check_layer_sizes, check_positive_int
 
 
@@ -254,6 +254,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
         return float(np.mean(self._elbo(X, y)))
 
     # ---------------------------------------------------------- representation
+    @threaded
     def transform(self, X):
         """Posterior means ``E[z | x]``: the latent code of each sample.
 
@@ -277,6 +278,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
         stats, _ = self._model(X.dtype).posterior(X, yi)
         return np.ascontiguousarray(stats[:, : self.n_components])
 
+    @threaded
     def inverse_transform(self, X):
         """Decoder means ``E[x | z]`` of latent codes (Bernoulli: probabilities).
 
@@ -292,6 +294,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
         Z = self._validate_codes(X, self.n_components)
         return self._model(Z.dtype).decode(Z)
 
+    @threaded
     def sample(self, n_samples=1, *, draw=False, random_state=None):
         """Samples of the model: decoder means of prior draws ``z ~ N(0, I)``.
 
@@ -321,6 +324,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
         return LOSSES[self.likelihood].draw(mean, rng) if draw else mean
 
     # ------------------------------------------------------------------ scores
+    @threaded
     def score_samples(self, X):
         """Evidence lower bound of each sample, in nats (one draw of ``z``; the KL
         term exact). The draw is keyed on the sample and ``random_state``: an int
@@ -338,6 +342,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
         """
         return self._elbo(self._validate_X(X, dense=True))
 
+    @threaded
     def log_likelihood(self, X, *, n_importance=100):
         """Importance-weighted estimate of ``log p(x)`` (Burda et al., 2016).
 

@@ -1,4 +1,9 @@
-"""``n_jobs``: BLAS threads for the duration of a fit, restored afterwards."""
+"""``n_jobs``: BLAS threads for every call that computes, restored afterwards;
+``None`` takes the cores that other processes leave free."""
+
+import subprocess
+import sys
+import time
 
 import numpy as np
 import pytest
@@ -7,6 +12,7 @@ from sklearn.datasets import load_digits
 from threadpoolctl import threadpool_info, threadpool_limits
 
 import skgen._models._rbm
+import skgen._parallel
 from skgen import (
     CVAE,
     DBN,
@@ -74,9 +80,6 @@ def test_fit_runs_with_n_jobs_threads_and_restores_the_count(estimator, seen_ins
         fit(estimator.set_params(n_jobs=1))
         assert seen_inside and set(seen_inside) == {1}
         assert blas_threads() == before
-        seen_inside.clear()
-        fit(estimator.set_params(n_jobs=None))  # None leaves the setting alone
-        assert set(seen_inside) == {before}
 
 
 def test_partial_fit_too_and_minus_one_means_every_core(seen_inside):
@@ -166,3 +169,157 @@ def test_every_docstring_documents_n_jobs_in_full(estimator):
     doc = type(estimator).__doc__
     assert "n_jobs : int, default=None" in doc
     assert "N_JOBS_DESCRIPTION" not in doc and "process-wide" in doc
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize("busy, expected", [(0, 2), (1, 1), (7, 1)])
+def test_n_jobs_none_takes_the_cores_other_processes_leave_free(
+    estimator, busy, expected, seen_inside, monkeypatch
+):
+    monkeypatch.setattr(skgen._parallel, "cpu_count", lambda: 2)
+    monkeypatch.setattr(skgen._parallel, "busy_elsewhere", lambda: busy)
+    with threadpool_limits(limits=2, user_api="blas"):
+        fit(estimator.set_params(n_jobs=None))
+        assert set(seen_inside) == {expected}
+        assert blas_threads() == 2
+
+
+def test_n_jobs_none_never_exceeds_the_count_blas_has(seen_inside, monkeypatch):
+    """Inside a loky worker joblib has capped BLAS: an idle machine does not lift
+    the cap."""
+    monkeypatch.setattr(skgen._parallel, "busy_elsewhere", lambda: 0)
+    with threadpool_limits(limits=1, user_api="blas"):
+        BernoulliRBM(n_components=8, n_iter=2, random_state=0).fit(X)
+    assert set(seen_inside) == {1}
+
+
+def test_n_jobs_none_follows_the_load_from_epoch_to_epoch(seen_inside, monkeypatch):
+    monkeypatch.setattr(skgen._parallel, "cpu_count", lambda: 2)
+    loads = iter([0, 0, 3, 3, 0])  # at the call, then once per epoch
+    monkeypatch.setattr(skgen._parallel, "busy_elsewhere", lambda: next(loads))
+    with threadpool_limits(limits=2, user_api="blas"):
+        BernoulliRBM(n_components=8, n_iter=4, random_state=0).fit(X)
+        assert seen_inside == [2, 1, 1, 2]
+        assert blas_threads() == 2
+
+
+def test_explicit_n_jobs_is_kept_whatever_the_load(seen_inside, monkeypatch):
+    monkeypatch.setattr(skgen._parallel, "busy_elsewhere", lambda: 8)
+    with threadpool_limits(limits=1, user_api="blas"):
+        BernoulliRBM(n_components=8, n_iter=3, n_jobs=2, random_state=0).fit(X)
+    assert set(seen_inside) == {2}
+
+
+def computing_methods(estimator):
+    """The public methods that skgen's classes define (scikit-learn's get_params,
+    set_output, and the set_*_request methods it makes for them, are not theirs)."""
+    names = []
+    for name in dir(type(estimator)):
+        if name.startswith("_") or name.endswith("_request"):
+            continue
+        owner = next(c for c in type(estimator).__mro__ if name in vars(c))
+        if owner.__module__.startswith("skgen") and callable(getattr(estimator, name)):
+            names.append(name)
+    return names
+
+
+CALLS = {
+    "transform": lambda m: m.transform(X),
+    "inverse_transform": lambda m: m.inverse_transform(m.transform(X)),
+    "score": lambda m: m.score(X, Y),
+    "score_samples": lambda m: m.score_samples(X),
+    "predict": lambda m: m.predict(X),
+    "predict_proba": lambda m: m.predict_proba(X),
+    "predict_log_proba": lambda m: m.predict_log_proba(X),
+    "sample": lambda m: m.sample(3, random_state=0),
+    "gibbs": lambda m: m.gibbs(X[:5]),
+    "log_partition_function": lambda m: m.log_partition_function(
+        method="ais", n_runs=4, n_betas=20
+    ),
+    "log_likelihood": lambda m: (
+        m.log_likelihood(X[:5])
+        if isinstance(m, VAE)
+        else m.log_likelihood(X[:5], method="ais", n_runs=4, n_betas=20)
+    ),
+}
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
+def test_every_public_method_runs_with_n_jobs_threads(estimator, monkeypatch):
+    model = fit(estimator.set_params(n_jobs=1))
+    seen = {}
+    original = skgen._parallel.limit_threads
+
+    def recording(n_jobs):
+        context = original(n_jobs)
+
+        class Recording:
+            def __enter__(self):
+                context.__enter__()
+                seen.setdefault(name, blas_threads())
+
+            def __exit__(self, *exc):
+                return context.__exit__(*exc)
+
+        return Recording()
+
+    monkeypatch.setattr(skgen._parallel, "limit_threads", recording)
+    methods = computing_methods(model)
+    assert {"fit", "partial_fit"} <= set(methods)
+    with threadpool_limits(limits=2, user_api="blas"):
+        for name in methods:
+            if name in ("fit", "partial_fit"):
+                continue  # their own tests above
+            assert name in CALLS, f"{name}: say how the test calls it"
+            try:
+                CALLS[name](model)
+            except NotImplementedError:  # the CVAE's log_likelihood
+                continue
+            assert seen.get(name) == 1, f"{name} did not run under n_jobs"
+        assert blas_threads() == 2
+
+
+def test_busy_elsewhere_sees_processes_that_keep_the_cores_busy():
+    if skgen._parallel.busy_elsewhere() is None:
+        pytest.skip("the kernel does not report runnable tasks (not Linux)")
+    loops = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)
+    ]
+    try:
+        seen = []
+        deadline = time.monotonic() + 10  # until both have started
+        while time.monotonic() < deadline and max(seen, default=0) < 2:
+            seen.append(skgen._parallel.busy_elsewhere())
+        assert max(seen) >= 2
+    finally:
+        for loop in loops:
+            loop.kill()
+            loop.wait()
+
+
+def test_one_thread_runs_its_block_on_one_thread_and_goes_back():
+    from skgen._parallel import one_thread
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        with one_thread():
+            assert blas_threads() == 1
+        assert blas_threads() == 2
+
+
+def test_the_autoencoders_code_density_fits_on_one_thread(monkeypatch):
+    """GaussianMixture alternates numpy's and SciPy's OpenBLAS on small products:
+    two threads made the DeepAutoencoder's fit 2x slower on an idle machine."""
+    import skgen._autoencoder
+
+    seen = []
+    original = skgen._autoencoder.GaussianMixture.fit
+
+    def spy(self, *args, **kwargs):
+        seen.append(blas_threads())
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(skgen._autoencoder.GaussianMixture, "fit", spy)
+    model = ESTIMATORS[-1].set_params(n_jobs=2)
+    with threadpool_limits(limits=1, user_api="blas"):
+        model.fit(X)
+    assert seen == [1]
