@@ -851,3 +851,31 @@ def test_scipy_blas_fallback_gives_the_same_products():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_the_first_compile_is_announced_once_and_a_warm_cache_stays_silent(tmp_path):
+    """A cold cache compiles for 10-20 s before the first fit: skgen says so once on
+    stderr. Loading the compiled kernels from disk says nothing."""
+    import os
+    import subprocess
+    import sys
+
+    from skgen._kernels._jit import COMPILE_NOTICE
+
+    code = (
+        "import numpy as np\n"
+        "from skgen._kernels._random import new_state, standard_normal, uniform\n"
+        "state = new_state(np.random.RandomState(0))\n"
+        "print(uniform(state) + standard_normal(state))\n"
+    )
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True
+        )
+        for _ in ("cold", "warm")
+    ]
+    assert [run.returncode for run in runs] == [0, 0], runs[0].stderr
+    assert runs[0].stderr.count(COMPILE_NOTICE) == 1  # two kernels, one notice
+    assert COMPILE_NOTICE not in runs[1].stderr
+    assert runs[0].stdout == runs[1].stdout
