@@ -362,6 +362,23 @@ def test_visible_biases_start_at_the_data_means(Estimator, container):
         assert_allclose(rbm.intercept_visible_, means, atol=1e-12)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fit_makes_no_copy_of_the_data(dtype):
+    """Memory beyond the data must not grow with it: the visible-bias start once
+    took a float64 copy of float32 data (peak memory three times the data)."""
+    import tracemalloc
+
+    X = np.random.RandomState(0).uniform(size=(4000, 500)).astype(dtype)
+    BernoulliRBM(n_components=4, n_iter=1, random_state=0).fit(X[:50])  # compiled
+    tracemalloc.start()
+    try:
+        BernoulliRBM(n_components=4, n_iter=1, random_state=0).fit(X)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 0.25 * X.nbytes
+
+
 def test_shuffle_keeps_rows_sorted_by_class_from_biasing_the_model():
     """With rows sorted by class, a model that walks them in order ends its epoch on
     the last classes and models them best; a new order each epoch (the default)
