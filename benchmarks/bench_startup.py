@@ -7,7 +7,10 @@ Each measurement runs in a new Python process whose ``NUMBA_CACHE_DIR`` is a fre
 temporary folder (cold: every kernel compiles) or the folder a previous process filled
 (warm: kernels load from disk). Printed per estimator: the time of its first ``fit`` on
 tiny data (almost all of it compiling or loading kernels) and, for comparison, a second
-fit in the same process. Medians over the repeats.
+fit in the same process. Medians over the repeats. Then, from the first cold run,
+the kernels whose compilation took the time (Numba's "numba:compile" events, the
+outermost ones: a kernel's time includes the helpers it compiled), with the dtype of
+their first array argument.
 """
 
 import argparse
@@ -20,6 +23,20 @@ import tempfile
 
 CHILD = """
 import json, time
+from numba.core import event
+compiles, depth = [], []
+class Recorder(event.Listener):
+    def on_start(self, ev):
+        depth.append(time.perf_counter())
+    def on_end(self, ev):
+        start = depth.pop()
+        if not depth:
+            f = ev.data["dispatcher"].py_func
+            arrays = [a for a in ev.data["args"] if hasattr(a, "dtype")]
+            dtype = str(arrays[0].dtype) if arrays else ""
+            compiles.append([f.__module__ + "." + f.__name__, dtype,
+                             time.perf_counter() - start])
+event.register("numba:compile", Recorder())
 t0 = time.perf_counter()
 import numpy as np
 import skgen
@@ -44,7 +61,7 @@ for name, make in makers.items():
         model.fit(X, y) if name in ("DBNClassifier", "CVAE") else model.fit(X)
         times.append(time.perf_counter() - t)
     out[name] = times
-print(json.dumps(out))
+print(json.dumps({"fits": out, "compiles": compiles}))
 """
 
 
@@ -64,11 +81,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    cold, warm = [], []
+    cold, warm, compiles = [], [], None
     for _ in range(args.repeats):
         with tempfile.TemporaryDirectory() as cache:
-            cold.append(run(cache))
-            warm.append(run(cache))
+            first = run(cache)
+            cold.append(first["fits"])
+            warm.append(run(cache)["fits"])
+            compiles = compiles or first["compiles"]
     print(f"First fit in a fresh process (median of {args.repeats}), seconds:")
     print(f"  {'':18s} {'cold cache':>11s} {'warm cache':>11s} {'2nd fit':>9s}")
     totals = [0.0, 0.0]
@@ -80,6 +99,12 @@ def main():
         totals[1] += w
         print(f"  {name:18s} {c:11.2f} {w:11.2f} {second:9.3f}")
     print(f"  {'all of the above':18s} {totals[0]:11.2f} {totals[1]:11.2f}")
+    total = sum(seconds for _, _, seconds in compiles)
+    print(
+        f"\nCompilation in the first cold run: {len(compiles)} kernels, {total:.1f} s"
+    )
+    for name, dtype, seconds in sorted(compiles, key=lambda c: -c[2])[:15]:
+        print(f"  {seconds:6.2f}  {name.replace('skgen._kernels.', '')} ({dtype})")
 
 
 if __name__ == "__main__":
