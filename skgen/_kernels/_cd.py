@@ -115,8 +115,12 @@ def cd_epoch_dense(X, order, bounds, vv, hh, chains, params, velocity, settings,
     for batch in range(bounds.shape[0] - 1):
         start = bounds[batch]
         n_pos = bounds[batch + 1] - start
+        # Copied element by element: a row slice assignment (vv[i] = X[row]) made
+        # numba compile its broadcasting machinery, 4 s of a cold first fit.
         for i in range(n_pos):
-            vv[i] = X[order[start + i]]
+            row = order[start + i]
+            for j in range(X.shape[1]):
+                vv[i, j] = X[row, j]
         cd_step(vv, n_pos, hh, chains, params, velocity, settings, state)
 
 
@@ -139,9 +143,10 @@ def cd_epoch_csr(
     for batch in range(bounds.shape[0] - 1):
         start = bounds[batch]
         n_pos = bounds[batch + 1] - start
-        vv[:n_pos] = 0.0
         for i in range(n_pos):
             row = order[start + i]
+            for j in range(vv.shape[1]):
+                vv[i, j] = 0.0
             for p in range(indptr[row], indptr[row + 1]):
                 vv[i, indices[p]] += data[p]  # duplicates add up, as in X @ W.T
         cd_step(vv, n_pos, hh, chains, params, velocity, settings, state)
