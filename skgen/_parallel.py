@@ -2,15 +2,16 @@
 
 OpenBLAS's waiting threads spin. On a machine whose cores are busy with other
 processes, a product split over two threads waits for whichever thread the
-scheduler left out, and skgen's calls ran 2.4-5.3x slower than on one thread
-(benchmarks/RESULTS.md). So ``n_jobs=None`` does not leave the count to BLAS: every
-call that computes runs with as many threads as the cores that other processes leave
-free when it starts, and each training epoch looks again.
+scheduler left out (benchmarks/RESULTS.md, "A busy machine"). So ``n_jobs=None``
+does not leave the count to BLAS: every call that computes runs with as many threads
+as the cores that other processes leave free when it starts, and each training epoch
+looks again.
 """
 
 import functools
 import os
 import threading
+import time
 from contextlib import contextmanager
 from numbers import Integral
 
@@ -28,8 +29,23 @@ N_JOBS_CONSTRAINT = [
 # BLAS thread counts are process-wide: concurrent calls share one limit, set by the
 # first to enter and restored when the last one leaves.
 _lock = threading.Lock()
-_active = {"count": 0, "limiter": None, "n_jobs": None, "threads": 1, "ceiling": 1}
-_blas = []  # the controller of the loaded BLAS libraries, made at first use
+_active = {
+    "count": 0,  # calls inside limit_threads
+    "limiter": None,  # what restores the counts when the last call leaves
+    "n_jobs": None,  # the first call's
+    "threads": 1,  # the count set for the calls
+    "ceiling": 1,  # BLAS's count when the first call entered
+    "single": 0,  # blocks inside one_thread: refresh leaves them alone
+}
+# threadpoolctl's controller of the BLAS libraries loaded when skgen first limits
+# them (numpy's and SciPy's OpenBLAS, which the kernels and scikit-learn use).
+_blas = []
+
+# Where Linux reports the runnable tasks; module constants so that tests can fake them.
+_LOADAVG = "/proc/loadavg"
+_TASKS = "/proc/self/task"
+_READING_SECONDS = 0.5  # a reading of the load is reused for this long
+_last_reading = {"time": -1.0, "busy": None}
 
 
 def _controller():
@@ -56,31 +72,46 @@ def busy_elsewhere():
     """Tasks of other processes that are running or waiting for a core right now:
     Linux's count of runnable tasks (``/proc/loadavg``) less this process's own
     runnable threads (BLAS threads still spinning after a call are its own). The
-    smallest of three readings, so that a passing task does not count. None where
-    the kernel does not say (not Linux)."""
+    smallest of three readings, so that a passing task does not count; a reading is
+    reused for half a second, so that many short calls do not pay for it (0.1-0.6
+    ms). None where the kernel does not say (not Linux)."""
+    now = time.monotonic()
+    if now - _last_reading["time"] < _READING_SECONDS:
+        return _last_reading["busy"]
     try:
         readings = []
         for _ in range(3):
-            with open("/proc/loadavg") as f:
+            with open(_LOADAVG) as f:
                 running = int(f.read().split()[3].split("/")[0])
             own = 0
-            for tid in os.listdir("/proc/self/task"):
+            for tid in os.listdir(_TASKS):
                 try:
-                    own += _runnable(f"/proc/self/task/{tid}/stat")
+                    own += _runnable(os.path.join(_TASKS, tid, "stat"))
                 except OSError:  # the thread has ended
                     pass
             readings.append(max(0, running - own))
-        return min(readings)
+        busy = min(readings)
     except (OSError, ValueError, IndexError):
-        return None
+        busy = None
+    _last_reading.update(time=now, busy=busy)
+    return busy
 
 
 def free_cores():
     """Cores this process may use that no other process is using now, at least 1;
-    every usable core where the load cannot be read."""
+    every usable core where the load cannot be read. The runnable count covers the
+    whole machine (in a container, the host), whose cores ``os.cpu_count`` gives; this
+    process may use ``joblib.cpu_count`` of them (its affinity or CPU quota)."""
     cores = cpu_count()
     busy = busy_elsewhere()
-    return cores if busy is None else max(1, cores - busy)
+    if busy is None:
+        return cores
+    return max(1, min(cores, machine_cores() - busy))
+
+
+def machine_cores():
+    """Every core of the machine (the host's, in a container)."""
+    return os.cpu_count() or cpu_count()
 
 
 def n_threads(n_jobs):
@@ -115,12 +146,16 @@ def limit_threads(n_jobs):
     skgen's Numba kernels are single-threaded; their products are BLAS calls into
     numpy's OpenBLAS, which this limit governs.
     """
+    free = free_cores() if n_jobs is None else None  # read outside the lock
     with _lock:
         if _active["count"] == 0:
             _active["n_jobs"] = n_jobs
             _active["limiter"] = None
             _active["ceiling"] = blas_threads()
-            threads = n_threads(n_jobs)
+            if n_jobs is None:
+                threads = min(_active["ceiling"], free)
+            else:
+                threads = n_threads(n_jobs)
             if threads != _active["ceiling"]:
                 _set(threads)
             else:
@@ -140,11 +175,17 @@ def limit_threads(n_jobs):
 def refresh():
     """Inside a call with ``n_jobs=None``, follow the machine's load: set the free
     cores again (at most what BLAS had before the call). Called once per training
-    epoch; a no-op for an explicit ``n_jobs`` or outside a call."""
+    epoch; a no-op for an explicit ``n_jobs``, outside a call, or inside
+    ``one_thread``."""
+    if _active["count"] == 0 or _active["n_jobs"] is not None:
+        return  # a stale look is harmless: checked again under the lock
+    free = free_cores()
     with _lock:
         if _active["count"] == 0 or _active["n_jobs"] is not None:
             return
-        threads = min(_active["ceiling"], free_cores())
+        if _active["single"]:
+            return
+        threads = min(_active["ceiling"], free)
         if threads != _active["threads"]:
             _set(threads)
 
@@ -156,10 +197,19 @@ def one_thread():
     For work made of small products that alternate between numpy's OpenBLAS and
     SciPy's (scikit-learn's GaussianMixture: ``np.dot`` and ``solve_triangular`` on
     30-column codes): each library keeps its own thread pool, whose waiting threads
-    spin while the other works, and on an idle 2-core machine two threads made such
-    a fit 2.5x slower than one (benchmarks/RESULTS.md)."""
-    with _controller().limit(limits=1):
+    spin while the other works, and two threads made such a fit slower than one even
+    on an idle machine (benchmarks/RESULTS.md). ``refresh`` leaves the count alone
+    until the block ends."""
+    with _lock:
+        _active["single"] += 1
+        before = blas_threads()
+        _controller().limit(limits=1)
+    try:
         yield
+    finally:
+        with _lock:
+            _active["single"] -= 1
+            _controller().limit(limits=before)
 
 
 N_JOBS_DESCRIPTION = """\
@@ -169,10 +219,14 @@ N_JOBS_DESCRIPTION = """\
         call starts, looked at again every training epoch, and never more than the
         BLAS library's own setting (joblib's loky workers cap that at
         ``cpu_count // n_jobs``, so parallel fits do not oversubscribe). On a busy
-        machine that is one thread: OpenBLAS's waiting threads spin, and two
-        threads competing with other processes for two cores ran 2.4-5.3x slower
-        than one. The previous counts are restored after each call. The count is
-        process-wide: calls running at once in threads share the first one's.
+        machine that is one thread: OpenBLAS's waiting threads spin, and threads
+        competing with other processes for the cores made calls many times slower
+        than one thread (benchmarks/RESULTS.md). Products split over a different
+        number of threads can round differently in the last bit, so networks fitted
+        twice with the same ``random_state`` while the machine's load changed may
+        differ slightly; set ``n_jobs`` for bit-for-bit repeatable fits. The
+        previous counts are restored after each call. The count is process-wide:
+        calls running at once in threads share the first one's.
 """
 
 
