@@ -1,5 +1,6 @@
 """skgen: generative and representation-learning models as scikit-learn estimators."""
 
+from . import _compile_notice  # noqa: F401  (says so when the kernels compile)
 from ._autoencoder import DeepAutoencoder
 from ._cvae import CVAE
 from ._dbn import DBN

@@ -860,7 +860,7 @@ def test_the_first_compile_is_announced_once_and_a_warm_cache_stays_silent(tmp_p
     import subprocess
     import sys
 
-    from skgen._kernels._jit import COMPILE_NOTICE
+    from skgen._compile_notice import COMPILE_NOTICE
 
     code = (
         "import numpy as np\n"

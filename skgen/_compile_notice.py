@@ -1,0 +1,39 @@
+"""The notice the first time skgen's kernels compile in a process.
+
+A cold Numba cache (a new environment) compiles the kernels for 10-20 s before the
+first fit, which otherwise shows as a silent pause. Numba sends "numba:compile" only
+when it compiles, not when it loads a kernel from the disk cache, so a warm
+environment prints nothing.
+"""
+
+import sys
+
+from numba.core import event
+
+COMPILE_NOTICE = (
+    "skgen: compiling its numerical kernels for this Python environment, once "
+    "(the first fits take 10-20 s longer; later runs load them from disk)."
+)
+
+
+def compiled_function(ev):
+    """The Python function behind a "numba:compile" event, or None."""
+    return getattr(ev.data.get("dispatcher"), "py_func", None)
+
+
+class _FirstCompileNotice(event.Listener):
+    """Print ``COMPILE_NOTICE`` on stderr at the first compile of a skgen kernel."""
+
+    said = False
+
+    def on_start(self, ev):
+        module = getattr(compiled_function(ev), "__module__", "") or ""
+        if not self.said and module.startswith("skgen."):
+            type(self).said = True
+            print(COMPILE_NOTICE, file=sys.stderr, flush=True)
+
+    def on_end(self, ev):
+        pass
+
+
+event.register("numba:compile", _FirstCompileNotice())
