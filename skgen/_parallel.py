@@ -46,6 +46,7 @@ _LOADAVG = "/proc/loadavg"
 _TASKS = "/proc/self/task"
 _READING_SECONDS = 0.5  # a reading of the load is reused for this long
 _last_reading = {"time": -1.0, "busy": None}
+_cores_reading = {"time": -1.0, "cores": 1}
 
 
 def _controller():
@@ -100,13 +101,22 @@ def busy_elsewhere():
 def free_cores():
     """Cores this process may use that no other process is using now, at least 1;
     every usable core where the load cannot be read. The runnable count covers the
-    whole machine (in a container, the host), whose cores ``os.cpu_count`` gives; this
-    process may use ``joblib.cpu_count`` of them (its affinity or CPU quota)."""
-    cores = cpu_count()
+    whole machine (in a container, the host), whose cores ``machine_cores`` gives;
+    this process may use ``usable_cores`` of them (its affinity or CPU quota)."""
+    cores = usable_cores()
     busy = busy_elsewhere()
     if busy is None:
         return cores
     return max(1, min(cores, machine_cores() - busy))
+
+
+def usable_cores():
+    """``joblib.cpu_count()``, which reads the CPU quota from the cgroup files (40
+    us), reused as long as a reading of the load is."""
+    now = time.monotonic()
+    if now - _cores_reading["time"] >= _READING_SECONDS:
+        _cores_reading.update(time=now, cores=cpu_count())
+    return _cores_reading["cores"]
 
 
 def machine_cores():

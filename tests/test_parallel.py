@@ -174,7 +174,7 @@ def test_every_docstring_documents_n_jobs_in_full(estimator):
 def test_n_jobs_none_takes_the_cores_other_processes_leave_free(
     estimator, busy, expected, seen_inside, monkeypatch
 ):
-    monkeypatch.setattr(skgen._parallel, "cpu_count", lambda: 2)
+    monkeypatch.setattr(skgen._parallel, "usable_cores", lambda: 2)
     monkeypatch.setattr(skgen._parallel, "machine_cores", lambda: 2)
     monkeypatch.setattr(skgen._parallel, "busy_elsewhere", lambda: busy)
     with threadpool_limits(limits=2, user_api="blas"):
@@ -193,7 +193,7 @@ def test_n_jobs_none_never_exceeds_the_count_blas_has(seen_inside, monkeypatch):
 
 
 def test_n_jobs_none_follows_the_load_from_epoch_to_epoch(seen_inside, monkeypatch):
-    monkeypatch.setattr(skgen._parallel, "cpu_count", lambda: 2)
+    monkeypatch.setattr(skgen._parallel, "usable_cores", lambda: 2)
     monkeypatch.setattr(skgen._parallel, "machine_cores", lambda: 2)
     # at the call, then once per epoch; idle after that
     loads = itertools.chain([0, 0, 3, 3, 0], itertools.repeat(0))
@@ -366,7 +366,7 @@ def test_free_cores_are_this_process_cores_that_the_machine_has_free(
 ):
     """In a container with 4 of a 64-core host's cores, 30 busy tasks on the host
     leave all 4 free."""
-    monkeypatch.setattr(skgen._parallel, "cpu_count", lambda: cores)
+    monkeypatch.setattr(skgen._parallel, "usable_cores", lambda: cores)
     monkeypatch.setattr(skgen._parallel, "machine_cores", lambda: machine)
     monkeypatch.setattr(skgen._parallel, "busy_elsewhere", lambda: busy)
     assert skgen._parallel.free_cores() == free
