@@ -251,8 +251,8 @@ def test_every_public_method_runs_with_n_jobs_threads(estimator, monkeypatch):
     seen = {}
     original = skgen._parallel.limit_threads
 
-    def recording(n_jobs):
-        context = original(n_jobs)
+    def recording(n_jobs, n_rows=None):
+        context = original(n_jobs, n_rows)
 
         class Recording:
             def __enter__(self):
@@ -398,3 +398,25 @@ def test_refresh_leaves_a_one_thread_block_alone(monkeypatch):
             refresh()
             assert blas_threads() == 2
         assert blas_threads() == 2
+
+
+@pytest.mark.parametrize("n_rows, expected", [(1, 1), (15, 1), (16, 2), (200, 2)])
+def test_calls_on_a_few_rows_run_on_one_thread(n_rows, expected, monkeypatch):
+    """Their products are too small to share: a one-row transform was faster on
+    one thread than on two even on an idle machine."""
+    model = fit(clone(ESTIMATORS[0]).set_params(n_jobs=None))
+    seen = []
+    original = skgen._models._rbm.RBMLayer.mean_hidden
+
+    def spy(*args, **kwargs):
+        seen.append(blas_threads())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(skgen._models._rbm.RBMLayer, "mean_hidden", spy)
+    monkeypatch.setattr(skgen._parallel, "usable_cores", lambda: 2)
+    monkeypatch.setattr(skgen._parallel, "machine_cores", lambda: 2)
+    monkeypatch.setattr(skgen._parallel, "busy_elsewhere", lambda: 0)
+    with threadpool_limits(limits=2, user_api="blas"):
+        model.transform(X[:n_rows])
+        model.set_params(n_jobs=2).transform(X[:n_rows])  # an explicit count stands
+    assert seen == [expected, 2]
