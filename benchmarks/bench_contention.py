@@ -198,10 +198,9 @@ def print_table(idle, loaded):
 
 
 def plot(loaded, path):
-    import matplotlib
+    from skgen._plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     names = list(loaded)
     y = np.arange(len(names))

@@ -106,10 +106,9 @@ def measure(kind, n_rows, n_hidden=256, side=28, repeats=3):
 
 
 def plot(rows, path):
-    import matplotlib
+    from skgen._plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     panels = [
         (
