@@ -45,8 +45,8 @@ _blas = []
 _LOADAVG = "/proc/loadavg"
 _TASKS = "/proc/self/task"
 _READING_SECONDS = 0.5  # a reading of the load is reused for this long
-_last_reading = {"time": -1.0, "busy": None}
-_cores_reading = {"time": -1.0, "cores": 1}
+_last_reading = {"time": -1.0, "value": None}
+_cores_reading = {"time": -1.0, "value": 1}
 
 
 def _controller():
@@ -69,16 +69,26 @@ def _runnable(path):
     return stat[stat.rindex(")") + 2] == "R"
 
 
+def _reused(reading, compute):
+    """``reading["value"]``, computed again by ``compute()`` once it is
+    ``_READING_SECONDS`` old: many short calls share one look at the machine."""
+    now = time.monotonic()
+    if now - reading["time"] >= _READING_SECONDS:
+        reading.update(time=now, value=compute())
+    return reading["value"]
+
+
 def busy_elsewhere():
     """Tasks of other processes that are running or waiting for a core right now:
     Linux's count of runnable tasks (``/proc/loadavg``) less this process's own
     runnable threads (BLAS threads still spinning after a call are its own). The
     smallest of three readings, so that a passing task does not count; a reading is
-    reused for half a second, so that many short calls do not pay for it (0.1-0.6
-    ms). None where the kernel does not say (not Linux)."""
-    now = time.monotonic()
-    if now - _last_reading["time"] < _READING_SECONDS:
-        return _last_reading["busy"]
+    reused for half a second (it costs 0.1-0.6 ms). None where the kernel does not
+    say (not Linux)."""
+    return _reused(_last_reading, _read_busy)
+
+
+def _read_busy():
     try:
         readings = []
         for _ in range(3):
@@ -91,11 +101,9 @@ def busy_elsewhere():
                 except OSError:  # the thread has ended
                     pass
             readings.append(max(0, running - own))
-        busy = min(readings)
+        return min(readings)
     except (OSError, ValueError, IndexError):
-        busy = None
-    _last_reading.update(time=now, busy=busy)
-    return busy
+        return None
 
 
 def free_cores():
@@ -113,10 +121,7 @@ def free_cores():
 def usable_cores():
     """``joblib.cpu_count()``, which reads the CPU quota from the cgroup files (40
     us), reused as long as a reading of the load is."""
-    now = time.monotonic()
-    if now - _cores_reading["time"] >= _READING_SECONDS:
-        _cores_reading.update(time=now, cores=cpu_count())
-    return _cores_reading["cores"]
+    return _reused(_cores_reading, cpu_count)
 
 
 def machine_cores():
@@ -125,11 +130,9 @@ def machine_cores():
 
 
 def n_threads(n_jobs):
-    """Threads for ``n_jobs``: itself when positive, ``cpu_count() + 1 + n_jobs``
-    when negative (-1: every core), at least one. None: the free cores, at most the
-    count BLAS has now (which joblib's workers cap; see ``limit_threads``)."""
-    if n_jobs is None:
-        return min(blas_threads(), free_cores())
+    """Threads for an explicit ``n_jobs``: itself when positive, ``cpu_count() + 1 +
+    n_jobs`` when negative (-1: every core), at least one. (None is
+    ``limit_threads``'s rule: it needs the count BLAS had when the call entered.)"""
     return max(1, n_jobs if n_jobs > 0 else cpu_count() + 1 + n_jobs)
 
 

@@ -376,7 +376,7 @@ def test_a_reading_of_the_load_is_reused_for_half_a_second(tmp_path, monkeypatch
     loadavg_path, tasks = fake_proc(tmp_path, "0 0 0 4/10 1\n", "R")
     monkeypatch.setattr(skgen._parallel, "_LOADAVG", loadavg_path)
     monkeypatch.setattr(skgen._parallel, "_TASKS", tasks)
-    monkeypatch.setattr(skgen._parallel, "_last_reading", {"time": -1.0, "busy": None})
+    monkeypatch.setattr(skgen._parallel, "_last_reading", {"time": -1.0, "value": None})
     assert skgen._parallel.busy_elsewhere() == 3
     (tmp_path / "loadavg").write_text("0 0 0 1/10 1\n")
     assert skgen._parallel.busy_elsewhere() == 3  # the same reading
