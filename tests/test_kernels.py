@@ -25,7 +25,7 @@ from skgen._kernels._activations import (
     sigmoid,
     softplus,
 )
-from skgen._kernels._blas import gemm
+from skgen._kernels._blas import gemm as gemm_intrinsic
 from skgen._kernels._cd import cd_epoch_csr, cd_epoch_dense, cd_step
 from skgen._kernels._random import new_state, next_u64, standard_normal, uniform
 from skgen._kernels._sampling import ais_log_weights, gibbs_chain
@@ -81,6 +81,12 @@ def assert_array_less_equal(x, y):
 # --------------------------------------------------------------------------------------
 # gemm
 # --------------------------------------------------------------------------------------
+
+
+@numba.njit
+def gemm(trans_a, trans_b, alpha, a, b, beta, c):
+    """The GEMM intrinsic called from jitted code, as the kernels call it."""
+    gemm_intrinsic(trans_a, trans_b, alpha, a, b, beta, c)
 
 
 def operands(rng, m, n, k, trans_a, trans_b, dtype):
@@ -344,9 +350,9 @@ def test_gemm_matches_numpy_for_any_shape(m, n, k, trans_a, trans_b, dtype, seed
     )
 
 
-def test_gemm_refuses_arrays_without_contiguous_rows():
+def test_gemm_refuses_arrays_without_contiguous_rows_when_it_compiles():
     a = np.asfortranarray(np.random.RandomState(0).rand(4, 3))
-    with pytest.raises(ValueError, match="contiguous rows"):
+    with pytest.raises(numba.core.errors.TypingError, match="contiguous rows"):
         gemm(False, False, 1.0, a, np.ones((3, 2)), 0.0, np.empty((4, 2)))
 
 
@@ -835,7 +841,11 @@ def test_scipy_blas_fallback_gives_the_same_products():
 
     code = (
         "import numpy as np\n"
-        "from skgen._kernels._blas import BLAS_SOURCE, gemm\n"
+        "import numba\n"
+        "from skgen._kernels._blas import BLAS_SOURCE, gemm as blas_gemm\n"
+        "@numba.njit\n"
+        "def gemm(ta, tb, alpha, a, b, beta, c):\n"
+        "    blas_gemm(ta, tb, alpha, a, b, beta, c)\n"
         "assert BLAS_SOURCE == 'scipy.linalg.cython_blas', BLAS_SOURCE\n"
         "rng = np.random.RandomState(0)\n"
         "for dtype in (np.float32, np.float64):\n"
