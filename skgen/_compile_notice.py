@@ -1,6 +1,6 @@
 """The notice the first time skgen's kernels compile in a process.
 
-A cold Numba cache (a new environment) compiles the kernels for 10-20 s before the
+A cold Numba cache (a new environment) compiles the kernels for 5-15 s before the
 first fit, which otherwise shows as a silent pause. Numba sends "numba:compile" only
 when it compiles, not when it loads a kernel from the disk cache, so a warm
 environment prints nothing.
@@ -12,7 +12,7 @@ from numba.core import event
 
 COMPILE_NOTICE = (
     "skgen: compiling its numerical kernels for this Python environment, once "
-    "(the first fits take 10-20 s longer; later runs load them from disk)."
+    "(the first fits take 5-15 s longer; later runs load them from disk)."
 )
 
 

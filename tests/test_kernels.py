@@ -864,7 +864,7 @@ def test_scipy_blas_fallback_gives_the_same_products():
 
 
 def test_the_first_compile_is_announced_once_and_a_warm_cache_stays_silent(tmp_path):
-    """A cold cache compiles for 10-20 s before the first fit: skgen says so once on
+    """A cold cache compiles for 5-15 s before the first fit: skgen says so once on
     stderr. Loading the compiled kernels from disk says nothing."""
     import os
     import subprocess
