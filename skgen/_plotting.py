@@ -10,8 +10,10 @@ def pyplot():
     try:
         import matplotlib
     except ImportError:
+        from ._install import install_hint
+
         raise ImportError(
-            "The figures need matplotlib: pip install 'skgen[examples]'"
+            f"The figures need matplotlib: {install_hint('examples')}"
         ) from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
