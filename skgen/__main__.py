@@ -48,12 +48,20 @@ def main(argv=None):
         action="store_true",
         help="print the table only, even when matplotlib is installed",
     )
+    demo.add_argument(
+        "--n-jobs",
+        type=int,
+        default=None,
+        help="BLAS threads for every model and baseline (-1: every core). Default: "
+        "the cores that other processes leave free, read again at every epoch",
+    )
     args = parser.parse_args(argv)
-    run_demo(  # "demo" is the only command so far
+    return run_demo(  # "demo" is the only command so far
         dataset=args.dataset,
         quick=args.quick,
         out=args.out,
         figures=not args.no_figures,
+        n_jobs=args.n_jobs,
     )
 
 

@@ -270,7 +270,8 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
         self.n_jobs = n_jobs
 
     _fitted_marker = "encoder_coefs_"
-    _validation_name = "validation squared error"
+    _validation_name = "val. error"
+    _loss_digits = 3
     _validation_sign = -1.0
     _divergence_hint = (
         "Lower learning_rate, and standardise real-valued X (loss='squared_error')."

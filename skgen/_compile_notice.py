@@ -10,9 +10,9 @@ import sys
 
 from numba.core import event
 
-COMPILE_NOTICE = (
-    "skgen: compiling its numerical kernels for this Python environment, once "
-    "(the first fits take 5-15 s longer; later runs load them from disk)."
+COMPILE_NOTICE = (  # two lines that fit an 80-column terminal
+    "skgen: compiling its numerical kernels for this Python environment, once:\n"
+    "       the first fits take 5-15 s longer; later runs load them from disk."
 )
 
 

@@ -162,8 +162,8 @@ class DBNClassifier(ClassifierLifecycleMixin, BaseNetwork):
 
     _fitted_marker = "coefs_"
     _relative_tol = False  # tol is absolute, as MLPClassifier's
-    _validation_name = "validation accuracy"
-    _loss_digits = 6
+    _validation_name = "val. accuracy"
+    _loss_digits = 4
 
     def _unit_interval(self):
         if not self.pretrain:

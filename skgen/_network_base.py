@@ -65,7 +65,7 @@ class BaseNetwork(BaseModel):
     """
 
     _relative_tol = True  # tol times |best loss| (False: absolute, as MLPClassifier)
-    _validation_name = "validation score"
+    _validation_name = "val. score"
     _validation_sign = 1.0  # -1: print minus the score (an error)
     _loss_digits = 4
     _divergence_hint = "Lower learning_rate."

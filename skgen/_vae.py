@@ -175,7 +175,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
         self.n_jobs = n_jobs
 
     _fitted_marker = "encoder_coefs_"
-    _validation_name = "validation ELBO"
+    _validation_name = "val. ELBO"
     _divergence_hint = (
         "Lower learning_rate, and use likelihood='gaussian' with standardised X "
         "for real-valued data."

@@ -284,7 +284,7 @@ def test_verbose_reports_each_layer_and_epoch(capsys):
     out = capsys.readouterr().out
     assert re.search(r"\[DBN\] Layer 2/2: 32 -> 4 units", out)
     assert re.search(
-        r"\[DeepAutoencoder\] Iteration 2, loss = [\d.]+, validation squared error "
+        r"\[DeepAutoencoder\] Iteration 2, loss = [\d.]+, val. error "
         r"= [\d.]+, time = [\d.]+s",
         out,
     )

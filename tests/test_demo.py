@@ -16,7 +16,7 @@ def test_quick_demo_trains_every_model_and_prints_the_table(
     capsys, monkeypatch, tmp_path
 ):
     monkeypatch.setattr(_plotting, "pyplot", no_matplotlib)
-    main(["demo", "--quick", "--out", str(tmp_path / "figures")])
+    rows = main(["demo", "--quick", "--out", str(tmp_path / "figures")])
     out = capsys.readouterr().out
     for progress in (
         r"\[BernoulliRBM\] Iteration 5, pseudo-likelihood = -\d+\.\d\d",
@@ -27,24 +27,34 @@ def test_quick_demo_trains_every_model_and_prints_the_table(
         r"\[DeepAutoencoder\] Iteration \d+, loss = ",
     ):
         assert re.search(progress, out), progress
-    table = {}
-    for line in out.splitlines():
-        match = re.fullmatch(r"(.+?)\s+(\d+\.\d)s  (.+?)\s+(-?\d+\.\d{3})  (.*)", line)
-        if match:
-            baseline = re.fullmatch(r"(.+?)\s+(-?\d+\.\d{3})", match[5])
-            table[match[1]] = (float(match[4]), baseline and float(baseline[2]))
+    table = {row.model: row for row in rows}
     assert len(table) == 8, out
     # What the demo shows, each against its baseline.
-    rbm, raw = table["BernoulliRBM(256) + LogisticRegression"]
-    assert rbm > raw + 0.02
-    score, independent = table["GaussianRBM(16)"]
-    assert score > independent
-    score, independent = table["VAE"]
-    assert score > independent + 2.0  # nats better than independent pixels
-    error, pca = table["DeepAutoencoder (8-d code)"]
-    assert error < pca
-    assert table["DBNClassifier(500, 500)"][0] > 0.9
-    assert table["CVAE (as a Bayes classifier)"][0] > 0.8
+    rbm = table["BernoulliRBM + LR"]
+    assert rbm.score > rbm.baseline_score + 0.02 and not rbm.behind
+    assert not table["BernoulliRBM(256)"].behind  # log-likelihood, independent pixels
+    assert not table["GaussianRBM(16)"].behind
+    vae = table["VAE"]
+    assert vae.score > vae.baseline_score + 2.0  # nats better than independent pixels
+    ae = table["DeepAutoencoder(8)"]
+    assert ae.score < ae.baseline_score and not ae.behind  # an error: lower is better
+    assert table["DBNClassifier"].score > 0.9
+    assert table["CVAE, Bayes rule"].score > 0.8
+    # The printed table: every row, skgen's fit time apart from the baseline's, a line
+    # per metric, the rows behind their baselines named, 80 columns at most.
+    for row in rows:
+        line = next(x for x in out.splitlines() if x.startswith(row.model + " "))
+        assert f"{row.seconds:.1f}" in line and row.baseline in line
+        assert line.split()[-1] in ("-", f"{row.baseline_seconds:.1f}")
+        assert ("*" in line) == row.behind
+    for metric in ("accuracy", "log-lik.", "ELBO", "sq. error"):
+        assert re.search(
+            rf"^{re.escape(metric)} +.+; (higher|lower) is better$", out, re.M
+        )
+    behind = [row.model for row in rows if row.behind]
+    if behind:
+        assert f"* behind its baseline here: {', '.join(behind)}" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
     assert "Figures skipped: matplotlib is not installed" in out
     # The hint names the extra of this checkout, never 'skgen[...]': that name on the
     # package index is an unrelated project.
@@ -57,5 +67,6 @@ def test_help_explains_each_option(capsys):
     with pytest.raises(SystemExit):
         main(["demo", "--help"])
     out = capsys.readouterr().out
-    for option in ("--dataset", "--quick", "--out", "--no-figures", "mnist5k"):
+    options = ("--dataset", "--quick", "--out", "--no-figures", "--n-jobs", "mnist5k")
+    for option in options:
         assert option in out
