@@ -1,6 +1,10 @@
 """Sphinx configuration for skgen's documentation (``pip install '.[docs]'``;
 ``python -m sphinx -W -b html docs docs/_build/html``)."""
 
+from numpydoc.xref import DEFAULT_LINKS
+
+import skgen
+
 project = "skgen"
 author = "the skgen developers"
 copyright = "2026, the skgen developers"
@@ -9,12 +13,40 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    # MathJax 3 from the installed package, copied into _static (mathjax_path points
+    # there): the mathematics renders without a content network.
+    "sphinx-mathjax-offline",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
 ]
+templates_path = ["_templates"]  # autosummary/class.rst: every public method
 autosummary_generate = True
-numpydoc_show_class_members = False
-# No intersphinx: the build machines reach only package registries.
+numpydoc_show_class_members = False  # the class template lists the methods instead
+
+# A cross-reference that resolves to nothing is a warning, so the -W build fails.
+nitpicky = True
+# No intersphinx: the build machines reach only package registries. Parameter types
+# link where they name a skgen class ("DBN or None"); every other word stays text.
+# numpydoc's default aliases point into the Python and NumPy inventories, which are
+# not loaded: each maps to itself, that is to plain text.
+numpydoc_xref_param_type = True
+numpydoc_xref_ignore = "all"
+numpydoc_xref_aliases = {
+    **{name: name for name in DEFAULT_LINKS},
+    **{name: f"skgen.{name}" for name in skgen.__all__ if name != "__version__"},
+}
+# Names that live in scikit-learn's documentation, which cannot be reached offline:
+# its API (See Also entries, and the docstrings of the methods skgen inherits from
+# scikit-learn: get_params, set_output, set_*_request, ...), and the user-guide
+# labels and glossary term that those inherited docstrings cite. They render as text.
+nitpick_ignore_regex = [(r"py:.*", r"sklearn\..+")]
+nitpick_ignore = [
+    ("std:ref", "metadata_routing"),
+    ("std:ref", "df_output_transform"),
+    ("std:ref", "sphx_glr_auto_examples_miscellaneous_plot_set_output.py"),
+    ("std:term", "meta-estimator"),
+]
+
 html_theme = "pydata_sphinx_theme"
 exclude_patterns = ["_build", "examples"]
 sphinx_gallery_conf = {

@@ -41,6 +41,11 @@ from ._validation import (
     check_unit_interval,
 )
 
+# The root of the published documentation; each estimator's API page is
+# ``generated/skgen.<Class>.html`` under it, the file autosummary writes for the
+# entry in docs/api.rst.
+DOCS_URL = "https://scikit-gen.readthedocs.io/en/latest/"
+
 
 def _put_back(original, copied):
     """``original`` with the values of its earlier deep copy ``copied`` written back
@@ -81,6 +86,10 @@ class BaseModel(BaseEstimator):
 
     _fitted_marker = None
     _supervised = False
+    # The "?" link of scikit-learn's HTML representation: scikit-learn fills in the
+    # public module ("skgen") and the class name, for classes defined in skgen.
+    _doc_link_module = "skgen"
+    _doc_link_template = DOCS_URL + "generated/{estimator_module}.{estimator_name}.html"
 
     # ------------------------------------------------------------ fitting
     @_fit_context(prefer_skip_nested_validation=False)
