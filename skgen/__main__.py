@@ -35,8 +35,8 @@ def main(argv=None):
     demo.add_argument(
         "--quick",
         action="store_true",
-        help="fewer epochs and a more regularised classifier: about 30 s on digits "
-        "(2 minutes on mnist5k), lower scores",
+        help="fewer epochs and a more regularised classifier: under a minute on "
+        "digits (about 3 minutes on mnist5k), lower scores",
     )
     demo.add_argument(
         "--out",

@@ -271,7 +271,8 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
 
     _fitted_marker = "encoder_coefs_"
     _validation_name = "val. error"
-    _loss_digits = 3
+    _loss_digits = 2  # with 3 validation digits, a line fits 80 columns
+    _validation_digits = 3
     _validation_sign = -1.0
     _divergence_hint = (
         "Lower learning_rate, and standardise real-valued X (loss='squared_error')."

@@ -36,4 +36,9 @@ class _FirstCompileNotice(event.Listener):
         pass
 
 
+def compiled_here():
+    """Whether a skgen kernel has compiled in this process (rather than loaded)."""
+    return _FirstCompileNotice.said
+
+
 event.register("numba:compile", _FirstCompileNotice())

@@ -26,6 +26,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
 from ._autoencoder import DeepAutoencoder
+from ._compile_notice import compiled_here
 from ._cvae import CVAE
 from ._dbn import DBN
 from ._dbn_classifier import DBNClassifier
@@ -230,7 +231,7 @@ def _rbm(data):
     _announce("BernoulliRBM: features for a logistic regression (LR)")
     rbm = BernoulliRBM(n_components=256, **data.rbm_settings())
     row = _features_row("BernoulliRBM + LR", rbm, data)
-    _say("The RBM's log-likelihood by AIS, silent (about 5-20 s)")
+    _say("The RBM's log-likelihood by AIS, silent (about 5-30 s)")
     log_lik = float(rbm.log_likelihood(data.X_test).mean())
     independent = -independent_bernoulli_nll(data.X_train, data.X_test)
     likelihood_row = Row(
@@ -366,7 +367,7 @@ def autoencoder_settings(data):
 
 def _autoencoder(data):
     n_code = 8 if data.small else 30
-    _announce(f"DeepAutoencoder: a {n_code}-number code, against PCA")
+    _announce(f"DeepAutoencoder: codes of {n_code} numbers, against PCA")
     ae = DeepAutoencoder(
         n_components=n_code, random_state=0, verbose=1, **autoencoder_settings(data)
     )
@@ -391,11 +392,11 @@ def squared_errors(model, X):
 
 
 _COLUMNS = (  # (heading, width): the table fits an 80-column terminal
-    ("model", 18),
+    ("model", 19),
     ("metric", 9),
-    ("skgen", 8),
+    ("skgen", 9),  # the score, right-aligned in 8, and "*" where it is behind
     ("fit s", 6),
-    ("baseline", 15),
+    ("baseline", 14),
     ("value", 8),
     ("fit s", 6),
 )
@@ -409,13 +410,14 @@ def print_table(rows):
     """The results, each metric explained in a line, and where skgen is behind."""
     print("\nResults on the test split (fit s: seconds to fit, skgen's model alone)")
     cells = [[heading for heading, _ in _COLUMNS]]
+    cells[0][2] = f"{cells[0][2]:>8}"  # over the scores, not over the marks
     for r in rows:
         mark = "*" if r.behind else " "
         cells.append(
             [
                 r.model,
                 r.metric,
-                _score(r.score, r.metric) + mark,
+                f"{_score(r.score, r.metric):>8}{mark}",
                 f"{r.seconds:.1f}",
                 r.baseline,
                 _score(r.baseline_score, r.metric),
@@ -424,7 +426,7 @@ def print_table(rows):
         )
     for i, line in enumerate(cells):
         text = " ".join(
-            f"{cell:<{width}}" if j in (0, 1, 4) else f"{cell:>{width}}"
+            f"{cell:<{width}}" if j in (0, 1, 2, 4) else f"{cell:>{width}}"
             for j, (cell, (_, width)) in enumerate(zip(line, _COLUMNS))
         )
         print(text.rstrip())
@@ -437,8 +439,10 @@ def print_table(rows):
         print(f"{metric:<9} {meaning}; {better} is better")
     behind = [r.model for r in rows if r.behind]
     if behind:
-        print(f"* behind its baseline here: {', '.join(behind)}")
+        print(f"* behind its baseline here: {'; '.join(behind)}")
     print("A baseline's fit s is '-' where it has no training (a formula).")
+    if compiled_here():
+        print("This run compiled skgen's kernels: its first fits include that time.")
 
 
 _N_COLS = 12  # images per row of every figure
@@ -466,7 +470,7 @@ def write_figures(models, data, out):
         return
     os.makedirs(out, exist_ok=True)
     _filters_figure(_plotting, models["rbm"], data.side, out)
-    _samples_figure(_plotting, models["vae"], models["cvae"], data.side, out)
+    _samples_figure(_plotting, models["vae"], models["cvae"], data, out)
     _autoencoder_figures(_plotting, models, data, out)
     print(f"\nFigures written to {os.path.abspath(out)}{os.sep}")
     for name in FIGURES:
@@ -491,18 +495,24 @@ def _filters_figure(_plotting, rbm, side, out):
     )
 
 
-def _samples_figure(_plotting, vae, cvae, side, out):
+def _samples_figure(_plotting, vae, cvae, data, out):
     labels = np.repeat(cvae.classes_, _N_COLS)
     X_gen, _ = cvae.sample(len(labels), y=labels, random_state=0)
     vae_gen = vae.sample(2 * _N_COLS, random_state=0)
     _plotting.save_rows(
         os.path.join(out, "vae_cvae_samples.png"),
-        [("VAE: 24 samples (decoder means), no class asked for", vae_gen)]
+        [
+            (
+                "VAE: 24 samples (decoder means), no class asked for"
+                + (" (--quick: fewer epochs, rougher samples)" if data.quick else ""),
+                vae_gen,
+            )
+        ]
         + [
             (f"CVAE samples asked for class {c}", X_gen[labels == c])
             for c in cvae.classes_
         ],
-        side,
+        data.side,
     )
 
 

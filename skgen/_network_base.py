@@ -68,6 +68,7 @@ class BaseNetwork(BaseModel):
     _validation_name = "val. score"
     _validation_sign = 1.0  # -1: print minus the score (an error)
     _loss_digits = 4
+    _validation_digits = 4
     _divergence_hint = "Lower learning_rate."
 
     def _dtype(self):
@@ -188,7 +189,7 @@ class BaseNetwork(BaseModel):
         extra = ""
         if val_loss is not None:
             score = -val_loss * self._validation_sign
-            extra = f", {self._validation_name} = {score:.4f}"
+            extra = f", {self._validation_name} = {score:.{self._validation_digits}f}"
         print(
             f"[{type(self).__name__}] Iteration {len(self.loss_curve_) + epoch + 1}, "
             f"loss = {loss:.{self._loss_digits}f}{extra}, time = {seconds:.2f}s"

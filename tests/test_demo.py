@@ -53,7 +53,7 @@ def test_quick_demo_trains_every_model_and_prints_the_table(
         )
     behind = [row.model for row in rows if row.behind]
     if behind:
-        assert f"* behind its baseline here: {', '.join(behind)}" in out
+        assert f"* behind its baseline here: {'; '.join(behind)}" in out
     assert max(len(line) for line in out.splitlines()) <= 80
     assert "Figures skipped: matplotlib is not installed" in out
     # The hint names the extra of this checkout, never 'skgen[...]': that name on the
