@@ -5,6 +5,7 @@ from ._autoencoder import DeepAutoencoder
 from ._cvae import CVAE
 from ._dbn import DBN
 from ._dbn_classifier import DBNClassifier
+from ._dbn_regressor import DBNRegressor
 from ._errors import DivergenceError
 from ._rbm import BernoulliRBM, GaussianRBM
 from ._vae import VAE
@@ -16,6 +17,7 @@ __all__ = [
     "CVAE",
     "DBN",
     "DBNClassifier",
+    "DBNRegressor",
     "DeepAutoencoder",
     "DivergenceError",
     "GaussianRBM",

@@ -25,7 +25,7 @@ import copy
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import (
@@ -213,8 +213,8 @@ class BaseModel(BaseEstimator):
         dtype = FLOAT_DTYPES if reset else self._dtype()
         kwargs = dict(accept_sparse="csr", dtype=dtype, order="C", reset=reset)
         if self._supervised:
-            X, y = validate_data(self, X, y, **kwargs)
-            y = self._class_indices(y, reset, incremental, classes)
+            X, y = validate_data(self, X, y, **kwargs, **self._y_checks)
+            y = self._targets(y, X.dtype, reset, incremental, classes)
         else:
             X = validate_data(self, X, **kwargs)
         self._check_data(X, reset)
@@ -230,6 +230,12 @@ class BaseModel(BaseEstimator):
         return None
 
     # ----------------------------------------------------------- labels
+    _y_checks = {}  # validate_data's options for y
+
+    def _targets(self, y, dtype, reset, incremental, classes):
+        """y as the model trains on it: class indices (regressors override)."""
+        return self._class_indices(y, reset, incremental, classes)
+
     def _class_indices(self, y, reset, incremental=False, classes=None):
         """y as indices into ``classes_``, which a first pass sets: from y in
         ``fit``, from ``classes`` (required) in a first ``partial_fit``."""
@@ -418,3 +424,117 @@ class ClassifierLifecycleMixin(ClassifierMixin):
             The share of samples whose predicted class is y.
         """
         return ClassifierMixin.score(self, X, y, sample_weight)
+
+
+class RegressorLifecycleMixin(RegressorMixin):
+    """``fit(X, y)``, ``partial_fit(X, y)``, ``predict`` and the R^2 ``score`` of the
+    estimators that regress, which define ``_predict_scaled`` (put the mixin before
+    the base class).
+
+    The model trains on y standardised with the mean and standard deviation of each
+    target in the first pass (``fit``, or the first ``partial_fit`` block), so that the
+    defaults do not depend on the targets' units; predictions are mapped back.
+    """
+
+    _supervised = True
+    _y_checks = {"multi_output": True, "y_numeric": True}
+
+    def _targets(self, y, dtype, reset, incremental, classes):
+        y = np.asarray(y, dtype=dtype)
+        y = y.reshape(-1, 1) if y.ndim == 1 else y
+        if reset:
+            self.n_outputs_ = y.shape[1]
+            self._y_mean_ = y.mean(axis=0)
+            scale = y.std(axis=0)
+            self._y_scale_ = np.where(scale > 0, scale, 1.0).astype(dtype)
+        elif y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {y.shape[1]} targets, but the model was fitted with "
+                f"{self.n_outputs_}; fit a new model for other targets."
+            )
+        return np.ascontiguousarray((y - self._y_mean_) / self._y_scale_, dtype=dtype)
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    @threaded
+    def fit(self, X, y):
+        """Fit the model to X with targets y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. float32 input trains in float32, anything else in float64.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values (real numbers).
+
+        Returns
+        -------
+        self : object
+            The fitted model.
+        """
+        return self._fit(X, y)
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    @threaded
+    def partial_fit(self, X, y):
+        """One epoch over X, y, from where training stopped; the first call
+        initialises the model (and pretrains, where the model pretrains) and fixes
+        the targets' standardisation.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A block of training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Its targets.
+
+        Returns
+        -------
+        self : object
+            The updated model.
+        """
+        return self._fit(X, y, incremental=True)
+
+    @threaded
+    def predict(self, X):
+        """Predicted targets.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            In X's float dtype; 1-D for a single target, as ``MLPRegressor``.
+        """
+        X = self._validate_X(X, dense=True)
+        y = self._predict_scaled(X) * self._y_scale_ + self._y_mean_
+        y = y.astype(X.dtype, copy=False)
+        return y[:, 0] if self.n_outputs_ == 1 else y
+
+    @threaded
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination R^2 of :meth:`predict` on X against y
+        (scikit-learn's regressor convention).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Their true targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            R^2 (1 is perfect; 0 is predicting the mean), averaged over targets.
+        """
+        return RegressorMixin.score(self, X, y, sample_weight)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags

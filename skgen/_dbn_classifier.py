@@ -7,17 +7,14 @@ from scipy.special import log_softmax
 from sklearn.utils._param_validation import Interval
 
 from ._base import ClassifierLifecycleMixin
-from ._dbn import DBN
 from ._models._losses import LOSSES
-from ._models._stack import Stack, logistic_activations
-from ._network_base import BaseNetwork, document_training
+from ._network_base import BaseNetwork, PretrainedNetworkMixin, document_training
 from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs, threaded
-from ._validation import check_layer_sizes
 
 
 @document_n_jobs
 @document_training
-class DBNClassifier(ClassifierLifecycleMixin, BaseNetwork):
+class DBNClassifier(ClassifierLifecycleMixin, PretrainedNetworkMixin, BaseNetwork):
     """Deep belief network classifier: greedy RBM pretraining, then backpropagation.
 
     The hidden layers are first pretrained as a :class:`DBN` (each RBM models the
@@ -79,6 +76,12 @@ class DBNClassifier(ClassifierLifecycleMixin, BaseNetwork):
         The class labels.
     coefs_, intercepts_ : list of ndarray
         The fine-tuned layers, ``coef`` of shape (n_in, n_out), softmax layer last.
+    loss_ : float
+        The last epoch's mean training loss, as ``MLPClassifier``'s.
+    n_layers_ : int
+        Number of layers, input and output included, as ``MLPClassifier``'s.
+    out_activation_ : str
+        "softmax", the output layer's function.
     dbn_ : DBN or None
         The pretrained stack (None without pretraining).
         TRAINING_ATTRIBUTES
@@ -163,58 +166,14 @@ class DBNClassifier(ClassifierLifecycleMixin, BaseNetwork):
     _fitted_marker = "coefs_"
     _relative_tol = False  # tol is absolute, as MLPClassifier's
     _validation_name = "val. accuracy"
+    _out_activation = "softmax"
     _loss_digits = 4
 
-    def _unit_interval(self):
-        if not self.pretrain:
-            return None
-        return "DBNClassifier(pretrain=True)", "pretrain=False"
-
-    def _structure(self):
-        sizes = check_layer_sizes(self.hidden_layer_sizes, min_layers=1)
-        return {"hidden_layer_sizes": tuple(sizes)}
-
-    def _initialize(self, X, y):
-        sizes = check_layer_sizes(self.hidden_layer_sizes, min_layers=1)
-        n_classes, dtype, rng = len(self.classes_), X.dtype, self._train_rng_
-        if self.pretrain:
-            self.dbn_ = DBN(
-                hidden_layer_sizes=sizes,
-                learning_rate=self.rbm_learning_rate,
-                learning_rate_schedule="constant",
-                n_iter=self.rbm_n_iter,
-                cd_k=self.cd_k,
-                batch_size=self.rbm_batch_size,
-                verbose=self.verbose,
-                random_state=rng.randint(0, 2**31 - 1),
-            )
-            self.dbn_._validate_params()
-            # A diverging layer's message names this estimator's parameter.
-            self.dbn_._rate_advice = (
-                "In a DBNClassifier the RBMs' rate is rbm_learning_rate (one value, "
-                "or one per layer)."
-            )
-            self.dbn_._fit(X, checked=True)
-            top = Stack.initialized([sizes[-1], n_classes], ["identity"], dtype, rng)
-            stack = Stack.from_rbms(self.dbn_._layers(), dtype) + top
-        else:
-            self.dbn_ = None
-            acts = logistic_activations(len(sizes) + 1)
-            stack = Stack.initialized(
-                [X.shape[1]] + sizes + [n_classes], acts, dtype, rng
-            )
-        self.coefs_, self.intercepts_ = stack.coefs, stack.intercepts
-
-    def _model(self, dtype=None):
-        acts = logistic_activations(len(self.coefs_))
-        stack = Stack(self.coefs_, self.intercepts_, acts)
-        return stack if dtype is None else stack.astype(dtype)
+    def _n_outputs(self, y):
+        return len(self.classes_)
 
     def _loss_and_grads(self, model, xb, yb):
         return model.loss_and_grads(xb, yb, LOSSES["softmax"], self.alpha)
-
-    def _logits(self, X):
-        return self._model(X.dtype).predict(X)
 
     def _validation_score(self, X, y):
         return float(np.mean(np.argmax(self._logits(X), axis=1) == y))

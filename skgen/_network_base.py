@@ -12,9 +12,11 @@ import numpy as np
 
 from . import _defaults
 from ._base import BaseModel
+from ._dbn import DBN
+from ._models._stack import Stack, logistic_activations
 from ._models._training import Adam, minibatch_epoch, split_validation, train_epochs
 from ._parallel import refresh
-from ._validation import check_finite_params
+from ._validation import check_finite_params, check_layer_sizes
 
 TRAINING_ATTRIBUTES = """\
     loss_curve_ : list of float
@@ -194,3 +196,72 @@ class BaseNetwork(BaseModel):
             f"[{type(self).__name__}] Iteration {len(self.loss_curve_) + epoch + 1}, "
             f"loss = {loss:.{self._loss_digits}f}{extra}, time = {seconds:.2f}s"
         )
+
+
+class PretrainedNetworkMixin:
+    """The network of :class:`DBNClassifier` and :class:`DBNRegressor`: hidden layers
+    of logistic units pretrained as a :class:`DBN` (or started from Glorot weights
+    with ``pretrain=False``), unrolled, with a linear output layer on top.
+
+    The estimator defines ``_n_outputs(y)`` and its loss; it has the parameters
+    ``hidden_layer_sizes``, ``pretrain``, ``rbm_learning_rate``, ``rbm_n_iter``,
+    ``rbm_batch_size`` and ``cd_k`` (and, optionally, ``gaussian_visible`` for a
+    bottom RBM with Gaussian visible units).
+    """
+
+    _rbm_schedule = "constant"  # the RBMs' learning_rate_schedule
+    _out_activation = "identity"  # out_activation_, named as scikit-learn's MLPs
+
+    def _unit_interval(self):
+        if not self.pretrain or getattr(self, "gaussian_visible", False):
+            return None
+        name = type(self).__name__
+        return f"{name}(pretrain=True)", "pretrain=False"
+
+    def _structure(self):
+        sizes = check_layer_sizes(self.hidden_layer_sizes, min_layers=1)
+        return {"hidden_layer_sizes": tuple(sizes)}
+
+    def _initialize(self, X, y):
+        sizes = check_layer_sizes(self.hidden_layer_sizes, min_layers=1)
+        n_out, dtype, rng = self._n_outputs(y), X.dtype, self._train_rng_
+        if self.pretrain:
+            self.dbn_ = DBN(
+                hidden_layer_sizes=sizes,
+                learning_rate=self.rbm_learning_rate,
+                learning_rate_schedule=self._rbm_schedule,
+                n_iter=self.rbm_n_iter,
+                cd_k=self.cd_k,
+                batch_size=self.rbm_batch_size,
+                gaussian_visible=getattr(self, "gaussian_visible", False),
+                verbose=self.verbose,
+                random_state=rng.randint(0, 2**31 - 1),
+            )
+            self.dbn_._validate_params()
+            # A diverging layer's message names this estimator's parameter.
+            self.dbn_._rate_advice = (
+                f"In a {type(self).__name__} the RBMs' rate is rbm_learning_rate (one "
+                "value, or one per layer)."
+            )
+            self.dbn_._fit(X, checked=True)
+            top = Stack.initialized([sizes[-1], n_out], ["identity"], dtype, rng)
+            stack = Stack.from_rbms(self.dbn_._layers(), dtype) + top
+        else:
+            self.dbn_ = None
+            acts = logistic_activations(len(sizes) + 1)
+            stack = Stack.initialized([X.shape[1]] + sizes + [n_out], acts, dtype, rng)
+        self.coefs_, self.intercepts_ = stack.coefs, stack.intercepts
+        self.n_layers_ = len(self.coefs_) + 1
+        self.out_activation_ = self._out_activation
+
+    def _after_training(self, X, y):
+        self.loss_ = float(self.loss_curve_[-1])  # as scikit-learn's MLPs
+
+    def _model(self, dtype=None):
+        acts = logistic_activations(len(self.coefs_))
+        stack = Stack(self.coefs_, self.intercepts_, acts)
+        return stack if dtype is None else stack.astype(dtype)
+
+    def _logits(self, X):
+        """The output layer's values (before the softmax, for a classifier)."""
+        return self._model(X.dtype).predict(X)

@@ -9,6 +9,7 @@ from skgen import (
     VAE,
     BernoulliRBM,
     DBNClassifier,
+    DBNRegressor,
     DeepAutoencoder,
     GaussianRBM,
 )
@@ -35,6 +36,7 @@ ESTIMATORS = [
         random_state=0,
     ),
     DBNClassifier(hidden_layer_sizes=(8,), rbm_n_iter=2, batch_size=16, random_state=0),
+    DBNRegressor(hidden_layer_sizes=(8,), rbm_n_iter=2, batch_size=16, random_state=0),
     DeepAutoencoder(
         hidden_layer_sizes=(8,),
         n_components=2,

@@ -25,10 +25,11 @@ def test_quick_demo_trains_every_model_and_prints_the_table(
         r"\[VAE\] Iteration 20, loss = ",
         r"\[CVAE\] Iteration 20, loss = ",
         r"\[DeepAutoencoder\] Iteration \d+, loss = ",
+        r"== DBNRegressor on the diabetes data",
     ):
         assert re.search(progress, out), progress
     table = {row.model: row for row in rows}
-    assert len(table) == 8, out
+    assert len(table) == 9, out
     # What the demo shows, each against its baseline.
     rbm = table["BernoulliRBM + LR"]
     assert rbm.score > rbm.baseline_score + 0.02 and not rbm.behind
@@ -40,6 +41,8 @@ def test_quick_demo_trains_every_model_and_prints_the_table(
     assert ae.score < ae.baseline_score and not ae.behind  # an error: lower is better
     assert table["DBNClassifier"].score > 0.9
     assert table["CVAE, Bayes rule"].score > 0.8
+    reg = table["DBNRegressor"]  # diabetes: close to Ridge, the best linear fit
+    assert reg.metric == "R^2" and reg.score > reg.baseline_score - 0.05
     # The printed table: every row, skgen's fit time apart from the baseline's, a line
     # per metric, the rows behind their baselines named, 80 columns at most.
     for row in rows:
@@ -47,7 +50,7 @@ def test_quick_demo_trains_every_model_and_prints_the_table(
         assert f"{row.seconds:.1f}" in line and row.baseline in line
         assert line.split()[-1] in ("-", f"{row.baseline_seconds:.1f}")
         assert ("*" in line) == row.behind
-    for metric in ("accuracy", "log-lik.", "ELBO", "sq. error"):
+    for metric in ("accuracy", "log-lik.", "ELBO", "sq. error", "R^2"):
         assert re.search(
             rf"^{re.escape(metric)} +.+; (higher|lower) is better$", out, re.M
         )

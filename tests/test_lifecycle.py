@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_array_equal
-from sklearn.base import clone, is_classifier
+from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.datasets import load_digits
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import make_pipeline
@@ -26,6 +26,7 @@ from skgen import (
     VAE,
     BernoulliRBM,
     DBNClassifier,
+    DBNRegressor,
     DeepAutoencoder,
     DivergenceError,
     GaussianRBM,
@@ -35,6 +36,8 @@ _digits = load_digits()
 X_UNIT = _digits.data[:60] / 16.0
 X_REAL = StandardScaler().fit_transform(_digits.data[:60])
 Y = _digits.target[:60]
+# A real-valued target for the regressor: a smooth function of the pixels.
+Y_REAL = X_REAL[:, 20] - 0.5 * X_REAL[:, 43] + 0.1 * _digits.target[:60]
 
 NET = dict(max_iter=3, batch_size=10, random_state=0)
 SMALL_VAE = dict(n_components=2, hidden_layer_sizes=(8,), **NET)
@@ -54,6 +57,14 @@ ESTIMATORS = {
         random_state=0,
     ),
     "DBNClassifier": DBNClassifier(hidden_layer_sizes=(8,), rbm_n_iter=2, **NET),
+    # The other networks' validation defaults, which the tests' row counts assume.
+    "DBNRegressor": DBNRegressor(
+        hidden_layer_sizes=(8,),
+        rbm_n_iter=2,
+        early_stopping=False,
+        validation_fraction=0.1,
+        **NET,
+    ),
     "DeepAutoencoder": DeepAutoencoder(
         hidden_layer_sizes=(8,), n_components=2, rbm_n_iter=2, **NET
     ),
@@ -87,17 +98,21 @@ def make(name, **params):
 
 
 def data(name):
-    real = "Gaussian" in name or "gaussian" in name or "squared" in name
+    real = any(w in name for w in ("Gaussian", "gaussian", "squared", "Regressor"))
     return X_REAL if real else X_UNIT
 
 
 def fit(est, X, **kwargs):
+    if is_regressor(est):
+        return est.fit(X, Y_REAL[: len(X)])
     return est.fit(X, Y[: len(X)]) if is_classifier(est) else est.fit(X)
 
 
 def partial_fit(est, X):
     if is_classifier(est):
         return est.partial_fit(X, Y[: len(X)], classes=np.arange(10))
+    if is_regressor(est):
+        return est.partial_fit(X, Y_REAL[: len(X)])
     return est.partial_fit(X)
 
 
@@ -333,7 +348,10 @@ def test_a_float32_model_given_float64_data_beyond_its_range_stays_finite(name):
             out = getattr(est, method)(X)
             assert np.isfinite(out).all(), method
             assert out.dtype == np.float64
-    if hasattr(est, "predict"):
+    if is_regressor(est):
+        out = est.predict(X)
+        assert np.isfinite(out).all() and out.dtype == np.float64
+    elif hasattr(est, "predict"):
         assert np.isin(est.predict(X), est.classes_).all()
 
 
@@ -393,6 +411,7 @@ def test_data_warnings_point_at_the_callers_line(name):
     [
         ("DBN", {"learning_rate": [1e30, 0.05]}, "one value per layer .*: 1e\\+30"),
         ("DBNClassifier", {"rbm_learning_rate": 1e30}, "rbm_learning_rate"),
+        ("DBNRegressor", {"rbm_learning_rate": 1e30}, "rbm_learning_rate"),
         ("DeepAutoencoder", {"rbm_learning_rate": 1e30}, "code_learning_rate"),
     ],
 )

@@ -21,6 +21,7 @@ from skgen import (
     VAE,
     BernoulliRBM,
     DBNClassifier,
+    DBNRegressor,
     DeepAutoencoder,
     DivergenceError,
     GaussianRBM,
@@ -36,6 +37,7 @@ ESTIMATORS = [
     GaussianRBM(n_components=8, n_iter=2, random_state=0),
     DBN(hidden_layer_sizes=(8, 4), n_iter=2, random_state=0),
     DBNClassifier(hidden_layer_sizes=(8,), rbm_n_iter=1, max_iter=2, random_state=0),
+    DBNRegressor(hidden_layer_sizes=(8,), rbm_n_iter=1, max_iter=2, random_state=0),
     VAE(n_components=2, hidden_layer_sizes=(8,), max_iter=2, random_state=0),
     CVAE(n_components=2, hidden_layer_sizes=(8,), max_iter=2, random_state=0),
     DeepAutoencoder(

@@ -18,6 +18,7 @@ from skgen import (
     VAE,
     BernoulliRBM,
     DBNClassifier,
+    DBNRegressor,
     DeepAutoencoder,
     GaussianRBM,
 )
@@ -35,6 +36,10 @@ MODELS = [
             hidden_layer_sizes=(8,), rbm_n_iter=1, max_iter=3, random_state=0
         ),
         ["predict_proba"],
+    ),
+    (
+        DBNRegressor(hidden_layer_sizes=(8,), rbm_n_iter=1, max_iter=3, random_state=0),
+        ["predict"],
     ),
     (
         VAE(n_components=2, hidden_layer_sizes=(8,), max_iter=2, random_state=0),

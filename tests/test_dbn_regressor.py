@@ -1,0 +1,92 @@
+"""DBNRegressor: what it adds to the shared lifecycle (tested over every estimator in
+test_lifecycle.py and test_common.py): targets in their own units, several targets,
+MLPRegressor's attributes, and a fit that finds a nonlinear function."""
+
+import warnings
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from sklearn.datasets import make_friedman1
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import Ridge
+from sklearn.neural_network import MLPRegressor
+from sklearn.preprocessing import StandardScaler
+
+from skgen import DBN, DBNRegressor
+
+X_ALL, Y_ALL = make_friedman1(n_samples=1200, noise=0.5, random_state=0)
+X_ALL = StandardScaler().fit_transform(X_ALL)
+X, Y, X_TEST, Y_TEST = X_ALL[:1000], Y_ALL[:1000], X_ALL[1000:], Y_ALL[1000:]
+QUICK = dict(hidden_layer_sizes=(16,), rbm_n_iter=2, max_iter=20, random_state=0)
+
+
+def test_predictions_follow_the_targets_units():
+    # The model trains on standardised targets: rescaled and shifted targets give
+    # the same network and the same predictions, rescaled and shifted.
+    plain = DBNRegressor(**QUICK).fit(X, Y)
+    scaled = DBNRegressor(**QUICK).fit(X, 1000.0 * Y - 7.0)
+    assert_allclose(scaled.predict(X_TEST), 1000.0 * plain.predict(X_TEST) - 7.0)
+    for a, b in zip(plain.coefs_, scaled.coefs_):
+        assert_allclose(a, b, rtol=1e-6, atol=1e-9)
+
+
+def test_a_constant_target_is_predicted_without_nan():
+    reg = DBNRegressor(**QUICK).fit(X, np.full(len(X), 3.5))
+    # The standardised target is 0 everywhere: the network learns to output ~0.
+    assert_allclose(reg.predict(X_TEST), 3.5, atol=0.05)
+
+
+def test_several_targets_and_the_shape_of_predictions():
+    Y2 = np.column_stack([Y, -2.0 * Y + X[:, 0]])
+    reg = DBNRegressor(**QUICK).fit(X, Y2)
+    assert reg.n_outputs_ == 2 and reg.coefs_[-1].shape == (16, 2)
+    assert reg.predict(X_TEST).shape == (len(X_TEST), 2)
+    one = DBNRegressor(**QUICK).fit(X, Y[:, None])  # a column: MLPRegressor ravels
+    assert one.n_outputs_ == 1 and one.predict(X_TEST).shape == (len(X_TEST),)
+    with pytest.raises(ValueError, match="y has 2 targets, but the model was fitted"):
+        one.partial_fit(X, Y2)
+
+
+def test_it_has_mlpregressors_fitted_attributes():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mlp = MLPRegressor(max_iter=3, random_state=0).fit(X, Y)
+    reg = DBNRegressor(**QUICK).fit(X, Y)
+    public = {n for n in vars(mlp) if n.endswith("_") and not n.startswith("_")}
+    missing = [n for n in public if not hasattr(reg, n)]
+    assert not missing
+    assert reg.n_layers_ == mlp.n_layers_ == 3
+    assert reg.out_activation_ == mlp.out_activation_ == "identity"
+    assert reg.loss_ == reg.loss_curve_[-1]
+    assert isinstance(reg.dbn_, DBN) and reg.dbn_.rbms_[0].__class__.__name__ == (
+        "GaussianRBM"
+    )
+
+
+def test_early_stopping_keeps_the_best_validation_r2():
+    reg = DBNRegressor(**{**QUICK, "max_iter": 40}).fit(X, Y)
+    assert reg.early_stopping  # the default
+    scores = reg.validation_scores_
+    assert len(scores) == reg.n_iter_ and reg.best_validation_score_ == max(scores)
+    assert -1.0 < reg.best_validation_score_ <= 1.0
+
+
+def test_it_learns_a_nonlinear_function_that_a_linear_model_misses():
+    # Friedman #1 has a sine of a product and a square: Ridge reaches about 0.7.
+    reg = DBNRegressor(random_state=0).fit(X, Y)
+    ridge = Ridge().fit(X, Y)
+    assert reg.score(X_TEST, Y_TEST) > ridge.score(X_TEST, Y_TEST) + 0.1
+
+
+def test_without_pretraining_there_is_no_dbn_and_no_unit_interval_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # real-valued X: no [0, 1] warning either way
+        reg = DBNRegressor(**{**QUICK, "pretrain": False}).fit(X, Y)
+        DBNRegressor(**QUICK).fit(X, Y)
+    assert reg.dbn_ is None
+
+
+def test_binary_bottom_units_warn_about_real_valued_x():
+    with pytest.warns(UserWarning, match=r"models data in \[0, 1\]"):
+        DBNRegressor(**{**QUICK, "gaussian_visible": False}).fit(X, Y)
