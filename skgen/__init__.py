@@ -8,6 +8,7 @@ from ._dbn_classifier import DBNClassifier
 from ._dbn_regressor import DBNRegressor
 from ._errors import DivergenceError
 from ._rbm import BernoulliRBM, GaussianRBM
+from ._rbm_classifier import RBMClassifier
 from ._vae import VAE
 
 __version__ = "0.1.0"
@@ -21,6 +22,7 @@ __all__ = [
     "DeepAutoencoder",
     "DivergenceError",
     "GaussianRBM",
+    "RBMClassifier",
     "VAE",
     "__version__",
 ]

@@ -12,6 +12,7 @@ from skgen import (
     DBNRegressor,
     DeepAutoencoder,
     GaussianRBM,
+    RBMClassifier,
 )
 
 # Small models keep the checks fast; GaussianRBM with at most 20 hidden units scores
@@ -37,6 +38,7 @@ ESTIMATORS = [
     ),
     DBNClassifier(hidden_layer_sizes=(8,), rbm_n_iter=2, batch_size=16, random_state=0),
     DBNRegressor(hidden_layer_sizes=(8,), rbm_n_iter=2, batch_size=16, random_state=0),
+    RBMClassifier(n_components=16, batch_size=16, random_state=0),
     DeepAutoencoder(
         hidden_layer_sizes=(8,),
         n_components=2,

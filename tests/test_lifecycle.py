@@ -30,6 +30,7 @@ from skgen import (
     DeepAutoencoder,
     DivergenceError,
     GaussianRBM,
+    RBMClassifier,
 )
 
 _digits = load_digits()
@@ -57,6 +58,7 @@ ESTIMATORS = {
         random_state=0,
     ),
     "DBNClassifier": DBNClassifier(hidden_layer_sizes=(8,), rbm_n_iter=2, **NET),
+    "RBMClassifier": RBMClassifier(n_components=8, **NET),
     # The other networks' validation defaults, which the tests' row counts assume.
     "DBNRegressor": DBNRegressor(
         hidden_layer_sizes=(8,),
@@ -88,6 +90,7 @@ BERNOULLI_DATA = [
     "DBN",
     "DBNClassifier",
     "DeepAutoencoder",
+    "RBMClassifier",
 ]
 # A step size that makes any fit explode.
 DIVERGING = {"learning_rate": 1e30}
@@ -365,7 +368,9 @@ def test_outputs_are_in_the_dtype_of_the_input(name):
 
 
 # ------------------------------------------------------------ classifiers
-@pytest.mark.parametrize("name", ["CVAE-prior", "CVAE-concat", "DBNClassifier"])
+@pytest.mark.parametrize(
+    "name", ["CVAE-prior", "CVAE-concat", "DBNClassifier", "RBMClassifier"]
+)
 def test_classifiers_partial_fit_needs_classes_first_and_give_log_proba(name):
     with pytest.raises(ValueError, match="classes must be passed on the first call"):
         make(name).partial_fit(X_UNIT, Y)

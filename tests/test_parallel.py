@@ -25,7 +25,9 @@ from skgen import (
     DeepAutoencoder,
     DivergenceError,
     GaussianRBM,
+    RBMClassifier,
 )
+from skgen._models._class_rbm import ClassRBM
 from skgen._models._stack import Stack
 from skgen._parallel import blas_threads
 
@@ -38,6 +40,7 @@ ESTIMATORS = [
     DBN(hidden_layer_sizes=(8, 4), n_iter=2, random_state=0),
     DBNClassifier(hidden_layer_sizes=(8,), rbm_n_iter=1, max_iter=2, random_state=0),
     DBNRegressor(hidden_layer_sizes=(8,), rbm_n_iter=1, max_iter=2, random_state=0),
+    RBMClassifier(n_components=8, max_iter=2, random_state=0),
     VAE(n_components=2, hidden_layer_sizes=(8,), max_iter=2, random_state=0),
     CVAE(n_components=2, hidden_layer_sizes=(8,), max_iter=2, random_state=0),
     DeepAutoencoder(
@@ -58,6 +61,7 @@ def seen_inside(monkeypatch):
     for module, name in (
         (skgen._models._rbm, "cd_epoch_dense"),
         (Stack, "forward"),
+        (ClassRBM, "loss_and_grads"),
     ):
         original = getattr(module, name)
 

@@ -21,6 +21,7 @@ from skgen import (
     DBNRegressor,
     DeepAutoencoder,
     GaussianRBM,
+    RBMClassifier,
 )
 
 X, Y = load_digits(return_X_y=True)
@@ -41,6 +42,7 @@ MODELS = [
         DBNRegressor(hidden_layer_sizes=(8,), rbm_n_iter=1, max_iter=3, random_state=0),
         ["predict"],
     ),
+    (RBMClassifier(n_components=8, max_iter=3, random_state=0), ["predict_proba"]),
     (
         VAE(n_components=2, hidden_layer_sizes=(8,), max_iter=2, random_state=0),
         ["transform", "score_samples"],

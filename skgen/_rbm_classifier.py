@@ -1,0 +1,242 @@
+"""The RBM as a classifier: an RBM with a softmax group of class units."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from scipy.special import log_softmax
+from sklearn.base import TransformerMixin
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._base import ClassifierLifecycleMixin
+from ._models._class_rbm import OBJECTIVES, ClassRBM
+from ._network_base import BaseNetwork, document_training
+from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs, threaded
+
+
+@document_n_jobs
+@document_training
+class RBMClassifier(ClassifierLifecycleMixin, TransformerMixin, BaseNetwork):
+    """Classification RBM: binary hidden units joined to the input and to a softmax
+    group of class units (Larochelle & Bengio, ICML 2008).
+
+    ``predict_proba`` is exact: with the hidden units summed out, ``p(y | x)`` is the
+    softmax over the classes of ``d_y + sum_j softplus(c_j + W_j x + V_yj)``, one
+    sum per class and no sampling. Training follows the discriminative gradient of
+    ``log p(y | x)``, the generative one of ``log p(x, y)`` (estimated by CD-1), or
+    their hybrid, ``log p(y | x) + generative_weight * log p(x, y)``, the paper's best
+    model on MNIST. The steps are Adam's, with early stopping on held-out accuracy as
+    in ``MLPClassifier``. ``transform`` gives ``E[h | x]``, the hidden units' mean
+    given the input alone (a mixture over the classes, also exact).
+
+    Parameters
+    ----------
+    n_components : int, default=500
+        Number of binary hidden units.
+    objective : {"hybrid", "discriminative", "generative"}, default="hybrid"
+        The training objective (see above).
+    generative_weight : float, default=0.01
+        Weight of the generative term in the hybrid objective (the paper's 0.01).
+    learning_rate : float, default=1e-2
+        Adam's step size.
+    batch_size : int, default=100
+        Minibatch size (clipped to the number of samples).
+    max_iter : int, default=200
+        Maximum epochs.
+    tol : float, default=1e-3
+        Stop when the held-out mean ``log p(y | x)`` (with ``early_stopping``; the
+        training loss without) has not improved by ``tol`` nats for
+        ``n_iter_no_change`` epochs.
+    n_iter_no_change : int, default=10
+        Epochs without improvement before stopping.
+    early_stopping : bool, default=True
+        Hold out ``validation_fraction`` of the rows, stop on their mean
+        ``log p(y | x)`` and keep the best model. On by default: the training loss
+        keeps falling long after held-out accuracy has stopped rising. The held-out
+        log-probability is the criterion, not the accuracy (``MLPClassifier``'s),
+        because on a few hundred rows accuracy moves in steps and plateaus early.
+    validation_fraction : float, default=0.1
+        Share held out with ``early_stopping``.
+    warm_start : bool, default=False
+        Continue from the fitted model instead of starting anew.
+    random_state : int, RandomState instance or None, default=None
+        Initialisation, shuffling, the validation split and CD's draws.
+    verbose : int, default=0
+        Progress per epoch.
+    n_jobs : int, default=None
+        N_JOBS_DESCRIPTION
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels.
+    components_ : ndarray of shape (n_components, n_features)
+        Weights between the hidden and the visible units, as
+        :class:`BernoulliRBM`'s.
+    class_components_ : ndarray of shape (n_classes, n_components)
+        Weights between the class units and the hidden units.
+    intercept_visible_, intercept_hidden_, intercept_class_ : ndarray
+        The biases of the visible, hidden and class units.
+    loss_ : float
+        The last epoch's mean ``-log p(y | x)`` on the training rows.
+        TRAINING_ATTRIBUTES
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during ``fit``, if all strings.
+
+    Notes
+    -----
+    How the defaults were chosen, on training rows only (held-out accuracy; the
+    test rows of the benchmark and of the demo were never read): MNIST-5k's
+    training rows split 3,200 / 800, scikit-learn's digits (a 75% training split,
+    900 / 448) and the demo's nudged digits (its training rows, 5,750 / 1,438).
+    Early stopping on the held-out ``log p(y | x)`` with a patience of 10 epochs:
+    0.959, 0.971 and 0.983. Stopping on the held-out accuracy instead (patience
+    10): 0.956, 0.913 and 0.981; a fixed budget of 400 Adam steps: 0.958, 0.969
+    and 0.924; ``tol=1e-4`` instead of 1e-3: the same accuracies but up to 60%
+    more epochs. The hybrid objective and its weight are the paper's.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skgen import RBMClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = RBMClassifier(n_components=64, random_state=0).fit(X[:500] / 16, y[:500])
+    >>> bool(clf.score(X[500:700] / 16, y[500:700]) > 0.85)
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "objective": [StrOptions(set(OBJECTIVES))],
+        "generative_weight": [Interval(Real, 0, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "warm_start": ["boolean"],
+        "random_state": ["random_state"],
+        "n_jobs": N_JOBS_CONSTRAINT,
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        n_components=500,
+        *,
+        objective="hybrid",
+        generative_weight=0.01,
+        learning_rate=1e-2,
+        batch_size=100,
+        max_iter=200,
+        tol=1e-3,
+        n_iter_no_change=10,
+        early_stopping=True,
+        validation_fraction=0.1,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        n_jobs=None,
+    ):
+        self.n_components = n_components
+        self.objective = objective
+        self.generative_weight = generative_weight
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+        self.n_jobs = n_jobs
+
+    _fitted_marker = "components_"
+    _relative_tol = False  # tol is absolute, as MLPClassifier's
+    _validation_name = "val. log p"
+
+    def _unit_interval(self):
+        if self.objective == "discriminative":  # p(y | x) takes any real x
+            return None
+        return f"RBMClassifier(objective={self.objective!r})", (
+            "objective='discriminative'"
+        )
+
+    def _structure(self):
+        return {"n_components": self.n_components}
+
+    def _initialize(self, X, y):
+        model = ClassRBM.initialized(
+            X.shape[1], self.n_components, len(self.classes_), X.dtype, self._train_rng_
+        )
+        (
+            self.components_,
+            self.class_components_,
+            self.intercept_visible_,
+            self.intercept_hidden_,
+            self.intercept_class_,
+        ) = model.params
+
+    def _model(self, dtype=None):
+        model = ClassRBM(
+            self.components_,
+            self.class_components_,
+            self.intercept_visible_,
+            self.intercept_hidden_,
+            self.intercept_class_,
+        )
+        return model if dtype is None else model.astype(dtype)
+
+    def _loss_and_grads(self, model, xb, yb):
+        return model.loss_and_grads(
+            xb, yb, self.objective, self.generative_weight, self._train_rng_
+        )
+
+    def _after_training(self, X, y):
+        self.loss_ = float(self.loss_curve_[-1])
+
+    def _validation_score(self, X, y):
+        """Mean ``log p(y | x)`` of the held-out rows (nats; higher is better)."""
+        log_proba = log_softmax(self._model(X.dtype).class_scores(X), axis=1)
+        return float(log_proba[np.arange(len(y)), y].mean())
+
+    @threaded
+    def predict_log_proba(self, X):
+        """Log of the class probabilities, exact: the log-softmax over the classes of
+        minus each ``(x, y)``'s free energy.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples to classify.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            float64, in the order of ``classes_``.
+        """
+        X = self._validate_X(X, dense=True)
+        return log_softmax(self._model(X.dtype).class_scores(X), axis=1)
+
+    @threaded
+    def transform(self, X):
+        """``E[h | x]``: each hidden unit's probability given the input alone, the
+        mixture over the classes of its probability given ``(x, y)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        H : ndarray of shape (n_samples, n_components)
+            In X's float dtype.
+        """
+        X = self._validate_X(X, dense=True)
+        return self._model(X.dtype).hidden_mean(X)

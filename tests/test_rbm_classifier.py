@@ -1,0 +1,158 @@
+"""RBMClassifier: exact probabilities and features against enumeration of a model
+small enough to enumerate, gradients against finite differences, kernels against
+numpy. The lifecycle (partial_fit, warm starts, divergence, dtypes, pickling, sparse
+input) is tested over every estimator in test_lifecycle.py and test_common.py."""
+
+import itertools
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from scipy.special import expit, log_softmax, logsumexp
+from sklearn.datasets import load_digits
+
+from skgen import RBMClassifier
+from skgen._kernels._class_rbm import class_scores, class_weighted_hidden
+from skgen._models._class_rbm import ClassRBM
+
+N_FEATURES, N_HIDDEN, N_CLASSES = 5, 4, 3
+
+
+def tiny_model(seed=0, dtype=np.float64):
+    rng = np.random.RandomState(seed)
+    W = rng.normal(0, 1.0, (N_HIDDEN, N_FEATURES)).astype(dtype)
+    V = rng.normal(0, 1.0, (N_CLASSES, N_HIDDEN)).astype(dtype)
+    b, c, d = (rng.normal(0, 0.5, n).astype(dtype) for n in (5, 4, 3))
+    return ClassRBM(W, V, b, c, d)
+
+
+def tiny_data(seed=1, n=7):
+    rng = np.random.RandomState(seed)
+    return rng.uniform(size=(n, N_FEATURES)), rng.randint(0, N_CLASSES, n)
+
+
+def enumerated(model, X):
+    """log p(y | x) and E[h | x] by summing exp(-E(x, y, h)) over every y and h."""
+    hs = np.array(list(itertools.product([0.0, 1.0], repeat=N_HIDDEN)))
+    log_joint = np.empty((len(X), N_CLASSES, len(hs)))
+    for y in range(N_CLASSES):
+        # -E(x, y, h) without b'x, which cancels given x
+        log_joint[:, y, :] = (
+            (X @ model.W.T) @ hs.T + hs @ model.c + model.d[y] + hs @ model.V[y]
+        )
+    log_norm = logsumexp(log_joint, axis=(1, 2), keepdims=True)
+    joint = np.exp(log_joint - log_norm)  # p(y, h | x)
+    log_proba = np.log(joint.sum(axis=2))
+    hidden_mean = np.einsum("nyk,kj->nj", joint, hs)
+    return log_proba, hidden_mean
+
+
+def test_class_probabilities_and_features_are_exact():
+    model = tiny_model()
+    X, _ = tiny_data()
+    log_proba, hidden_mean = enumerated(model, X)
+    assert_allclose(log_softmax(model.class_scores(X), axis=1), log_proba, atol=1e-12)
+    assert_allclose(model.hidden_mean(X), hidden_mean, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_kernels_match_numpy(dtype):
+    rng = np.random.RandomState(2)
+    A = rng.normal(0, 3, (6, 9)).astype(dtype)
+    V = rng.normal(0, 1, (4, 9)).astype(dtype)
+    d = rng.normal(0, 1, 4).astype(dtype)
+    G = rng.normal(0, 1, (6, 4)).astype(dtype)
+    inputs = A[:, None, :] + V[None, :, :]  # (n, classes, hidden)
+    scores = np.empty((6, 4))
+    class_scores(A, V, d, scores)
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    assert_allclose(
+        scores, d + np.logaddexp(0, inputs.astype(np.float64)).sum(2), rtol=rtol
+    )
+    H, grad_V = np.empty_like(A), np.empty_like(V)
+    class_weighted_hidden(A, V, G, H, grad_V)
+    weighted = G[:, :, None] * expit(inputs.astype(np.float64))
+    assert_allclose(H, weighted.sum(1), rtol=rtol, atol=rtol)
+    assert_allclose(grad_V, weighted.sum(0), rtol=rtol, atol=rtol)
+
+
+def test_discriminative_gradient_matches_finite_differences():
+    model = tiny_model()
+    X, y = tiny_data()
+    loss = model.loss_and_grads(X, y, "discriminative", 0.0, None) / len(X)
+    grads = [g.copy() for g in model.grads]
+    assert np.abs(grads[2]).max() == 0.0  # p(y | x) does not depend on b
+    eps = 1e-6
+    for param, grad in zip(model.params, grads):
+        for index in np.ndindex(param.shape):
+            saved = param[index]
+            param[index] = saved + eps
+            up = model.loss_and_grads(X, y, "discriminative", 0.0, None) / len(X)
+            param[index] = saved - eps
+            down = model.loss_and_grads(X, y, "discriminative", 0.0, None) / len(X)
+            param[index] = saved
+            assert abs((up - down) / (2 * eps) - grad[index]) < 1e-6
+    assert loss > 0
+
+
+def test_the_generative_term_is_cd1_of_the_joint_model():
+    # With every hidden draw fixed, the CD-1 estimate is a closed form: check it.
+    model = tiny_model()
+    X, y = tiny_data()
+    n = len(X)
+    onehot = np.eye(N_CLASSES)[y]
+
+    class FixedDraws:
+        def random_sample(self, shape):
+            return np.full(shape, 0.5)
+
+    model.loss_and_grads(X, y, "generative", 1.0, FixedDraws())
+    h0 = expit(X @ model.W.T + model.c + onehot @ model.V)
+    hs = (0.5 < h0).astype(float)
+    x1 = expit(hs @ model.W + model.b)
+    y1 = np.exp(log_softmax(hs @ model.V.T + model.d, axis=1))
+    h1 = expit(x1 @ model.W.T + y1 @ model.V + model.c)
+    expected = [
+        -(h0.T @ X - h1.T @ x1) / n,
+        -(onehot.T @ h0 - y1.T @ h1) / n,
+        -(X - x1).mean(0),
+        -(h0 - h1).mean(0),
+        -(onehot - y1).mean(0),
+    ]
+    for grad, want in zip(model.grads, expected):
+        assert_allclose(grad, want, atol=1e-12)
+
+
+def test_hybrid_is_discriminative_plus_weighted_generative():
+    X, y = tiny_data()
+
+    class FixedDraws:
+        def random_sample(self, shape):
+            return np.full(shape, 0.5)
+
+    parts = {}
+    for objective, weight in (
+        ("discriminative", 0),
+        ("generative", 1),
+        ("hybrid", 0.3),
+    ):
+        model = tiny_model()
+        model.loss_and_grads(X, y, objective, weight, FixedDraws())
+        parts[objective] = [g.copy() for g in model.grads]
+    for d, g, h in zip(*parts.values()):
+        assert_allclose(h, d + 0.3 * g, atol=1e-12)
+
+
+def test_it_classifies_digits_and_its_features_are_probabilities():
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    clf = RBMClassifier(n_components=100, random_state=0).fit(X[:1200], y[:1200])
+    assert clf.score(X[1200:], y[1200:]) > 0.9
+    proba = clf.predict_proba(X[1200:1210])
+    assert_allclose(proba.sum(axis=1), 1.0)
+    H = clf.transform(X[1200:1210])
+    assert H.shape == (10, 100) and H.min() >= 0 and H.max() <= 1
+    # Early stopping (the default) kept the epoch of the best held-out log p(y | x).
+    scores = clf.validation_scores_
+    assert len(scores) == clf.n_iter_ and clf.best_validation_score_ == max(scores)
+    assert clf.best_validation_score_ < 0  # a mean log-probability, in nats
