@@ -432,21 +432,23 @@ class RegressorLifecycleMixin(RegressorMixin):
     the base class).
 
     The model trains on y standardised with the mean and standard deviation of each
-    target in the first pass (``fit``, or the first ``partial_fit`` block), so that the
-    defaults do not depend on the targets' units; predictions are mapped back.
+    target in the first pass (all the rows given to ``fit``, held-out ones included,
+    or the first ``partial_fit`` block), so that the defaults do not depend on the
+    targets' units; predictions are mapped back. The standardisation runs in float64
+    whatever X's dtype, so that float32 models keep the targets' precision.
     """
 
     _supervised = True
     _y_checks = {"multi_output": True, "y_numeric": True}
 
     def _targets(self, y, dtype, reset, incremental, classes):
-        y = np.asarray(y, dtype=dtype)
+        y = np.asarray(y, dtype=np.float64)
         y = y.reshape(-1, 1) if y.ndim == 1 else y
         if reset:
             self.n_outputs_ = y.shape[1]
             self._y_mean_ = y.mean(axis=0)
             scale = y.std(axis=0)
-            self._y_scale_ = np.where(scale > 0, scale, 1.0).astype(dtype)
+            self._y_scale_ = np.where(scale > 0, scale, 1.0)
         elif y.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"y has {y.shape[1]} targets, but the model was fitted with "

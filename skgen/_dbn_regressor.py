@@ -46,7 +46,9 @@ class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork)
     learning_rate : float, default=1e-2
         Adam's step size for fine-tuning (see the note on the defaults).
     alpha : float, default=1e-4
-        L2 penalty on the weights during fine-tuning, as ``MLPRegressor``'s.
+        L2 penalty on the weights during fine-tuning, ``alpha / 2 ||W||^2`` per
+        minibatch row as ``MLPRegressor``'s; its data term differs (see ``loss_``), so
+        the same value weighs twice ``n_outputs_`` times less here.
     batch_size : int, default=32
         Fine-tuning minibatch size (clipped to the number of samples).
     max_iter : int or "auto", default=200
@@ -81,7 +83,10 @@ class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork)
     n_outputs_ : int
         Number of targets.
     loss_ : float
-        The last epoch's mean training loss, as ``MLPRegressor``'s.
+        The last epoch's mean training loss: the squared error of the standardised
+        targets, summed over the targets, averaged over the rows (``MLPRegressor``'s
+        is half the squared error averaged over rows and targets, in the targets'
+        units, so the two are not comparable).
     n_layers_ : int
         Number of layers, input and output included, as ``MLPRegressor``'s.
     out_activation_ : str
@@ -115,9 +120,11 @@ class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork)
     --------
     >>> from sklearn.datasets import make_friedman1
     >>> from skgen import DBNRegressor
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
     >>> X, y = make_friedman1(n_samples=400, noise=1.0, random_state=0)
-    >>> reg = DBNRegressor(random_state=0).fit(X[:300], y[:300])
-    >>> bool(reg.score(X[300:], y[300:]) > 0.5)
+    >>> reg = make_pipeline(StandardScaler(), DBNRegressor(random_state=0))
+    >>> bool(reg.fit(X[:300], y[:300]).score(X[300:], y[300:]) > 0.5)
     True
     """
 

@@ -24,9 +24,9 @@ class RBMClassifier(ClassifierLifecycleMixin, TransformerMixin, BaseNetwork):
     sum per class and no sampling. Training follows the discriminative gradient of
     ``log p(y | x)``, the generative one of ``log p(x, y)`` (estimated by CD-1), or
     their hybrid, ``log p(y | x) + generative_weight * log p(x, y)``, the paper's best
-    model on MNIST. The steps are Adam's, with early stopping on held-out accuracy as
-    in ``MLPClassifier``. ``transform`` gives ``E[h | x]``, the hidden units' mean
-    given the input alone (a mixture over the classes, also exact).
+    model on MNIST. The steps are Adam's, with early stopping on the held-out mean
+    ``log p(y | x)``. ``transform`` gives ``E[h | x]``, the hidden units' mean given
+    the input alone (a mixture over the classes, also exact).
 
     Parameters
     ----------
@@ -93,8 +93,9 @@ class RBMClassifier(ClassifierLifecycleMixin, TransformerMixin, BaseNetwork):
     Early stopping on the held-out ``log p(y | x)`` with a patience of 10 epochs:
     0.959, 0.971 and 0.983. Stopping on the held-out accuracy instead (patience
     10): 0.956, 0.913 and 0.981; a fixed budget of 400 Adam steps: 0.958, 0.969
-    and 0.924; ``tol=1e-4`` instead of 1e-3: the same accuracies but up to 60%
-    more epochs. The hybrid objective and its weight are the paper's.
+    and 0.924; ``tol=1e-4`` instead of 1e-3: 0.959, 0.971 and 0.989, but 113
+    epochs instead of 69 on the nudged digits. The hybrid objective and its
+    weight are the paper's.
 
     Examples
     --------
@@ -171,6 +172,11 @@ class RBMClassifier(ClassifierLifecycleMixin, TransformerMixin, BaseNetwork):
         return {"n_components": self.n_components}
 
     def _initialize(self, X, y):
+        if len(self.classes_) < 2:
+            raise ValueError(
+                f"y has a single class ({self.classes_[0]!r}); a classifier needs at "
+                "least 2 classes to tell apart."
+            )
         model = ClassRBM.initialized(
             X.shape[1], self.n_components, len(self.classes_), X.dtype, self._train_rng_
         )

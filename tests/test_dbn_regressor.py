@@ -14,6 +14,7 @@ from sklearn.neural_network import MLPRegressor
 from sklearn.preprocessing import StandardScaler
 
 from skgen import DBN, DBNRegressor
+from skgen._models._training import split_validation
 
 X_ALL, Y_ALL = make_friedman1(n_samples=1200, noise=0.5, random_state=0)
 X_ALL = StandardScaler().fit_transform(X_ALL)
@@ -64,12 +65,26 @@ def test_it_has_mlpregressors_fitted_attributes():
     )
 
 
-def test_early_stopping_keeps_the_best_validation_r2():
+def test_early_stopping_keeps_the_model_of_the_best_validation_r2():
     reg = DBNRegressor(**{**QUICK, "max_iter": 40}).fit(X, Y)
     assert reg.early_stopping  # the default
-    scores = reg.validation_scores_
-    assert len(scores) == reg.n_iter_ and reg.best_validation_score_ == max(scores)
-    assert -1.0 < reg.best_validation_score_ <= 1.0
+    # Replay the held-out split: the kept network scores the best R^2 seen on it.
+    rng = np.random.RandomState()
+    rng.set_state(reg._split_state_)
+    z = ((Y - Y.mean()) / Y.std())[:, None]
+    _, _, X_val, z_val = split_validation(X, z, reg.validation_fraction, rng)
+    assert reg._validation_score(X_val, z_val) == pytest.approx(
+        reg.best_validation_score_, abs=1e-12
+    )
+    assert reg.best_validation_score_ == max(reg.validation_scores_) > 0.5
+
+
+def test_float32_models_keep_the_targets_precision():
+    # Targets far from zero: their mean and spread are taken in float64.
+    reg = DBNRegressor(**QUICK).fit(X.astype(np.float32), Y + 1e8)
+    assert_allclose(reg._y_mean_, [Y.mean() + 1e8], rtol=1e-15)
+    assert_allclose(reg._y_scale_, [Y.std()], rtol=1e-9)
+    assert reg.coefs_[0].dtype == np.float32
 
 
 def test_it_learns_a_nonlinear_function_that_a_linear_model_misses():

@@ -14,6 +14,7 @@ from sklearn.datasets import load_digits
 from skgen import RBMClassifier
 from skgen._kernels._class_rbm import class_scores, class_weighted_hidden
 from skgen._models._class_rbm import ClassRBM
+from skgen._models._training import split_validation
 
 N_FEATURES, N_HIDDEN, N_CLASSES = 5, 4, 3
 
@@ -152,7 +153,20 @@ def test_it_classifies_digits_and_its_features_are_probabilities():
     assert_allclose(proba.sum(axis=1), 1.0)
     H = clf.transform(X[1200:1210])
     assert H.shape == (10, 100) and H.min() >= 0 and H.max() <= 1
-    # Early stopping (the default) kept the epoch of the best held-out log p(y | x).
-    scores = clf.validation_scores_
-    assert len(scores) == clf.n_iter_ and clf.best_validation_score_ == max(scores)
+    # Early stopping (the default) kept the model of the best held-out log p(y | x):
+    # replay the held-out split and score the kept model on it.
+    rng = np.random.RandomState()
+    rng.set_state(clf._split_state_)
+    _, _, X_val, y_val = split_validation(
+        X[:1200], y[:1200], clf.validation_fraction, rng
+    )
+    assert clf._validation_score(X_val, y_val) == pytest.approx(
+        clf.best_validation_score_, abs=1e-12
+    )
     assert clf.best_validation_score_ < 0  # a mean log-probability, in nats
+
+
+def test_a_single_class_is_refused_with_a_clear_message():
+    X, _ = tiny_data()
+    with pytest.raises(ValueError, match="single class .* at least 2 classes"):
+        RBMClassifier(n_components=4).fit(X, np.zeros(len(X)))

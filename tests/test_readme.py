@@ -20,7 +20,7 @@ def test_the_readme_examples_run_as_written(capsys):
     for block in python_blocks():  # the second uses the first's X and y
         exec(compile(block, "README.md", "exec"), namespace)
     printed = capsys.readouterr().out.split("\n")
-    assert float(printed[0]) > 0.9  # training accuracy of the pipeline
+    assert float(printed[0]) > 0.94  # held-out accuracy; the README says 0.95
     assert printed[1] == "(5, 64)"
     log_lik, std_err = map(float, printed[2].split())
     assert -40 < log_lik < -15 and 0 <= std_err < 1
