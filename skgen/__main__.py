@@ -35,7 +35,7 @@ def main(argv=None):
     demo.add_argument(
         "--quick",
         action="store_true",
-        help="fewer epochs and a more regularised classifier: under a minute on "
+        help="fewer epochs and a more regularised classifier: about a minute on "
         "digits (about 3 minutes on mnist5k), lower scores",
     )
     demo.add_argument(

@@ -445,7 +445,7 @@ _COLUMNS = (  # (heading, width): the table fits an 80-column terminal
 
 
 def _score(value, metric):
-    return f"{value:.3f}" if metric == "accuracy" else f"{value:.2f}"
+    return f"{value:.3f}" if metric in ("accuracy", "R^2") else f"{value:.2f}"
 
 
 def print_table(rows):
