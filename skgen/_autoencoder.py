@@ -13,8 +13,13 @@ from . import _defaults
 from ._dbn import DBN
 from ._models._losses import LOSSES
 from ._models._stack import Stack, logistic_activations
-from ._network_base import BaseNetwork, document_training
-from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs, one_thread, threaded
+from ._network_base import (
+    AUTO_EPOCH_CONSTRAINTS,
+    TRAINING_CONSTRAINTS,
+    BaseNetwork,
+    document_training,
+)
+from ._parallel import document_n_jobs, one_thread, threaded
 from ._validation import (
     check_layer_sizes,
     check_unit_interval,
@@ -183,6 +188,8 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
     """
 
     _parameter_constraints: dict = {
+        **TRAINING_CONSTRAINTS,
+        **AUTO_EPOCH_CONSTRAINTS,
         "hidden_layer_sizes": [StrOptions({"auto"}), "array-like"],
         "n_components": [
             StrOptions({"auto"}),
@@ -200,22 +207,8 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
         "rbm_batch_size": [Interval(Integral, 1, None, closed="left")],
         "rbm_momentum": [Interval(Real, 0, 1, closed="left")],
         "rbm_weight_decay": [Interval(Real, 0, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "max_iter": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "n_iter_no_change": [
-            StrOptions({"auto"}),
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "warm_start": ["boolean"],
         "density_components": [Interval(Integral, 1, None, closed="left")],
-        "random_state": ["random_state"],
-        "n_jobs": N_JOBS_CONSTRAINT,
-        "verbose": ["verbose"],
     }
 
     def __init__(

@@ -8,8 +8,13 @@ from sklearn.utils._param_validation import Interval
 
 from ._base import ClassifierLifecycleMixin
 from ._models._losses import LOSSES
-from ._network_base import BaseNetwork, PretrainedNetworkMixin, document_training
-from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs, threaded
+from ._network_base import (
+    TRAINING_CONSTRAINTS,
+    BaseNetwork,
+    PretrainedNetworkMixin,
+    document_training,
+)
+from ._parallel import document_n_jobs, threaded
 
 
 @document_n_jobs
@@ -102,24 +107,14 @@ class DBNClassifier(ClassifierLifecycleMixin, PretrainedNetworkMixin, BaseNetwor
     """
 
     _parameter_constraints: dict = {
+        **TRAINING_CONSTRAINTS,
         "hidden_layer_sizes": ["array-like"],
         "pretrain": ["boolean"],
         "rbm_learning_rate": [Interval(Real, 0, None, closed="neither"), "array-like"],
         "rbm_n_iter": [Interval(Integral, 0, None, closed="left"), "array-like"],
         "rbm_batch_size": [Interval(Integral, 1, None, closed="left")],
         "cd_k": [Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "warm_start": ["boolean"],
-        "random_state": ["random_state"],
-        "n_jobs": N_JOBS_CONSTRAINT,
-        "verbose": ["verbose"],
     }
 
     def __init__(

@@ -8,8 +8,14 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import RegressorLifecycleMixin
 from ._models._losses import LOSSES
-from ._network_base import BaseNetwork, PretrainedNetworkMixin, document_training
-from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs
+from ._network_base import (
+    AUTO_EPOCH_CONSTRAINTS,
+    TRAINING_CONSTRAINTS,
+    BaseNetwork,
+    PretrainedNetworkMixin,
+    document_training,
+)
+from ._parallel import document_n_jobs
 
 
 @document_n_jobs
@@ -129,6 +135,8 @@ class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork)
     """
 
     _parameter_constraints: dict = {
+        **TRAINING_CONSTRAINTS,
+        **AUTO_EPOCH_CONSTRAINTS,
         "hidden_layer_sizes": ["array-like"],
         "pretrain": ["boolean"],
         "gaussian_visible": ["boolean"],
@@ -144,21 +152,7 @@ class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork)
         ],
         "rbm_batch_size": [Interval(Integral, 1, None, closed="left")],
         "cd_k": [Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "n_iter_no_change": [
-            Interval(Integral, 1, None, closed="left"),
-            StrOptions({"auto"}),
-        ],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "warm_start": ["boolean"],
-        "random_state": ["random_state"],
-        "n_jobs": N_JOBS_CONSTRAINT,
-        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -219,7 +213,9 @@ class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork)
         return self._logits(X)
 
     def _validation_score(self, X, y):
-        """R^2 of the standardised targets, averaged over them."""
+        """R^2 of the standardised targets, averaged over them. A constant target
+        scores ``1 - residual`` (scikit-learn's ``r2_score`` says 0), so that early
+        stopping still sees the fit improve."""
         residual = np.square(self._logits(X) - y).sum(axis=0)
         total = np.square(y - y.mean(axis=0)).sum(axis=0)
         return float(np.mean(1.0 - residual / np.where(total > 0, total, 1.0)))

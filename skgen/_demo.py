@@ -200,7 +200,7 @@ def run_demo(
         raw = LogisticRegression(C=1.0, max_iter=1000)
         _, data.raw_seconds = _timed(lambda: raw.fit(data.X_train, data.y_train))
         data.raw_accuracy = raw.score(data.X_test, data.y_test)
-        parts = (_rbm, _gaussian_rbm, _dbn, _dbn_classifier, _dbn_regressor, _vaes)
+        parts = (_rbm, _gaussian_rbm, _dbn, _classifiers, _dbn_regressor, _vaes)
         for part in parts + (_autoencoder,):
             part_rows, part_models = part(data)
             rows += part_rows
@@ -289,7 +289,8 @@ def _dbn(data):
     return [_features_row("DBN(256, 256) + LR", dbn, data)], {}
 
 
-def _dbn_classifier(data):
+def _classifiers(data):
+    """DBNClassifier and RBMClassifier, against one MLPClassifier baseline."""
     _announce("DBNClassifier(500, 500): pretraining, then backpropagation")
     max_iter = 20 if data.quick else 200
     clf = DBNClassifier(

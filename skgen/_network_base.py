@@ -8,15 +8,40 @@ MLP-style stopping, the verbose line, and the fitted attributes ``loss_curve_``,
 model.
 """
 
+from numbers import Integral, Real
+
 import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from . import _defaults
 from ._base import BaseModel
 from ._dbn import DBN
 from ._models._stack import Stack, logistic_activations
 from ._models._training import Adam, minibatch_epoch, split_validation, train_epochs
-from ._parallel import refresh
+from ._parallel import N_JOBS_CONSTRAINT, refresh
 from ._validation import check_finite_params, check_layer_sizes
+
+_POSITIVE_INT = Interval(Integral, 1, None, closed="left")
+
+# The parameters of the epoch loop, validated the same way in every network estimator.
+TRAINING_CONSTRAINTS = {
+    "learning_rate": [Interval(Real, 0, None, closed="neither")],
+    "batch_size": [_POSITIVE_INT],
+    "max_iter": [_POSITIVE_INT],
+    "tol": [Interval(Real, 0, None, closed="left")],
+    "n_iter_no_change": [_POSITIVE_INT],
+    "early_stopping": ["boolean"],
+    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "warm_start": ["boolean"],
+    "random_state": ["random_state"],
+    "n_jobs": N_JOBS_CONSTRAINT,
+    "verbose": ["verbose"],
+}
+# For the estimators whose epoch limits also take "auto" (a number of Adam steps).
+AUTO_EPOCH_CONSTRAINTS = {
+    "max_iter": [StrOptions({"auto"}), _POSITIVE_INT],
+    "n_iter_no_change": [StrOptions({"auto"}), _POSITIVE_INT],
+}
 
 TRAINING_ATTRIBUTES = """\
     loss_curve_ : list of float

@@ -9,8 +9,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import ClassifierLifecycleMixin
 from ._models._class_rbm import OBJECTIVES, ClassRBM
-from ._network_base import BaseNetwork, document_training
-from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs, threaded
+from ._network_base import TRAINING_CONSTRAINTS, BaseNetwork, document_training
+from ._parallel import document_n_jobs, threaded
 
 
 @document_n_jobs
@@ -108,20 +108,10 @@ class RBMClassifier(ClassifierLifecycleMixin, TransformerMixin, BaseNetwork):
     """
 
     _parameter_constraints: dict = {
+        **TRAINING_CONSTRAINTS,
         "n_components": [Interval(Integral, 1, None, closed="left")],
         "objective": [StrOptions(set(OBJECTIVES))],
         "generative_weight": [Interval(Real, 0, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "warm_start": ["boolean"],
-        "random_state": ["random_state"],
-        "n_jobs": N_JOBS_CONSTRAINT,
-        "verbose": ["verbose"],
     }
 
     def __init__(

@@ -10,8 +10,13 @@ from ._models import new_stream_state
 from ._models._losses import LOSSES
 from ._models._stack import Stack
 from ._models._vae import Unconditioned, VariationalModel, content_keys, row_keys
-from ._network_base import BaseNetwork, document_training
-from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs, threaded
+from ._network_base import (
+    AUTO_EPOCH_CONSTRAINTS,
+    TRAINING_CONSTRAINTS,
+    BaseNetwork,
+    document_training,
+)
+from ._parallel import document_n_jobs, threaded
 from ._validation import check_layer_sizes, check_positive_int
 
 
@@ -110,6 +115,8 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
     """
 
     _parameter_constraints: dict = {
+        **TRAINING_CONSTRAINTS,
+        **AUTO_EPOCH_CONSTRAINTS,
         "n_components": [Interval(Integral, 1, None, closed="left")],
         "hidden_layer_sizes": [
             "array-like",
@@ -118,21 +125,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
         "activation": [StrOptions({"relu", "tanh", "logistic"})],
         "likelihood": [StrOptions({"bernoulli", "gaussian"})],
         "beta": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "max_iter": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "n_iter_no_change": [
-            StrOptions({"auto"}),
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "shuffle": ["boolean"],
-        "warm_start": ["boolean"],
-        "random_state": ["random_state"],
-        "n_jobs": N_JOBS_CONSTRAINT,
-        "verbose": ["verbose"],
     }
 
     def __init__(
