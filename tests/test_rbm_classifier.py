@@ -12,7 +12,13 @@ from scipy.special import expit, log_softmax, logsumexp
 from sklearn.datasets import load_digits
 
 from skgen import RBMClassifier
-from skgen._kernels._class_rbm import class_scores, class_weighted_hidden
+from skgen._kernels._class_rbm import (
+    FACTOR_LIMIT,
+    class_hidden_sample,
+    class_scores,
+    class_weighted_hidden,
+)
+from skgen._kernels._random import new_state, uniform
 from skgen._models._class_rbm import ClassRBM
 from skgen._models._training import split_validation
 
@@ -57,12 +63,16 @@ def test_class_probabilities_and_features_are_exact():
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_kernels_match_numpy(dtype):
+@pytest.mark.parametrize("scale", [3.0, 200.0], ids=["factored", "large-inputs"])
+def test_kernels_match_numpy(dtype, scale):
+    # At scale 200 some rows of A pass FACTOR_LIMIT and take the direct formulas;
+    # 1,200 hidden units make the factored sum take two chunks of products.
     rng = np.random.RandomState(2)
-    A = rng.normal(0, 3, (6, 9)).astype(dtype)
-    V = rng.normal(0, 1, (4, 9)).astype(dtype)
+    A = rng.normal(0, scale, (6, 1200)).astype(dtype)
+    V = rng.normal(0, 1, (4, 1200)).astype(dtype)
     d = rng.normal(0, 1, 4).astype(dtype)
     G = rng.normal(0, 1, (6, 4)).astype(dtype)
+    assert (np.abs(A).max(axis=1) > FACTOR_LIMIT).any() == (scale > 100)
     inputs = A[:, None, :] + V[None, :, :]  # (n, classes, hidden)
     scores = np.empty((6, 4))
     class_scores(A, V, d, scores)
@@ -75,6 +85,32 @@ def test_kernels_match_numpy(dtype):
     weighted = G[:, :, None] * expit(inputs.astype(np.float64))
     assert_allclose(H, weighted.sum(1), rtol=rtol, atol=rtol)
     assert_allclose(grad_V, weighted.sum(0), rtol=rtol, atol=rtol)
+
+
+def test_scores_are_nan_when_an_input_is_nan():
+    A, V = np.zeros((2, 3)), np.zeros((2, 3))
+    A[1, 2] = np.nan
+    scores = np.empty((2, 2))
+    class_scores(A, V, np.zeros(2), scores)
+    assert np.isfinite(scores[0]).all() and np.isnan(scores[1]).all()
+
+
+def uniform_draws(state, shape):
+    state = state.copy()
+    return np.array([uniform(state) for _ in range(np.prod(shape))]).reshape(shape)
+
+
+def test_hidden_sample_draws_from_the_stream():
+    rng = np.random.RandomState(3)
+    A, V = rng.normal(0, 2, (5, 6)), rng.normal(0, 1, (3, 6))
+    y = rng.randint(0, 3, 5)
+    state = new_state(rng)
+    advanced = state.copy()
+    prob, sample = np.empty_like(A), np.empty_like(A)
+    class_hidden_sample(A, V, y, prob, sample, advanced)
+    assert_allclose(prob, expit(A + V[y]), rtol=1e-14)
+    assert_allclose(sample, uniform_draws(state, A.shape) < prob)
+    assert advanced[1] == state[1] + A.size
 
 
 def test_discriminative_gradient_matches_finite_differences():
@@ -97,19 +133,16 @@ def test_discriminative_gradient_matches_finite_differences():
 
 
 def test_the_generative_term_is_cd1_of_the_joint_model():
-    # With every hidden draw fixed, the CD-1 estimate is a closed form: check it.
+    # Given the hidden draws (replayed from the seeded stream), the CD-1 estimate is a
+    # closed form: check it.
     model = tiny_model()
     X, y = tiny_data()
     n = len(X)
     onehot = np.eye(N_CLASSES)[y]
-
-    class FixedDraws:
-        def random_sample(self, shape):
-            return np.full(shape, 0.5)
-
-    model.loss_and_grads(X, y, "generative", 1.0, FixedDraws())
+    model.loss_and_grads(X, y, "generative", 1.0, np.random.RandomState(4))
     h0 = expit(X @ model.W.T + model.c + onehot @ model.V)
-    hs = (0.5 < h0).astype(float)
+    hs = (uniform_draws(new_state(np.random.RandomState(4)), h0.shape) < h0) * 1.0
+    assert 0 < hs.mean() < 1
     x1 = expit(hs @ model.W + model.b)
     y1 = np.exp(log_softmax(hs @ model.V.T + model.d, axis=1))
     h1 = expit(x1 @ model.W.T + y1 @ model.V + model.c)
@@ -126,11 +159,6 @@ def test_the_generative_term_is_cd1_of_the_joint_model():
 
 def test_hybrid_is_discriminative_plus_weighted_generative():
     X, y = tiny_data()
-
-    class FixedDraws:
-        def random_sample(self, shape):
-            return np.full(shape, 0.5)
-
     parts = {}
     for objective, weight in (
         ("discriminative", 0),
@@ -138,7 +166,7 @@ def test_hybrid_is_discriminative_plus_weighted_generative():
         ("hybrid", 0.3),
     ):
         model = tiny_model()
-        model.loss_and_grads(X, y, objective, weight, FixedDraws())
+        model.loss_and_grads(X, y, objective, weight, np.random.RandomState(4))
         parts[objective] = [g.copy() for g in model.grads]
     for d, g, h in zip(*parts.values()):
         assert_allclose(h, d + 0.3 * g, atol=1e-12)

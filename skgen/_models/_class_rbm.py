@@ -14,9 +14,15 @@ discriminative one (minus ``log p(y | x)``), the generative one (minus
 """
 
 import numpy as np
-from scipy.special import expit, log_softmax, softmax
+from scipy.special import log_softmax, softmax
 
-from .._kernels._class_rbm import class_scores, class_weighted_hidden
+from .._kernels._activations import add_bias_sigmoid
+from .._kernels._class_rbm import (
+    class_hidden_sample,
+    class_scores,
+    class_weighted_hidden,
+)
+from .._kernels._random import new_state
 
 OBJECTIVES = ("hybrid", "discriminative", "generative")
 
@@ -79,8 +85,9 @@ class ClassRBM:
 
     def loss_and_grads(self, X, y, objective, generative_weight, rng):
         """Summed ``-log p(y | x)`` of the minibatch; the gradient of the mean
-        ``objective`` (to be minimised) written into ``grads``. ``rng`` draws the
-        hidden states of CD-1 for the generative term.
+        ``objective`` (to be minimised) written into ``grads``. ``rng`` (a
+        ``RandomState``) seeds the stream of CD-1's hidden draws for the generative
+        term: one seed per call.
 
         The weight gradient of both terms is one product: with ``H`` the
         discriminative hidden weights, ``h0`` and ``h1`` CD's positive and negative
@@ -106,7 +113,7 @@ class ClassRBM:
             class_weighted_hidden(A, self.V, G, hidden[:n], g_V)
             g_d[...] = G.sum(axis=0)
         if generative:
-            h0, h1, x1, y1 = self._cd_step(X, onehot, A, rng)
+            h0, h1, x1, y1 = self._cd_step(y, A, new_state(rng))
             hidden[:n] += weight * h0
             hidden[n:] = -weight * h1
             visible[:n] = X
@@ -120,13 +127,16 @@ class ClassRBM:
             g *= -1.0 / n
         return float(-log_proba[np.arange(n), y].sum())
 
-    def _cd_step(self, X, onehot, A, rng):
+    def _cd_step(self, y, A, state):
         """CD-1 for ``log p(x, y)``: the hidden probabilities ``h0`` given
-        ``(x, y)``, a draw of them, mean-field reconstructions ``x1`` and ``y1``,
-        and their hidden probabilities ``h1``."""
-        h0 = expit(A + onehot @ self.V)
-        h_sample = (rng.random_sample(h0.shape) < h0).astype(X.dtype)
-        x1 = expit(h_sample @ self.W + self.b)
-        y1 = softmax(h_sample @ self.V.T + self.d, axis=1).astype(X.dtype)
-        h1 = expit(x1 @ self.W.T + y1 @ self.V + self.c)
+        ``(x, y)``, a draw of them from ``state``'s stream, mean-field
+        reconstructions ``x1`` and ``y1``, and their hidden probabilities ``h1``."""
+        h0, h_sample = np.empty_like(A), np.empty_like(A)
+        class_hidden_sample(A, self.V, y, h0, h_sample, state)
+        x1 = h_sample @ self.W
+        add_bias_sigmoid(x1, self.b)
+        y1 = softmax(h_sample @ self.V.T + self.d, axis=1).astype(A.dtype)
+        h1 = x1 @ self.W.T
+        h1 += y1 @ self.V
+        add_bias_sigmoid(h1, self.c)
         return h0, h1, x1, y1
