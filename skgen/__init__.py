@@ -7,8 +7,10 @@ from ._dbn import DBN
 from ._dbn_classifier import DBNClassifier
 from ._dbn_regressor import DBNRegressor
 from ._errors import DivergenceError
+from ._ratings import RatingRBM
 from ._rbm import BernoulliRBM, GaussianRBM
 from ._rbm_classifier import RBMClassifier
+from ._topics import ReplicatedSoftmax
 from ._vae import VAE
 
 __version__ = "0.1.0"
@@ -23,6 +25,8 @@ __all__ = [
     "DivergenceError",
     "GaussianRBM",
     "RBMClassifier",
+    "RatingRBM",
+    "ReplicatedSoftmax",
     "VAE",
     "__version__",
 ]

@@ -25,10 +25,14 @@ from skgen import (
     DeepAutoencoder,
     DivergenceError,
     GaussianRBM,
+    RatingRBM,
     RBMClassifier,
+    ReplicatedSoftmax,
 )
 from skgen._models._class_rbm import ClassRBM
+from skgen._models._ratings import RatingLayer
 from skgen._models._stack import Stack
+from skgen._models._topics import ReplicatedSoftmaxLayer
 from skgen._parallel import blas_threads
 
 X, Y = load_digits(return_X_y=True)
@@ -41,6 +45,8 @@ ESTIMATORS = [
     DBNClassifier(hidden_layer_sizes=(8,), rbm_n_iter=1, max_iter=2, random_state=0),
     DBNRegressor(hidden_layer_sizes=(8,), rbm_n_iter=1, max_iter=2, random_state=0),
     RBMClassifier(n_components=8, max_iter=2, random_state=0),
+    ReplicatedSoftmax(n_components=8, n_iter=2, random_state=0),
+    RatingRBM(n_components=8, max_iter=2, random_state=0),
     VAE(n_components=2, hidden_layer_sizes=(8,), max_iter=2, random_state=0),
     CVAE(n_components=2, hidden_layer_sizes=(8,), max_iter=2, random_state=0),
     DeepAutoencoder(
@@ -62,6 +68,8 @@ def seen_inside(monkeypatch):
         (skgen._models._rbm, "cd_epoch_dense"),
         (Stack, "forward"),
         (ClassRBM, "loss_and_grads"),
+        (ReplicatedSoftmaxLayer, "cd_gradients"),
+        (RatingLayer, "cd_epoch"),
     ):
         original = getattr(module, name)
 
@@ -74,7 +82,7 @@ def seen_inside(monkeypatch):
 
 
 def fit(model):
-    return model.fit(X, Y) if hasattr(model, "predict") else model.fit(X)
+    return model.fit(X, Y) if hasattr(model, "predict") else model.fit(data_for(model))
 
 
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
@@ -230,18 +238,32 @@ def computing_methods(estimator):
     return names
 
 
+def data_for(model):
+    """X, or as whole numbers for the models of counts and of rating levels."""
+    whole = isinstance(model, (ReplicatedSoftmax, RatingRBM))
+    return np.round(X * 16) if whole else X
+
+
 CALLS = {
-    "transform": lambda m: m.transform(X),
+    "transform": lambda m: m.transform(data_for(m)),
     "inverse_transform": lambda m: m.inverse_transform(m.transform(X)),
-    "score": lambda m: m.score(X, Y),
-    "score_samples": lambda m: m.score_samples(X),
+    "score": lambda m: m.score(
+        data_for(m), data_for(m) if isinstance(m, RatingRBM) else Y
+    ),
+    "predict_ratings": lambda m: m.predict_ratings(data_for(m), [0, 1], [2, 3]),
+    "recommend": lambda m: m.recommend(data_for(m)),
+    "score_samples": lambda m: m.score_samples(data_for(m)),
+    "perplexity": lambda m: m.perplexity(data_for(m)),
     "predict": lambda m: m.predict(X),
     "predict_proba": lambda m: m.predict_proba(X),
     "predict_log_proba": lambda m: m.predict_log_proba(X),
     "sample": lambda m: m.sample(3, random_state=0),
     "gibbs": lambda m: m.gibbs(X[:5]),
     "log_partition_function": lambda m: m.log_partition_function(
-        method="ais", n_runs=4, n_betas=20
+        *([7] if isinstance(m, ReplicatedSoftmax) else []),
+        method="ais",
+        n_runs=4,
+        n_betas=20,
     ),
     "log_likelihood": lambda m: (
         m.log_likelihood(X[:5])

@@ -21,7 +21,9 @@ from skgen import (
     DBNRegressor,
     DeepAutoencoder,
     GaussianRBM,
+    RatingRBM,
     RBMClassifier,
+    ReplicatedSoftmax,
 )
 
 X, Y = load_digits(return_X_y=True)
@@ -43,6 +45,8 @@ MODELS = [
         ["predict"],
     ),
     (RBMClassifier(n_components=8, max_iter=3, random_state=0), ["predict_proba"]),
+    (ReplicatedSoftmax(n_components=8, n_iter=2, random_state=0), ["transform"]),
+    (RatingRBM(n_components=8, max_iter=2, random_state=0), ["transform"]),
     (
         VAE(n_components=2, hidden_layer_sizes=(8,), max_iter=2, random_state=0),
         ["transform", "score_samples"],

@@ -133,12 +133,18 @@ def ais_log_partition(layer, n_runs, n_betas, rng):
     log_w = ais_log_weights(
         W, b, c, ais_betas(n_betas), v, layer.visible.gaussian, state
     )
+    return ais_estimate(log_z0, log_w)
+
+
+def ais_estimate(log_z0, log_w):
+    """``(log Z, standard error)`` from the base model's ``log Z_0`` and the runs'
+    log importance weights: ``log Z_0 + log mean(w)``, with the delta-method standard
+    error ``std(w) / (mean(w) sqrt(R))``."""
     top = log_w.max()
     w = np.exp(log_w - top)
     mean = w.mean()
-    log_z = log_z0 + top + np.log(mean)
-    std_err = w.std() / (mean * np.sqrt(n_runs))
-    return float(log_z), float(std_err)
+    std_err = w.std() / (mean * np.sqrt(len(log_w)))
+    return float(log_z0 + top + np.log(mean)), float(std_err)
 
 
 def log_partition(layer, method, n_runs, n_betas, rng):

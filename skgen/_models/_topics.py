@@ -1,0 +1,173 @@
+"""``ReplicatedSoftmaxLayer``: the replicated softmax model of documents
+(Salakhutdinov & Hinton, NeurIPS 2009), without scikit-learn.
+
+A document of ``D`` words is ``D`` softmax units over a vocabulary of ``V`` words,
+all sharing one weight matrix, and ``F`` binary hidden units whose biases are scaled
+by ``D``. With ``v`` the word counts (``D = sum(v)``), the energy of the document as a
+sequence of words is::
+
+    E(v, h) = -h' W v - b' v - D c' h
+
+so that ``p(h_j = 1 | v) = sigmoid(W_j v + D c_j)`` and, given ``h``, each word is an
+independent draw from ``softmax(b + W' h)``. With ``h`` summed out,
+``log p(v) = b' v + sum_j softplus(W_j v + D c_j) - log Z_D``: the probability of the
+word sequence (not of the counts, which would add the multinomial coefficient), the
+quantity that a unigram model's and LDA's perplexities also measure. ``Z_D`` depends
+on the length only::
+
+    log Z_D = log sum_h exp(D c' h) (sum_k exp(b_k + (W' h)_k)) ** D
+
+which is exact by enumerating ``h`` (up to 20 hidden units) and otherwise estimated by
+annealed importance sampling, one estimate per distinct length.
+
+Layout as ``RBMLayer``: ``W`` is (n_hidden, n_words), ``b`` the word biases, ``c`` the
+hidden biases; the arrays are the estimator's own and are updated in place.
+"""
+
+import numpy as np
+from scipy.special import logsumexp
+
+from .._kernels._activations import bernoulli_sample
+from .._kernels._random import new_state
+from .._kernels._topics import (
+    add_scaled_bias_sigmoid,
+    ais_log_weights,
+    multinomial_counts,
+)
+from ._likelihood import MAX_EXACT_UNITS, _binary_states, ais_betas, ais_estimate
+
+# Rows of AIS runs (lengths x runs) processed at once, times the vocabulary: bounds
+# the memory of the annealing to about 100 MB in float64.
+_AIS_ELEMENTS = 12_000_000
+
+
+def document_lengths(X):
+    """``D`` of each row of X (dense or CSR): its summed counts, float64."""
+    return np.asarray(X.sum(axis=1), dtype=np.float64).ravel()
+
+
+class ReplicatedSoftmaxLayer:
+    """The parameters ``(W, b, c)`` of a replicated softmax model and what is
+    computed from them."""
+
+    def __init__(self, W, b, c):
+        self.W, self.b, self.c = W, b, c
+
+    @classmethod
+    def initialized(cls, X, n_hidden, rng):
+        """Weights drawn from N(0, 0.01^2), zero hidden biases, and word biases
+        that make ``softmax(b)`` the corpus' word frequencies, each count smoothed by
+        one: the unigram model, which is this model with no weights."""
+        W = rng.normal(0, 0.01, (n_hidden, X.shape[1])).astype(X.dtype)
+        counts = np.asarray(X.sum(axis=0), dtype=np.float64).ravel() + 1.0
+        b = np.log(counts / counts.sum()).astype(X.dtype)
+        return cls(W, b, np.zeros(n_hidden, dtype=X.dtype))
+
+    @property
+    def params(self):
+        return [self.W, self.b, self.c]
+
+    @property
+    def dtype(self):
+        return self.W.dtype
+
+    def astype(self, dtype):
+        params = [np.ascontiguousarray(p, dtype=dtype) for p in self.params]
+        if all(p is q for p, q in zip(params, self.params)):
+            return self
+        return ReplicatedSoftmaxLayer(*params)
+
+    # ----------------------------------------------------------- conditionals
+    def mean_hidden(self, X, lengths=None):
+        """``p(h = 1 | v)`` for the rows of X (dense or CSR counts)."""
+        lengths = document_lengths(X) if lengths is None else lengths
+        act = np.ascontiguousarray(X @ self.W.T, dtype=self.dtype)
+        add_scaled_bias_sigmoid(act, lengths, self.c)
+        return act
+
+    def free_energy(self, X):
+        """``F(v) = -b' v - sum_j softplus(W_j v + D c_j)``, float64."""
+        lengths = document_lengths(X)
+        a = np.asarray(X @ self.W.T, dtype=np.float64) + np.outer(lengths, self.c)
+        visible = np.asarray(X @ self.b.astype(np.float64), dtype=np.float64).ravel()
+        return -visible - np.logaddexp(0.0, a).sum(axis=1)
+
+    # --------------------------------------------------------------- training
+    def cd_gradients(self, X, k, state):
+        """CD-k estimates of the log-likelihood's gradient (ascent directions),
+        averaged over the rows of X (dense counts of the layer's dtype).
+
+        The chains start at the data: a draw of ``h`` given ``v``, then ``k`` steps
+        of a multinomial draw of each document's ``D`` words given ``h`` and a draw
+        of ``h`` given the words (the last step keeps its probabilities). The
+        hidden bias's gradient is ``D (h_data - h_model)``, its share of the energy.
+        """
+        n = X.shape[0]
+        lengths = document_lengths(X)
+        h_data = self.mean_hidden(X, lengths)
+        h = np.empty_like(h_data)
+        bernoulli_sample(h_data, h, state)
+        v = np.empty_like(X)
+        for step in range(k):
+            logits = h @ self.W
+            multinomial_counts(logits, self.b, lengths, v, state)
+            h_model = self.mean_hidden(v, lengths)
+            if step < k - 1:
+                bernoulli_sample(h_model, h, state)
+        grad_W = (h_data.T @ X - h_model.T @ v) / n
+        grad_b = (X.sum(axis=0) - v.sum(axis=0)) / n
+        grad_c = lengths @ (h_data - h_model) / n
+        return [grad_W, grad_b.astype(self.dtype), grad_c.astype(self.dtype)]
+
+    # -------------------------------------------------------- normalisation
+    def log_partition(self, lengths, method, n_runs, n_betas, rng):
+        """``(log Z_D, standard errors)`` for each distinct length in ``lengths``
+        (sorted, as ``np.unique`` gives them): exact when ``method`` is "exact", or
+        "auto" with at most 20 hidden units; AIS otherwise."""
+        lengths = np.unique(np.asarray(lengths, dtype=np.float64))
+        n_hidden = self.W.shape[0]
+        if method == "exact" or (method == "auto" and n_hidden <= MAX_EXACT_UNITS):
+            if n_hidden > MAX_EXACT_UNITS:
+                raise ValueError(
+                    f"Exact enumeration needs at most {MAX_EXACT_UNITS} hidden "
+                    f"units, this model has {n_hidden}; use method='ais'."
+                )
+            return lengths, self._exact_log_partition(lengths), np.zeros(len(lengths))
+        log_z, std_err = self._ais_log_partition(lengths, n_runs, n_betas, rng)
+        return lengths, log_z, std_err
+
+    def _exact_log_partition(self, lengths, chunk=4096):
+        """``log Z_D`` by enumerating the hidden states: given ``h`` the words are
+        independent, so ``sum_v exp(-E(v, h)) = exp(D c' h) (sum_k exp(b_k +
+        (W' h)_k)) ** D``."""
+        W, b, c = (p.astype(np.float64) for p in self.params)
+        n_hidden = W.shape[0]
+        parts = []
+        for start in range(0, 2**n_hidden, chunk):
+            s = _binary_states(start, min(start + chunk, 2**n_hidden), n_hidden)
+            per_word = s @ c + logsumexp(s @ W + b, axis=1)
+            parts.append(logsumexp(np.outer(lengths, per_word), axis=1))
+        return logsumexp(np.array(parts), axis=0)
+
+    def _ais_log_partition(self, lengths, n_runs, n_betas, rng):
+        """AIS from the model with no weights and no hidden biases, whose
+        ``log Z_D = F log 2 + D log sum_k exp(b_k)``; every length's runs anneal
+        together, in groups that bound the memory."""
+        W, b, c = (np.ascontiguousarray(p, dtype=np.float64) for p in self.params)
+        betas = ais_betas(n_betas)
+        per_group = max(1, _AIS_ELEMENTS // (n_runs * W.shape[1]))
+        log_z = np.empty(len(lengths))
+        std_err = np.empty(len(lengths))
+        log_z0 = W.shape[0] * np.log(2.0) + lengths * logsumexp(b)
+        for start in range(0, len(lengths), per_group):
+            group = lengths[start : start + per_group]
+            run_lengths = np.repeat(group, n_runs)
+            v = np.empty((len(run_lengths), W.shape[1]))
+            state = new_state(rng)
+            multinomial_counts(np.zeros_like(v), b, run_lengths, v, state)
+            log_w = ais_log_weights(W, b, c, betas, v, run_lengths, state)
+            for i, runs in enumerate(log_w.reshape(len(group), n_runs)):
+                log_z[start + i], std_err[start + i] = ais_estimate(
+                    log_z0[start + i], runs
+                )
+        return log_z, std_err

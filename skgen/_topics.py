@@ -1,0 +1,403 @@
+"""ReplicatedSoftmax: the RBM for documents as word counts (Salakhutdinov & Hinton,
+2009), a thin estimator over ``ReplicatedSoftmaxLayer``."""
+
+import time
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_non_negative
+
+from ._base import BaseModel
+from ._models import new_stream_state
+from ._models._topics import ReplicatedSoftmaxLayer, document_lengths
+from ._models._training import Adam
+from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs, refresh, threaded
+from ._validation import check_finite_params, check_positive_int
+
+_AIS_PARAMETERS = """        method : {"auto", "exact", "ais"}, default="auto"
+            How ``log Z_D`` is found for each document length ``D``: "exact"
+            enumerates the hidden states (at most 20 hidden units), "ais" is annealed
+            importance sampling from the model with no weights and no hidden biases
+            (one estimate per distinct length, as the paper measures), "auto" is
+            "exact" when it is possible.
+        n_runs : int, default=32
+            AIS runs per document length.
+        n_betas : int, default=1000
+            AIS intermediate distributions per run.
+"""
+
+
+def _ais_documented(method):
+    """Write the AIS parameters' entries into ``method``'s docstring, where it says
+    ``AIS_PARAMETERS``."""
+    method.__doc__ = method.__doc__.replace("        AIS_PARAMETERS\n", _AIS_PARAMETERS)
+    return method
+
+
+@document_n_jobs
+class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
+    """Replicated softmax: an RBM topic model of documents given as word counts.
+
+    Salakhutdinov & Hinton's model (NeurIPS 2009): a document of ``D`` words is
+    ``D`` softmax units over the vocabulary, all sharing one weight matrix, and the
+    binary hidden units ("topics") have their biases scaled by ``D``, so that one
+    model serves documents of every length. ``p(h_j = 1 | v) = sigmoid(W_j v + D
+    c_j)``; given the hidden units each word is a draw from ``softmax(b + W' h)``.
+    Rows of X are word counts, as ``CountVectorizer`` gives them (sparse is best).
+
+    ``transform`` gives the topic features ``p(h | v)``; :meth:`perplexity` and
+    :meth:`score` measure held-out documents by their log-probability, with the
+    length-dependent normaliser ``Z_D`` exact for at most 20 hidden units and
+    estimated by AIS otherwise (the paper's measure).
+
+    Parameters
+    ----------
+    n_components : int, default=50
+        Number of binary hidden units (topics).
+    learning_rate : float, default=3e-3
+        Adam's step size on the CD gradient (averaged over a minibatch's
+        documents). Adam rather than plain SGD because the gradient's scale grows
+        with the documents' lengths, which differ from corpus to corpus.
+    learning_rate_schedule : {"linear", "constant"}, default="linear"
+        "linear": epoch ``i`` of ``n_iter`` (from 1) steps at ``learning_rate *
+        (n_iter - i + 1) / n_iter``, as skgen's RBMs; "constant": every epoch at
+        ``learning_rate``. ``partial_fit`` always steps at ``learning_rate``.
+    batch_size : int, default=10
+        Documents per minibatch.
+    n_iter : int, default=100
+        Epochs of ``fit``. The defaults (rate, schedule, epochs) were chosen by the
+        perplexity of held-out documents of the training split of both benchmark
+        corpora, never their test documents (``benchmarks/choose_topics_defaults.py``,
+        ``RESULTS.md``): 3e-3 decaying linearly over 100 epochs reached 940 and 826
+        (unigram model: 1819 and 1418), against 1207 and 942 at 1e-3; at a constant
+        3e-3 the perplexity on the news stories doubled between epochs 50 and 100.
+    cd_k : int, default=1
+        Gibbs steps of the negative phase (CD-k); each draws all of a document's
+        words.
+    shuffle : bool, default=True
+        Visit the documents in a new random order every epoch.
+    verbose : int, default=0
+        Print each epoch's time when positive.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial weights, the shuffles, CD's draws and AIS. The same int
+        gives the same model, also when several fits run at once in threads.
+    n_jobs : int, default=None
+        N_JOBS_DESCRIPTION
+
+    Attributes
+    ----------
+    components_ : ndarray of shape (n_components, n_features)
+        Weights ``W`` between hidden units and words.
+    intercept_visible_ : ndarray of shape (n_features,)
+        Word biases ``b``, started at the log of the training corpus' word
+        frequencies (each count plus one): the unigram model.
+    intercept_hidden_ : ndarray of shape (n_components,)
+        Hidden biases ``c``, scaled by each document's length.
+    n_iter_ : int
+        Epochs trained (``fit``'s, then one per ``partial_fit``).
+    random_state_ : RandomState instance
+        The generator fitted state hands on to later calls.
+    n_features_in_ : int
+        Number of words in the vocabulary seen during ``fit``.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during ``fit``. Defined only when `X` has feature
+        names that are all strings.
+
+    See Also
+    --------
+    sklearn.decomposition.LatentDirichletAllocation : A directed topic model.
+
+    References
+    ----------
+    Salakhutdinov, R. and Hinton, G. E. Replicated Softmax: an Undirected Topic
+    Model. NeurIPS 2009.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgen import ReplicatedSoftmax
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.poisson(1.0, size=(40, 12))  # 40 documents over 12 words
+    >>> model = ReplicatedSoftmax(n_components=4, n_iter=5, random_state=0).fit(X)
+    >>> model.transform(X).shape
+    (40, 4)
+    >>> bool(model.perplexity(X) < 12)  # exact: 4 hidden units are enumerated
+    True
+    """
+
+    _fitted_marker = "components_"
+
+    _parameter_constraints: dict = {
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate_schedule": [StrOptions({"linear", "constant"})],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "n_iter": [Interval(Integral, 0, None, closed="left")],
+        "cd_k": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "verbose": ["verbose"],
+        "random_state": ["random_state"],
+        "n_jobs": N_JOBS_CONSTRAINT,
+    }
+
+    def __init__(
+        self,
+        n_components=50,
+        *,
+        learning_rate=3e-3,
+        learning_rate_schedule="linear",
+        batch_size=10,
+        n_iter=100,
+        cd_k=1,
+        shuffle=True,
+        verbose=0,
+        random_state=None,
+        n_jobs=None,
+    ):
+        self.n_components = n_components
+        self.learning_rate = learning_rate
+        self.learning_rate_schedule = learning_rate_schedule
+        self.batch_size = batch_size
+        self.n_iter = n_iter
+        self.cd_k = cd_k
+        self.shuffle = shuffle
+        self.verbose = verbose
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def _structure(self):
+        return {"n_components": self.n_components}
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.positive_only = True  # word counts
+        # scikit-learn's checks then give whole numbers, which the likelihood needs
+        tags.input_tags.categorical = True
+        return tags
+
+    def _dtype(self):
+        return self.components_.dtype
+
+    def _check_data(self, X, reset):
+        check_non_negative(X, f"{type(self).__name__} (word counts X)")
+
+    # ---------------------------------------------------------------- training
+    def _train(self, X, y, *, cold, incremental):
+        if cold:
+            layer = ReplicatedSoftmaxLayer.initialized(
+                X, self.n_components, self._train_rng_
+            )
+            self.components_, self.intercept_visible_, self.intercept_hidden_ = (
+                layer.params
+            )
+            self.n_iter_ = 0
+            self._n_features_out = self.n_components
+            self._rng_state_ = new_stream_state(self._train_rng_)
+            self._optimizer_ = Adam(layer.params, self.learning_rate)
+        n_epochs = 1 if incremental else self.n_iter
+        for iteration in range(n_epochs):
+            begin = time.time()
+            where = "partial_fit" if incremental else f"iteration {iteration + 1}"
+            rate = self.learning_rate
+            if self.learning_rate_schedule == "linear" and not incremental:
+                rate *= (n_epochs - iteration) / n_epochs
+            self._epoch(X, where, rate)
+            self.n_iter_ += 1
+            if self.verbose and not incremental:
+                print(
+                    f"[{type(self).__name__}] Iteration {iteration + 1}, "
+                    f"time = {time.time() - begin:.2f}s"
+                )
+
+    def _epoch(self, X, where, rate):
+        """One sweep of CD-k over the documents in minibatches, each followed by an
+        Adam step of size ``rate``, then a divergence check."""
+        refresh()
+        layer = self._layer()
+        self._optimizer_.learning_rate = rate
+        n = X.shape[0]
+        order = self._train_rng_.permutation(n) if self.shuffle else np.arange(n)
+        for start in range(0, n, self.batch_size):
+            rows = X[order[start : start + self.batch_size]]
+            batch = np.ascontiguousarray(rows.toarray() if sp.issparse(rows) else rows)
+            grads = layer.cd_gradients(batch, self.cd_k, self._rng_state_)
+            self._optimizer_.update(layer.params, [-g for g in grads])
+        check_finite_params(
+            self, where, layer.params, "To fix it, lower learning_rate."
+        )
+
+    def _layer(self, dtype=None):
+        layer = ReplicatedSoftmaxLayer(
+            self.components_, self.intercept_visible_, self.intercept_hidden_
+        )
+        return layer if dtype is None else layer.astype(dtype)
+
+    # ---------------------------------------------------------- representation
+    @threaded
+    def transform(self, X):
+        """Topic features: the hidden units' probabilities ``p(h = 1 | v)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Word counts.
+
+        Returns
+        -------
+        H : ndarray of shape (n_samples, n_components)
+            In the dtype of X (float32 stays float32, anything else becomes float64).
+        """
+        X = self._validate_counts(X, whole=False)
+        return self._layer(X.dtype).mean_hidden(X)
+
+    # ------------------------------------------------------------- likelihood
+    def _validate_counts(self, X, whole):
+        X = self._validate_X(X)
+        check_non_negative(X, f"{type(self).__name__} (word counts X)")
+        values = X.data if sp.issparse(X) else X
+        if whole and np.any(values != np.round(values)):
+            raise ValueError(
+                "The likelihood of a replicated softmax model is defined for word "
+                "counts, and X has values that are not whole numbers (e.g. "
+                f"{values[values != np.round(values)].ravel()[0]!r}). Give the "
+                "counts themselves (CountVectorizer), not weights such as TF-IDF."
+            )
+        return X
+
+    @threaded
+    @_ais_documented
+    def log_partition_function(self, length, *, method="auto", n_runs=32, n_betas=1000):
+        """``log Z_D`` of the model for documents of ``length`` words.
+
+        Parameters
+        ----------
+        length : int or array-like of int
+            Document length(s) ``D``.
+        AIS_PARAMETERS
+
+        Returns
+        -------
+        log_z : float or ndarray
+            The estimate for each length (a float for a single length).
+        std_err : float or ndarray
+            Its standard error (0 for "exact"). AIS tends to underestimate ``log Z``,
+            so perplexities derived from it lean low.
+        """
+        self._check_fitted()
+        lengths = np.atleast_1d(np.asarray(length))
+        if (
+            lengths.ndim != 1
+            or np.any(lengths < 0)
+            or np.any(lengths != np.round(lengths))
+        ):
+            raise ValueError(
+                f"length must be a whole number of words (or a list of them) at "
+                f"least 0, got {length!r}."
+            )
+        unique, log_z, std_err = self._log_partition(
+            lengths.astype(np.float64), method, n_runs, n_betas
+        )
+        where = np.searchsorted(unique, lengths)
+        if np.ndim(length) == 0:
+            return float(log_z[where[0]]), float(std_err[where[0]])
+        return log_z[where], std_err[where]
+
+    def _log_partition(self, lengths, method, n_runs, n_betas):
+        if method not in ("auto", "exact", "ais"):
+            raise ValueError(
+                f"method must be 'auto', 'exact' or 'ais', got {method!r}."
+            )
+        check_positive_int("n_runs", n_runs, minimum=2)
+        check_positive_int("n_betas", n_betas, minimum=2)
+        rng = check_random_state(self.random_state)
+        return self._layer(np.float64).log_partition(
+            lengths, method, n_runs, n_betas, rng
+        )
+
+    @threaded
+    @_ais_documented
+    def score_samples(self, X, *, method="auto", n_runs=32, n_betas=1000):
+        """Log-probability of each document as its sequence of words, in nats.
+
+        ``log p(v) = b' v + sum_j softplus(W_j v + D c_j) - log Z_D``: comparable to a
+        unigram model's ``sum_w v_w log p(w)`` and to LDA's bound.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Word counts (whole numbers).
+        AIS_PARAMETERS
+
+        Returns
+        -------
+        log_prob : ndarray of shape (n_samples,)
+            float64.
+        """
+        X = self._validate_counts(X, whole=True)
+        return self._log_prob(X, method, n_runs, n_betas)[0]
+
+    def _log_prob(self, X, method, n_runs, n_betas):
+        """``log p(v)`` of each row of X, and the standard error of their sum
+        (documents of one length share their ``log Z_D`` and its error)."""
+        lengths = document_lengths(X)
+        unique, log_z, std_err = self._log_partition(lengths, method, n_runs, n_betas)
+        where = np.searchsorted(unique, lengths)
+        layer = self._layer(np.result_type(X.dtype, self.components_.dtype))
+        shares = np.bincount(where, minlength=len(unique)) * std_err
+        return -layer.free_energy(X) - log_z[where], float(np.sqrt(shares @ shares))
+
+    @threaded
+    def score(self, X, y=None):
+        """Mean log-probability per word of X, ``-log(perplexity(X))``: higher is
+        better, so that model selection (``GridSearchCV``) works. Per word rather
+        than per document, so that long documents count by their words, as in the
+        perplexity.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Word counts (whole numbers).
+        y : Ignored
+            Not used, present for API consistency by convention.
+
+        Returns
+        -------
+        score : float
+        """
+        X = self._validate_counts(X, whole=True)
+        return float(self.score_samples(X).sum() / max(document_lengths(X).sum(), 1))
+
+    @threaded
+    @_ais_documented
+    def perplexity(
+        self, X, *, method="auto", n_runs=32, n_betas=1000, return_std=False
+    ):
+        """Perplexity of X: ``exp(-sum of log p(v) / number of words)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Word counts (whole numbers) of held-out documents.
+        AIS_PARAMETERS
+        return_std : bool, default=False
+            Also return the standard error of the perplexity that comes from the
+            AIS estimates of ``log Z_D`` (0 when they are exact).
+
+        Returns
+        -------
+        perplexity : float
+            Lower is better; a model that knows nothing scores ``n_features``.
+        std_err : float
+            Only with ``return_std=True``.
+        """
+        X = self._validate_counts(X, whole=True)
+        log_prob, std_err = self._log_prob(X, method, n_runs, n_betas)
+        n_words = max(document_lengths(X).sum(), 1.0)
+        perplexity = float(np.exp(-log_prob.sum() / n_words))
+        if return_std:  # the delta method: d perplexity = perplexity d log(...)
+            return perplexity, perplexity * std_err / n_words
+        return perplexity

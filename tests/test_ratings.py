@@ -1,0 +1,164 @@
+"""RatingRBM: the kernels against numpy, one CD-1 update against its closed form with
+the draws replayed, and the estimator's handling of levels, missing entries and
+predictions. The lifecycle is tested over every estimator in test_lifecycle.py and
+test_common.py."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose, assert_array_equal
+from scipy.special import expit, softmax
+
+from skgen import RatingRBM
+from skgen._kernels._random import new_state, uniform
+from skgen._models._ratings import RatingLayer, Ratings
+
+N_ITEMS, N_LEVELS, N_HIDDEN = 6, 3, 4
+
+
+def tiny():
+    rng = np.random.RandomState(0)
+    layer = RatingLayer(
+        rng.normal(0, 0.5, (N_ITEMS, N_LEVELS, N_HIDDEN)),
+        rng.normal(0, 0.5, (N_LEVELS, N_HIDDEN)),
+        rng.normal(0, 0.5, (N_ITEMS, N_LEVELS)),
+        rng.normal(0, 0.5, N_HIDDEN),
+    )
+    # user 0 rated items 1 (level 2) and 4 (level 0); user 1 nothing; user 2 item 5
+    ratings = Ratings(np.array([0, 2, 2, 3]), np.array([1, 4, 5]), np.array([2, 0, 1]))
+    return layer, ratings
+
+
+def effective(layer):
+    return layer.W + layer.S[None]
+
+
+def test_hidden_means_and_expected_ratings_match_numpy():
+    layer, ratings = tiny()
+    W = effective(layer)
+    H = layer.hidden_mean(ratings)
+    expected_H = expit(
+        np.array([W[1, 2] + W[4, 0], np.zeros(N_HIDDEN), W[5, 1]]) + layer.c
+    )
+    assert_allclose(H, expected_H, rtol=1e-12)
+    values = np.array([1.0, 2.5, 4.0])
+    users, items = np.array([0, 1, 2, 0]), np.array([0, 3, 5, 1])
+    got = layer.expected_ratings(ratings, users, items, values)
+    probs = softmax(layer.b[items] + np.einsum("nkj,nj->nk", W[items], H[users]), 1)
+    assert_allclose(got, probs @ values, rtol=1e-12)
+
+
+def test_one_cd_update_is_the_closed_form_with_the_draws_replayed():
+    layer, ratings = tiny()
+    before = [p.copy() for p in layer.params]
+    state = new_state(np.random.RandomState(1))
+    draws = state.copy()
+    lr = 0.1
+    velocity = [np.zeros_like(p) for p in layer.params]
+    grads = [np.zeros_like(p) for p in layer.params]
+    # one user per minibatch, no momentum, no decay; shared rate 0.3 per rating
+    layer.cd_epoch(ratings, [0], velocity, grads, (lr, 0.0, 0.0, 0.3, 1), state)
+    W0, S0, b0, c0 = before
+    W = W0 + S0[None]
+    items, levels = np.array([1, 4]), np.array([2, 0])
+    h_data = expit(W[1, 2] + W[4, 0] + c0)
+    u = np.array([uniform(draws) for _ in range(N_HIDDEN)])
+    h = (u < h_data) * 1.0
+    recon = softmax(b0[items] + np.einsum("nkj,j->nk", W[items], h), axis=1)
+    h_model = expit(np.einsum("nk,nkj->j", recon, W[items]) + c0)
+    g_W = np.zeros_like(W0)
+    g_b = np.zeros_like(b0)
+    for n, (i, k) in enumerate(zip(items, levels)):
+        g_W[i, k] += h_data
+        g_b[i, k] += 1.0
+        g_W[i] -= np.outer(recon[n], h_model)
+        g_b[i] -= recon[n]
+    g_S = g_W.sum(axis=0)
+    assert_allclose(layer.W, W0 + lr * g_W, atol=1e-12)
+    assert_allclose(layer.b, b0 + lr * g_b, atol=1e-12)
+    assert_allclose(layer.c, c0 + lr * (h_data - h_model), atol=1e-12)
+    assert_allclose(layer.S, S0 + 0.3 / 2 * g_S, atol=1e-12)
+
+
+def synthetic(seed=0, n_users=120, n_items=40, density=0.4):
+    """Two kinds of users with opposite tastes over two kinds of items."""
+    rng = np.random.RandomState(seed)
+    kind_u = rng.randint(0, 2, n_users)
+    kind_i = rng.randint(0, 2, n_items)
+    mean = np.where(kind_u[:, None] == kind_i[None, :], 4.5, 1.5)
+    noisy = np.clip(np.round(mean + rng.normal(0, 0.7, mean.shape)), 1, 5)
+    mask = rng.uniform(size=mean.shape) < density
+    return sp.csr_matrix(np.where(mask, noisy, 0.0)), mask
+
+
+def test_it_learns_tastes_that_item_means_miss():
+    R, _ = synthetic()
+    coo = R.tocoo()
+    held = np.random.RandomState(1).uniform(size=R.nnz) < 0.2
+    train = sp.csr_matrix((coo.data[~held], (coo.row[~held], coo.col[~held])), R.shape)
+    model = RatingRBM(n_components=8, batch_size=10, random_state=0).fit(train)
+    predicted = model.predict_ratings(train, coo.row[held], coo.col[held])
+    rmse = np.sqrt(np.mean((predicted - coo.data[held]) ** 2))
+    sums = np.bincount(coo.col[~held], coo.data[~held], R.shape[1])
+    item_means = sums / np.maximum(np.bincount(coo.col[~held], minlength=R.shape[1]), 1)
+    baseline = np.sqrt(np.mean((item_means[coo.col[held]] - coo.data[held]) ** 2))
+    assert rmse < 0.6 * baseline
+    y = sp.csr_matrix((coo.data[held], (coo.row[held], coo.col[held])), R.shape)
+    assert_allclose(model.score(train, y), -rmse, rtol=1e-12)
+
+
+def test_levels_are_the_values_seen_and_may_be_anything():
+    R, mask = synthetic()
+    halves = R.copy()
+    halves.data = (halves.data - 1) * 2.5  # 0, 2.5, ..., 10
+    model = RatingRBM(n_components=4, max_iter=3, random_state=0).fit(halves)
+    assert_array_equal(model.levels_, [0.0, 2.5, 5.0, 7.5, 10.0])
+    predicted = model.predict_ratings(halves, [0, 1, 2], [0, 1, 2])
+    assert predicted.min() >= 0.0 and predicted.max() <= 10.0
+    # a stored 0 is a rating of 0 (a level), not a missing entry
+    assert model.transform(halves).shape == (R.shape[0], 4)
+
+
+def test_dense_input_marks_missing_ratings_with_nan():
+    R, mask = synthetic()
+    dense = np.where(mask, R.toarray(), np.nan)
+    sparse_model = RatingRBM(n_components=4, max_iter=3, random_state=0).fit(R)
+    dense_model = RatingRBM(n_components=4, max_iter=3, random_state=0).fit(dense)
+    assert_allclose(dense_model.components_, sparse_model.components_)
+    assert_allclose(dense_model.transform(dense), sparse_model.transform(R))
+
+
+def test_recommend_ranks_unrated_items_by_expected_rating():
+    R, _ = synthetic()
+    model = RatingRBM(n_components=4, max_iter=3, random_state=0).fit(R)
+    top = model.recommend(R[:5], n_items=3)
+    assert top.shape == (5, 3)
+    for u in range(5):
+        rated = set(R[u].indices)
+        assert not rated & set(top[u])
+        unrated = np.array(sorted(set(range(R.shape[1])) - rated))
+        scores = model.predict_ratings(R[:5], np.full(len(unrated), u), unrated)
+        assert_array_equal(top[u], unrated[np.argsort(-scores, kind="stable")[:3]])
+
+
+def test_bad_ratings_get_clear_errors():
+    R, _ = synthetic()
+    model = RatingRBM(n_components=4, max_iter=2, random_state=0)
+    with pytest.raises(ValueError, match="holds no ratings"):
+        model.fit(sp.csr_matrix((3, 4)))
+    # one level is a model too: every prediction is that rating
+    ones = RatingRBM(n_components=2, max_iter=2).fit(sp.csr_matrix(np.ones((3, 4))))
+    assert_allclose(ones.predict_ratings(np.ones((3, 4)), [0, 1], [2, 3]), 1.0)
+    with pytest.raises(ValueError, match="distinct ratings.*Round"):
+        model.fit(np.random.RandomState(0).uniform(size=(30, 10)))
+    model.fit(R)
+    odd = R.copy()
+    odd.data[0] = 3.5
+    with pytest.raises(ValueError, match="not among the levels seen in fit"):
+        model.transform(odd)
+    with pytest.raises(ValueError, match="held-out ratings y"):
+        model.score(R)
+    with pytest.raises(ValueError, match="pair up"):
+        model.predict_ratings(R, [0, 1], [0])
+    with pytest.raises(ValueError, match="items must index"):
+        model.predict_ratings(R, [0], [R.shape[1]])

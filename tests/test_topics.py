@@ -1,0 +1,213 @@
+"""ReplicatedSoftmax: the normaliser against enumeration of every word sequence, AIS
+against the exact value, the kernels against numpy, and what the estimator computes
+against closed forms. The lifecycle (partial_fit, divergence, dtypes, pickling,
+threads) is tested over every estimator in test_lifecycle.py and test_common.py."""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose
+from scipy.special import expit, logsumexp
+from sklearn.base import clone
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from skgen import ReplicatedSoftmax
+from skgen._kernels._random import new_state
+from skgen._kernels._topics import add_scaled_bias_sigmoid, multinomial_counts
+from skgen._models._topics import ReplicatedSoftmaxLayer
+
+N_WORDS, N_HIDDEN = 4, 3
+
+
+def tiny_layer(seed=0, scale=0.8):
+    rng = np.random.RandomState(seed)
+    W = rng.normal(0, scale, (N_HIDDEN, N_WORDS))
+    b = rng.normal(0, 0.5, N_WORDS)
+    c = rng.normal(0, 0.3, N_HIDDEN)
+    return ReplicatedSoftmaxLayer(W, b, c)
+
+
+def count_vectors(length):
+    """Every count vector of ``length`` words over the vocabulary, with the number
+    of word sequences each stands for."""
+    for words in itertools.combinations_with_replacement(range(N_WORDS), length):
+        v = np.bincount(words, minlength=N_WORDS)
+        sequences = math.factorial(length) / np.prod([math.factorial(k) for k in v])
+        yield v.astype(float), sequences
+
+
+@pytest.mark.parametrize("length", [0, 1, 3, 5])
+def test_exact_normaliser_sums_every_sequence_of_words(length):
+    layer = tiny_layer()
+    V = np.array([v for v, _ in count_vectors(length)])
+    n_sequences = np.array([n for _, n in count_vectors(length)])
+    # Z_D = sum over sequences exp(-F(v)), F from the hidden units summed out
+    brute = logsumexp(-layer.free_energy(V), b=n_sequences)
+    _, log_z, std_err = layer.log_partition([length], "exact", 2, 2, None)
+    assert_allclose(log_z[0], brute, rtol=1e-12)
+    assert std_err[0] == 0.0
+
+
+def test_free_energy_sums_the_hidden_states():
+    layer = tiny_layer()
+    V = np.array([[2.0, 0, 1, 4], [0, 0, 0, 0], [1, 1, 1, 1]])
+    D = V.sum(1)
+    states = np.array(list(itertools.product([0, 1], repeat=N_HIDDEN)), float)
+    # -E(v, h) = h' W v + b' v + D c' h
+    neg_energy = (V @ layer.W.T) @ states.T + (V @ layer.b)[:, None]
+    neg_energy += D[:, None] * (states @ layer.c)[None, :]
+    assert_allclose(-layer.free_energy(V), logsumexp(neg_energy, axis=1), rtol=1e-12)
+
+
+def test_ais_agrees_with_the_exact_normaliser():
+    rng = np.random.RandomState(1)
+    layer = ReplicatedSoftmaxLayer(
+        rng.normal(0, 0.3, (6, 10)), rng.normal(0, 1, 10), rng.normal(0, 0.2, 6)
+    )
+    lengths = np.array([0.0, 5.0, 20.0])
+    _, exact, _ = layer.log_partition(lengths, "exact", 2, 2, None)
+    _, ais, std_err = layer.log_partition(
+        lengths, "ais", 64, 1000, np.random.RandomState(0)
+    )
+    assert_allclose(ais, exact, atol=0.02)
+    assert np.all(np.abs(ais - exact) < 4 * std_err + 1e-3)
+    assert np.all(std_err < 0.02)
+
+
+def test_multinomial_draws_have_the_softmax_frequencies():
+    rng = np.random.RandomState(2)
+    logits = rng.normal(0, 1, (3, 7))
+    b = rng.normal(0, 1, 7)
+    lengths = np.array([0.0, 4.0, 200_000.0])
+    state = new_state(rng)
+    before = state.copy()
+    out = np.empty_like(logits)
+    probs = np.exp(logits + b - logsumexp(logits + b, axis=1, keepdims=True))
+    multinomial_counts(logits.copy(), b, lengths, out, state)
+    assert_allclose(out.sum(axis=1), lengths)
+    assert np.all(out == np.round(out)) and out.min() >= 0
+    expected = lengths[2] * probs[2]
+    # each count is binomial: within 5 standard deviations
+    assert np.all(np.abs(out[2] - expected) < 5 * np.sqrt(expected) + 1)
+    assert state[1] == before[1] + 200_004
+    again = np.empty_like(out)
+    multinomial_counts(logits.copy(), b, lengths, again, before)
+    assert_allclose(again, out)
+
+
+def test_a_word_of_probability_zero_is_never_drawn():
+    logits = np.array([[0.0, -np.inf, 0.0, -np.inf]])
+    out = np.empty_like(logits)
+    multinomial_counts(
+        logits,
+        np.zeros(4),
+        np.array([1000.0]),
+        out,
+        new_state(np.random.RandomState(0)),
+    )
+    assert out[0, 1] == out[0, 3] == 0 and out.sum() == 1000
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_hidden_means_scale_the_bias_by_the_length(dtype):
+    rng = np.random.RandomState(3)
+    act = rng.normal(0, 1, (4, 5)).astype(dtype)
+    lengths, c = np.array([0.0, 1.0, 10.0, 3.0]), rng.normal(0, 1, 5).astype(dtype)
+    expected = expit(act.astype(float) + np.outer(lengths, c))
+    add_scaled_bias_sigmoid(act, lengths, c)
+    assert_allclose(act, expected, rtol=1e-5 if dtype == np.float32 else 1e-12)
+
+
+def corpus(seed=0, n_docs=120):
+    """Documents from two topics over 12 words, lengths 5 to 40."""
+    rng = np.random.RandomState(seed)
+    topics = np.array([[4.0] * 6 + [0.2] * 6, [0.2] * 6 + [4.0] * 6])
+    topics /= topics.sum(axis=1, keepdims=True)
+    X = np.array(
+        [rng.multinomial(rng.randint(5, 41), topics[i % 2]) for i in range(n_docs)]
+    )
+    return X.astype(float)
+
+
+def unigram_perplexity(X_train, X_test):
+    p = X_train.sum(axis=0) + 1.0
+    p /= p.sum()
+    return np.exp(-(X_test @ np.log(p)).sum() / X_test.sum())
+
+
+def test_with_no_weights_the_model_is_the_smoothed_unigram_model():
+    X = corpus()
+    model = ReplicatedSoftmax(n_components=3, n_iter=0, random_state=0).fit(X)
+    model.components_[...] = 0.0
+    assert_allclose(model.perplexity(X[:30]), unigram_perplexity(X, X[:30]), rtol=1e-10)
+    assert_allclose(model.score(X[:30]), -np.log(model.perplexity(X[:30])), rtol=1e-12)
+
+
+def test_it_learns_topics_that_beat_the_unigram_model():
+    X = corpus()
+    train, test = X[:90], X[90:]
+    model = ReplicatedSoftmax(
+        n_components=4, learning_rate=0.01, n_iter=30, random_state=0
+    ).fit(sp.csr_matrix(train))
+    exact = model.perplexity(test)  # 4 hidden units: Z_D enumerated
+    assert exact < 0.9 * unigram_perplexity(train, test)
+    ais = model.perplexity(test, method="ais", n_runs=16, n_betas=500)
+    assert_allclose(ais, exact, rtol=0.02)
+    # the features separate the two topics the documents came from
+    H = model.transform(test)
+    topic = np.arange(90, 120) % 2
+    assert np.abs(np.corrcoef(H.T, topic)[-1, :-1]).max() > 0.9
+
+
+def test_bad_counts_get_clear_errors():
+    X = corpus()
+    model = ReplicatedSoftmax(n_components=3, n_iter=1, random_state=0)
+    with pytest.raises(ValueError, match="Negative values"):
+        model.fit(-X)
+    model.fit(X)
+    with pytest.raises(ValueError, match="not whole numbers.*CountVectorizer"):
+        model.perplexity(X * 0.5 + 0.25)
+    model.transform(X * 0.5)  # features of weighted counts are defined
+    with pytest.raises(ValueError, match="length must be a whole number"):
+        model.log_partition_function(2.5)
+    with pytest.raises(ValueError, match="method must be"):
+        model.perplexity(X, method="exactly")
+    with pytest.raises(ValueError, match="at most 20 hidden units"):
+        ReplicatedSoftmax(n_components=21, n_iter=1).fit(X).perplexity(
+            X, method="exact"
+        )
+
+
+def test_log_partition_function_of_one_length_and_of_several():
+    model = ReplicatedSoftmax(n_components=3, n_iter=2, random_state=0).fit(corpus())
+    log_z, std_err = model.log_partition_function(7)
+    assert isinstance(log_z, float) and std_err == 0.0
+    many, errors = model.log_partition_function([7, 3, 7])
+    assert many.shape == (3,) and many[0] == many[2] == log_z and not errors.any()
+
+
+def test_scores_of_counts_do_not_depend_on_order_subsets_or_pipelines():
+    # What scikit-learn's invariance checks ask, with counts (its checks give reals).
+    X = corpus()
+    model = ReplicatedSoftmax(n_components=3, n_iter=2, random_state=0).fit(X)
+    scores = model.score_samples(X)  # exact: 3 hidden units
+    order = np.random.RandomState(0).permutation(len(X))
+    assert_allclose(model.score_samples(X[order]), scores[order], rtol=1e-12)
+    assert_allclose(model.score_samples(X[:7]), scores[:7], rtol=1e-12)
+    pipe = make_pipeline(FunctionTransformer(), clone(model)).fit(X)
+    assert_allclose(pipe.score(X), model.score(X), rtol=1e-12)
+
+
+def test_perplexity_reports_the_standard_error_of_ais():
+    X = corpus()
+    model = ReplicatedSoftmax(n_components=3, n_iter=2, random_state=0).fit(X)
+    exact, zero = model.perplexity(X[:20], return_std=True)
+    assert zero == 0.0
+    ais, std_err = model.perplexity(
+        X[:20], method="ais", n_runs=8, n_betas=100, return_std=True
+    )
+    assert 0 < std_err < 0.05 * exact and abs(ais - exact) < 5 * std_err + 1e-3
