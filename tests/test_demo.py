@@ -27,10 +27,12 @@ def test_quick_demo_trains_every_model_and_prints_the_table(
         r"\[CVAE\] Iteration 20, loss = ",
         r"\[DeepAutoencoder\] Iteration \d+, loss = ",
         r"== DBNRegressor on the diabetes data",
+        r"== ReplicatedSoftmax on 800 made-up documents",
+        r"== RatingRBM on 300 made-up users",
     ):
         assert re.search(progress, out), progress
     table = {row.model: row for row in rows}
-    assert len(table) == 10, out
+    assert len(table) == 12, out
     # What the demo shows, each against its baseline.
     rbm = table["BernoulliRBM + LR"]
     assert rbm.score > rbm.baseline_score + 0.02 and not rbm.behind
@@ -45,6 +47,10 @@ def test_quick_demo_trains_every_model_and_prints_the_table(
     assert table["CVAE, Bayes rule"].score > 0.8
     reg = table["DBNRegressor"]  # diabetes: close to Ridge, the best linear fit
     assert reg.metric == "R^2" and reg.score > reg.baseline_score - 0.05
+    topics = table["ReplicatedSoftmax"]  # perplexity, LDA's a bound: close to it
+    assert topics.metric == "perplex." and topics.score < 1.1 * topics.baseline_score
+    ratings = table["RatingRBM"]  # RMSE: well below the biases, which miss tastes
+    assert ratings.score < 0.8 * ratings.baseline_score and not ratings.behind
     # The printed table: every row, skgen's fit time apart from the baseline's, a line
     # per metric, the rows behind their baselines named, 80 columns at most.
     for row in rows:
@@ -52,7 +58,15 @@ def test_quick_demo_trains_every_model_and_prints_the_table(
         assert f"{row.seconds:.1f}" in line and row.baseline in line
         assert line.split()[-1] in ("-", f"{row.baseline_seconds:.1f}")
         assert ("*" in line) == row.behind
-    for metric in ("accuracy", "log-lik.", "ELBO", "sq. error", "R^2"):
+    for metric in (
+        "accuracy",
+        "log-lik.",
+        "ELBO",
+        "sq. error",
+        "R^2",
+        "perplex.",
+        "RMSE",
+    ):
         assert re.search(
             rf"^{re.escape(metric)} +.+; (higher|lower) is better$", out, re.M
         )
