@@ -92,6 +92,7 @@ def main():
     parser.add_argument("--seeds", type=int, default=3)
     args = parser.parse_args()
     R_train, R_test = movielens_100k()
+    RatingRBM(max_iter=1).fit(R_train[:50]).predict_ratings(R_train[:50], [0], [0])
     print(
         f"MovieLens-100k: {R_train.shape[0]} users, {R_train.shape[1]} items, "
         f"{R_train.nnz} training / {R_test.nnz} test ratings"

@@ -41,6 +41,8 @@ def main():
     parser.add_argument("--n-runs", type=int, default=32)
     parser.add_argument("--n-betas", type=int, default=1000)
     args = parser.parse_args()
+    warm_up = topic_splits(CORPORA[1])[0][:20]  # compile the kernels before timing
+    ReplicatedSoftmax(n_components=4, n_iter=1).fit(warm_up).perplexity(warm_up)
     for corpus in CORPORA:
         X_train, X_test, vocabulary = topic_splits(corpus)
         unigram = unigram_perplexity(X_train, X_test)

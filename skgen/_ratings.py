@@ -15,7 +15,7 @@ from ._base import BaseModel
 from ._models import new_stream_state
 from ._models._ratings import RatingLayer, Ratings
 from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs, refresh, threaded
-from ._validation import check_finite_params
+from ._validation import check_finite_params, check_positive_int
 
 # More distinct values than this are not rating levels.
 MAX_LEVELS = 100
@@ -64,8 +64,13 @@ class RatingRBM(TransformerMixin, BaseModel):
 
     Beyond the paper, the weights of each rating level are also shared by all items
     (``level_components_``), which lets the hidden units learn how lenient a user
-    is from every rating at once: on MovieLens-100k the validation RMSE went from
-    0.962 (the paper's model) to 0.937 (``benchmarks/RESULTS.md``).
+    is from every rating at once: in a prototype of this model on MovieLens-100k
+    the validation RMSE went from 0.962 (the paper's model) to 0.937
+    (``benchmarks/RESULTS.md``).
+
+    The model computes in float64 whatever X's dtype: its inputs are rating levels,
+    looked up by index, not values to multiply, so float32 would save no memory
+    where the memory is (the weights, which are float64).
 
     Parameters
     ----------
@@ -83,7 +88,9 @@ class RatingRBM(TransformerMixin, BaseModel):
     weight_decay : float, default=0.015
         L2 penalty on the item weights ``components_``.
     max_iter : int, default=100
-        Largest number of epochs of ``fit``.
+        Largest number of epochs of ``fit``. This and the other defaults were chosen
+        on validation ratings of MovieLens-100k's training split only (a search of
+        63 settings with a prototype of the model; ``benchmarks/RESULTS.md``).
     early_stopping : bool, default=True
         Hold out ``validation_fraction`` of each user's ratings, train on the rest,
         and keep the model of the epoch with the lowest held-out RMSE, stopping
@@ -94,14 +101,12 @@ class RatingRBM(TransformerMixin, BaseModel):
     n_iter_no_change : int, default=10
         Epochs without improvement of the held-out RMSE before stopping.
     verbose : int, default=0
-        Print each epoch's held-out RMSE and time when positive.
+        Print each epoch's time, and its held-out RMSE with early stopping, when
+        positive.
     random_state : int, RandomState instance or None, default=None
         Seeds the initial weights, the shuffles, the held-out split and CD's draws.
     n_jobs : int, default=None
         N_JOBS_DESCRIPTION
-
-    The defaults were chosen on validation ratings of MovieLens-100k's training
-    split only (a search of 63 settings; ``benchmarks/RESULTS.md``).
 
     Attributes
     ----------
@@ -213,9 +218,10 @@ class RatingRBM(TransformerMixin, BaseModel):
         return np.float64
 
     # ------------------------------------------------------------------ input
-    def _checked(self, X, reset):
-        """X as a float64 CSR or dense array (NaN allowed: missing ratings)."""
-        return validate_data(
+    def _checked(self, X, reset, name="X"):
+        """X as a float64 CSR or dense array (NaN allowed: missing ratings), with
+        at most one rating per (user, item)."""
+        X = validate_data(
             self,
             X,
             accept_sparse="csr",
@@ -223,6 +229,16 @@ class RatingRBM(TransformerMixin, BaseModel):
             ensure_all_finite="allow-nan",
             reset=reset,
         )
+        if sp.issparse(X) and not X.has_canonical_format:
+            coo = X.tocoo()
+            cells = coo.row.astype(np.int64) * X.shape[1] + coo.col
+            if len(np.unique(cells)) < len(cells):
+                raise ValueError(
+                    f"{name} stores two or more ratings for the same (user, item); "
+                    "keep one (a sparse matrix built from (row, column) lists adds "
+                    "duplicates up when converted)."
+                )
+        return X
 
     def _validate_train(self, X, y, reset, incremental, classes):
         X = self._checked(X, reset)
@@ -242,9 +258,9 @@ class RatingRBM(TransformerMixin, BaseModel):
             self.levels_ = values
         return X, y
 
-    def _ratings(self, X, mask=None):
+    def _ratings(self, X, mask=None, name="X"):
         """``Ratings`` of X (those where ``mask`` is True, if given), with every
-        value checked against ``levels_``."""
+        value checked against ``levels_``; ``name`` is X's in messages."""
         rows, columns, values = _stored(X)
         if mask is not None:
             rows, columns, values = rows[mask], columns[mask], values[mask]
@@ -253,7 +269,7 @@ class RatingRBM(TransformerMixin, BaseModel):
         unknown = self.levels_[levels] != values
         if np.any(unknown):
             raise ValueError(
-                f"X has ratings that are not among the levels seen in fit "
+                f"{name} has ratings that are not among the levels seen in fit "
                 f"({self.levels_}): {np.unique(values[unknown])[:5]}. Map them to "
                 "those levels, or refit."
             )
@@ -301,15 +317,16 @@ class RatingRBM(TransformerMixin, BaseModel):
             begin = time.time()
             rate = self.learning_rate * self.learning_rate_decay**epoch
             self._epoch(layer, train, grads, rate, f"iteration {epoch + 1}")
-            if held is None:
-                continue
-            rmse = self._rmse(layer, evidence, target)
-            scores.append(rmse)
+            rmse = None if held is None else self._rmse(layer, evidence, target)
             if self.verbose:
+                said = "" if rmse is None else f", val. RMSE = {rmse:.4f}"
                 print(
-                    f"[RatingRBM] Iteration {epoch + 1}, val. RMSE = {rmse:.4f}, "
+                    f"[RatingRBM] Iteration {epoch + 1}{said}, "
                     f"time = {time.time() - begin:.2f}s"
                 )
+            if rmse is None:
+                continue
+            scores.append(rmse)
             if rmse < best:
                 best, best_params, since = rmse, copy.deepcopy(layer.params), 0
             else:
@@ -400,8 +417,11 @@ class RatingRBM(TransformerMixin, BaseModel):
             float64, between the lowest and the highest level.
         """
         X, ratings = self._validate_ratings(X)
-        users = np.asarray(users, dtype=np.int64).ravel()
-        items = np.asarray(items, dtype=np.int64).ravel()
+        users, items = np.asarray(users).ravel(), np.asarray(items).ravel()
+        for name, index in (("users", users), ("items", items)):
+            if index.size and not np.issubdtype(index.dtype, np.integer):
+                raise ValueError(f"{name} must be integer indices, got {index.dtype}.")
+        users, items = users.astype(np.int64), items.astype(np.int64)
         if users.shape != items.shape:
             raise ValueError(
                 f"users and items must pair up, got {users.shape[0]} users and "
@@ -430,20 +450,31 @@ class RatingRBM(TransformerMixin, BaseModel):
         -------
         items : ndarray of shape (n_users, n_items)
             Column indices, best first; -1 pads a user with fewer unrated items.
+            Users are scored in blocks, so the memory stays bounded.
         """
+        check_positive_int("n_items", n_items)
         X, ratings = self._validate_ratings(X)
         n_users, n_all = X.shape
-        users = np.repeat(np.arange(n_users), n_all)
-        items = np.tile(np.arange(n_all), n_users)
-        scores = self._layer().expected_ratings(ratings, users, items, self.levels_)
-        scores = scores.reshape(n_users, n_all)
-        for u in range(n_users):
-            scores[
-                u, ratings.items[ratings.indptr[u] : ratings.indptr[u + 1]]
-            ] = -np.inf
-        order = np.argsort(-scores, axis=1, kind="stable")[:, :n_items]
-        best = np.take_along_axis(scores, order, axis=1)
-        return np.where(np.isfinite(best), order, -1)
+        layer = self._layer()
+        H = layer.hidden_mean(ratings)
+        out = np.full((n_users, n_items), -1, dtype=np.int64)
+        block = max(1, 2_000_000 // n_all)  # users scored at once: bounded memory
+        for first in range(0, n_users, block):
+            users = np.arange(first, min(first + block, n_users))
+            scores = layer.expected_ratings(
+                ratings,
+                np.repeat(users, n_all),
+                np.tile(np.arange(n_all), len(users)),
+                self.levels_,
+                hidden=H,
+            ).reshape(len(users), n_all)
+            for row, u in enumerate(users):
+                rated = ratings.items[ratings.indptr[u] : ratings.indptr[u + 1]]
+                scores[row, rated] = -np.inf
+            order = np.argsort(-scores, axis=1, kind="stable")[:, :n_items]
+            best = np.take_along_axis(scores, order, axis=1)
+            out[users, : order.shape[1]] = np.where(np.isfinite(best), order, -1)
+        return out
 
     @threaded
     def score(self, X, y=None):
@@ -474,5 +505,10 @@ class RatingRBM(TransformerMixin, BaseModel):
                 f"{None if y is None else np.shape(y)}."
             )
         y = y.tocsr() if sp.issparse(y) else np.asarray(y, dtype=np.float64)
-        target = self._ratings(y)
+        target = self._ratings(y, name="y")
+        if len(target.items) == 0:
+            raise ValueError(
+                "y holds no held-out ratings to score (stored entries of a sparse "
+                "y, or entries that are not NaN of a dense one)."
+            )
         return -self._rmse(self._layer(), evidence, target)

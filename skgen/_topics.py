@@ -183,7 +183,7 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
         return self.components_.dtype
 
     def _check_data(self, X, reset):
-        check_non_negative(X, f"{type(self).__name__} (word counts X)")
+        self._check_counts(X, whole=True)
 
     # ---------------------------------------------------------------- training
     def _train(self, X, y, *, cold, incremental):
@@ -257,16 +257,22 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
     # ------------------------------------------------------------- likelihood
     def _validate_counts(self, X, whole):
         X = self._validate_X(X)
+        self._check_counts(X, whole)
+        return X
+
+    def _check_counts(self, X, whole):
+        """Refuse negative values, and with ``whole`` values that are not whole
+        numbers: training draws each document's words, and the likelihood is that
+        of word sequences."""
         check_non_negative(X, f"{type(self).__name__} (word counts X)")
         values = X.data if sp.issparse(X) else X
         if whole and np.any(values != np.round(values)):
             raise ValueError(
-                "The likelihood of a replicated softmax model is defined for word "
-                "counts, and X has values that are not whole numbers (e.g. "
+                "A replicated softmax models word counts, and X has values that are "
+                "not whole numbers (e.g. "
                 f"{values[values != np.round(values)].ravel()[0]!r}). Give the "
                 "counts themselves (CountVectorizer), not weights such as TF-IDF."
             )
-        return X
 
     @threaded
     @_ais_documented
@@ -291,6 +297,7 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
         lengths = np.atleast_1d(np.asarray(length))
         if (
             lengths.ndim != 1
+            or not np.all(np.isfinite(lengths))
             or np.any(lengths < 0)
             or np.any(lengths != np.round(lengths))
         ):

@@ -113,10 +113,18 @@ def test_levels_are_the_values_seen_and_may_be_anything():
     halves.data = (halves.data - 1) * 2.5  # 0, 2.5, ..., 10
     model = RatingRBM(n_components=4, max_iter=3, random_state=0).fit(halves)
     assert_array_equal(model.levels_, [0.0, 2.5, 5.0, 7.5, 10.0])
-    predicted = model.predict_ratings(halves, [0, 1, 2], [0, 1, 2])
-    assert predicted.min() >= 0.0 and predicted.max() <= 10.0
-    # a stored 0 is a rating of 0 (a level), not a missing entry
-    assert model.transform(halves).shape == (R.shape[0], 4)
+    # a stored 0 is a rating of 0 (a level), not a missing entry: dropping it
+    # changes what the model knows of that user
+    coo = halves.tocoo()
+    first_zero = np.flatnonzero(coo.data == 0.0)[0]
+    user = coo.row[first_zero]
+    keep = np.arange(coo.nnz) != first_zero
+    dropped = sp.csr_matrix(
+        (coo.data[keep], (coo.row[keep], coo.col[keep])), shape=halves.shape
+    )
+    H_zero, H_dropped = model.transform(halves), model.transform(dropped)
+    assert np.abs(H_zero[user] - H_dropped[user]).max() > 1e-6
+    assert_allclose(np.delete(H_zero, user, 0), np.delete(H_dropped, user, 0))
 
 
 def test_dense_input_marks_missing_ratings_with_nan():
@@ -133,6 +141,9 @@ def test_recommend_ranks_unrated_items_by_expected_rating():
     model = RatingRBM(n_components=4, max_iter=3, random_state=0).fit(R)
     top = model.recommend(R[:5], n_items=3)
     assert top.shape == (5, 3)
+    everything = model.recommend(R[:2], n_items=R.shape[1] + 5)  # padded with -1
+    assert everything.shape == (2, R.shape[1] + 5)
+    assert (everything[0] == -1).sum() == R[0].nnz + 5
     for u in range(5):
         rated = set(R[u].indices)
         assert not rated & set(top[u])
@@ -162,3 +173,20 @@ def test_bad_ratings_get_clear_errors():
         model.predict_ratings(R, [0, 1], [0])
     with pytest.raises(ValueError, match="items must index"):
         model.predict_ratings(R, [0], [R.shape[1]])
+    with pytest.raises(ValueError, match="integer indices"):
+        model.predict_ratings(R, [0.0], [1.5])
+    with pytest.raises(ValueError, match="y holds no held-out ratings"):
+        model.score(R, sp.csr_matrix(R.shape))
+    with pytest.raises(ValueError, match="y has ratings that are not among"):
+        model.score(R, R * 0.5)
+    with pytest.raises(ValueError, match="n_items must be a positive integer"):
+        model.recommend(R, n_items=0)
+    twice = sp.coo_matrix(([4.0, 5.0], ([0, 0], [1, 1])), shape=R.shape).tocsr()
+    twice.has_canonical_format = False
+    twice.data, twice.indices, twice.indptr = (
+        np.array([4.0, 5.0]),
+        np.array([1, 1], dtype=np.int32),
+        np.r_[0, 2, np.full(R.shape[0] - 1, 2)].astype(np.int32),
+    )
+    with pytest.raises(ValueError, match="two or more ratings for the same"):
+        model.transform(twice)

@@ -63,16 +63,21 @@ def test_class_probabilities_and_features_are_exact():
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("scale", [3.0, 200.0], ids=["factored", "large-inputs"])
-def test_kernels_match_numpy(dtype, scale):
-    # At scale 200 some rows of A pass FACTOR_LIMIT and take the direct formulas;
+@pytest.mark.parametrize("large", ["none", "one row", "class weights"])
+def test_kernels_match_numpy(dtype, large):
+    # Rows of A beyond FACTOR_LIMIT take the direct formulas, the others the
+    # factored ones (in one call); class weights beyond it send every row there.
     # 1,200 hidden units make the factored sum take two chunks of products.
     rng = np.random.RandomState(2)
-    A = rng.normal(0, scale, (6, 1200)).astype(dtype)
+    A = rng.normal(0, 3, (6, 1200)).astype(dtype)
     V = rng.normal(0, 1, (4, 1200)).astype(dtype)
+    if large == "one row":
+        A[2, 5] = 2 * FACTOR_LIMIT
+    elif large == "class weights":
+        V[1, 7] = -2 * FACTOR_LIMIT
     d = rng.normal(0, 1, 4).astype(dtype)
     G = rng.normal(0, 1, (6, 4)).astype(dtype)
-    assert (np.abs(A).max(axis=1) > FACTOR_LIMIT).any() == (scale > 100)
+    assert (np.abs(A).max(axis=1) > FACTOR_LIMIT).sum() == (large == "one row")
     inputs = A[:, None, :] + V[None, :, :]  # (n, classes, hidden)
     scores = np.empty((6, 4))
     class_scores(A, V, d, scores)

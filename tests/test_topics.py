@@ -16,7 +16,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from skgen import ReplicatedSoftmax
-from skgen._kernels._random import new_state
+from skgen._kernels._random import new_state, uniform
 from skgen._kernels._topics import add_scaled_bias_sigmoid, multinomial_counts
 from skgen._models._topics import ReplicatedSoftmaxLayer
 
@@ -171,9 +171,12 @@ def test_bad_counts_get_clear_errors():
     model.fit(X)
     with pytest.raises(ValueError, match="not whole numbers.*CountVectorizer"):
         model.perplexity(X * 0.5 + 0.25)
+    with pytest.raises(ValueError, match="not whole numbers"):
+        clone(model).fit(X / X.sum(axis=1, keepdims=True))
     model.transform(X * 0.5)  # features of weighted counts are defined
-    with pytest.raises(ValueError, match="length must be a whole number"):
-        model.log_partition_function(2.5)
+    for length in (2.5, np.inf, -1):
+        with pytest.raises(ValueError, match="length must be a whole number"):
+            model.log_partition_function(length)
     with pytest.raises(ValueError, match="method must be"):
         model.perplexity(X, method="exactly")
     with pytest.raises(ValueError, match="at most 20 hidden units"):
@@ -211,3 +214,25 @@ def test_perplexity_reports_the_standard_error_of_ais():
         X[:20], method="ais", n_runs=8, n_betas=100, return_std=True
     )
     assert 0 < std_err < 0.05 * exact and abs(ais - exact) < 5 * std_err + 1e-3
+
+
+def test_cd_gradients_are_the_closed_form_with_the_draws_replayed():
+    layer = tiny_layer()
+    X = np.array([[2.0, 0, 1, 3], [0, 5, 0, 0], [1, 1, 1, 1]])
+    state = new_state(np.random.RandomState(5))
+    replay = state.copy()
+    grads = layer.cd_gradients(X, 1, state)
+    D = X.sum(axis=1)
+    h_data = expit(X @ layer.W.T + np.outer(D, layer.c))
+    u = np.array([uniform(replay) for _ in range(h_data.size)]).reshape(h_data.shape)
+    h = (u < h_data) * 1.0
+    # the words given h: the sampler (tested above) on the replayed stream
+    v = np.empty_like(X)
+    multinomial_counts(h @ layer.W, layer.b, D, v, replay)
+    assert_allclose(v.sum(axis=1), D)
+    h_model = expit(v @ layer.W.T + np.outer(D, layer.c))
+    n = len(X)
+    assert_allclose(grads[0], (h_data.T @ X - h_model.T @ v) / n, rtol=1e-12)
+    assert_allclose(grads[1], (X - v).sum(axis=0) / n, rtol=1e-12, atol=1e-15)
+    assert_allclose(grads[2], D @ (h_data - h_model) / n, rtol=1e-12)
+    assert state[1] == replay[1]  # the same number of draws

@@ -5,7 +5,8 @@ Predicting ratings with an RBM
 :class:`skgen.RatingRBM` learns from a users x items matrix of ratings in which most
 entries are missing. Here the ratings are made up: three kinds of users, each liking
 one of three kinds of items, rate 30% of 60 items from 1 to 5 stars, with noise.
-A fifth of each user's ratings is held out; the model predicts them from the rest,
+About a fifth of the ratings are held out at random; the model predicts them from
+the rest,
 beside the item means and the user + item bias baseline. The figure shows the users'
 hidden features, which sort the users by their kind without being told it.
 """

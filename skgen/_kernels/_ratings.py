@@ -7,8 +7,10 @@ of each stored rating). Weights are ``W[item, level, hidden]`` plus
 ``S[level, hidden]``, shared by every item (see ``skgen._models._ratings``); ``b``
 is ``[item, level]``, ``c`` the hidden biases.
 
-The loops run over each user's rated items only, so one epoch costs
-``O(ratings * K * n_hidden)``, whatever the number of items.
+The loops run over each user's rated items only: ``O(ratings * K * n_hidden)`` per
+epoch for the gradients, plus one pass over every weight per minibatch for the
+momentum and weight-decay update (which dominates when users rate fewer than one
+item in ``batch_size``).
 """
 
 import numpy as np

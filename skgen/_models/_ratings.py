@@ -10,9 +10,9 @@ units; all users' RBMs share the weights of the items they have in common::
 ``W[item, level]`` are the paper's weights. ``S[level]`` is added to every item's:
 weights of the rating levels themselves, shared by all items. Without them the
 hidden units learn a user's general leniency only through the weights of each item,
-and items with few ratings keep weights near zero (on MovieLens-100k the paper's
-model alone scored a validation RMSE of 0.962 against 0.937 with them; benchmarks/
-RESULTS.md). ``S = 0`` is the paper's model.
+and items with few ratings keep weights near zero (on MovieLens-100k a prototype of
+the paper's model alone scored a validation RMSE of 0.962 against 0.937 with them;
+benchmarks/RESULTS.md). ``S = 0`` is the paper's model.
 
 ``p(h_j = 1 | ratings) = sigmoid(c_j + sum_{i rated} (W_i,r_i,j + S_r_i,j))`` and
 ``p(v_ik = 1 | h) = softmax_k(b_ik + h . (W_ik + S_k))``; the prediction of a rating
@@ -64,10 +64,10 @@ class RatingLayer:
         add_bias_sigmoid(out, self.c)
         return out
 
-    def expected_ratings(self, ratings, users, items, level_values):
+    def expected_ratings(self, ratings, users, items, level_values, hidden=None):
         """The expected rating of ``items[n]`` by user ``users[n]``, given the
-        user's ratings in ``ratings``."""
-        H = self.hidden_mean(ratings)
+        user's ratings in ``ratings`` (or their ``hidden_mean``, if given)."""
+        H = self.hidden_mean(ratings) if hidden is None else hidden
         out = np.empty(len(users))
         expected_ratings(
             H,

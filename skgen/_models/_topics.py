@@ -37,7 +37,7 @@ from .._kernels._topics import (
 from ._likelihood import MAX_EXACT_UNITS, _binary_states, ais_betas, ais_estimate
 
 # Rows of AIS runs (lengths x runs) processed at once, times the vocabulary: bounds
-# the memory of the annealing to about 100 MB in float64.
+# each of the annealing's three (rows, vocabulary) float64 arrays to about 100 MB.
 _AIS_ELEMENTS = 12_000_000
 
 
