@@ -144,7 +144,8 @@ class RatingRBM(TransformerMixin, BaseModel):
     >>> import scipy.sparse as sp
     >>> from skgen import RatingRBM
     >>> rng = np.random.RandomState(0)
-    >>> users, items = rng.randint(0, 50, 600), rng.randint(0, 30, 600)
+    >>> cells = rng.choice(50 * 30, 600, replace=False)  # 600 (user, item) pairs
+    >>> users, items = np.divmod(cells, 30)
     >>> R = sp.csr_matrix((rng.randint(1, 6, 600), (users, items)), shape=(50, 30))
     >>> model = RatingRBM(n_components=8, max_iter=5, random_state=0).fit(R)
     >>> model.levels_
