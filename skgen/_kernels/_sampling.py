@@ -38,27 +38,38 @@ def ais_log_weights(W, b, c, betas, v, gaussian, state):
     ``log Z = log Z_base + n_hidden * log 2 + log mean(w)``.
     """
     n_runs = v.shape[0]
-    n_hid = W.shape[0]
-    act = np.empty((n_runs, n_hid), dtype=v.dtype)
-    step = np.empty(n_hid)  # per-unit terms of one run's log-weight step
+    act = np.empty((n_runs, W.shape[0]), dtype=v.dtype)
     log_w = np.zeros(n_runs)
-    key = state[0]
+    ones = np.ones(n_runs)  # the hidden biases are not scaled
     for k in range(1, betas.shape[0]):
-        beta, beta_prev = betas[k], betas[k - 1]
         gemm(False, True, 1.0, v, W, 0.0, act)
-        base = state[1]
-        for r in range(n_runs):
-            row = base + np.uint64(r * n_hid)
-            for j in range(n_hid):  # vectorized: no sum inside this loop
-                a = np.float64(act[r, j]) + np.float64(c[j])  # float64, see docstring
-                step[j] = softplus(beta * a) - softplus(beta_prev * a)
-                # Transition T_k leaves p_k invariant: h ~ p_k(h | v).
-                u = random_uniform(key, row + np.uint64(j))
-                act[r, j] = 1.0 if u < sigmoid(beta * a) else 0.0
-            log_w[r] += step.sum()
-        state[1] = base + np.uint64(n_runs * n_hid)
+        ais_hidden_step(act, c, ones, betas[k], betas[k - 1], log_w, state)
         if k < betas.shape[0] - 1:
             # v ~ p_k(v | h): weights scaled by beta through GEMM's alpha.
-            gemm(False, False, beta, act, W, 0.0, v)
+            gemm(False, False, betas[k], act, W, 0.0, v)
             sample_given_input(v, b, gaussian, state)
     return log_w
+
+
+@kernel
+def ais_hidden_step(act, c, scale, beta, beta_prev, log_w, state):
+    """One AIS step on the hidden side, for runs whose hidden units see
+    ``a = act[r] + scale[r] * c`` (``act`` the product with the weights): adds
+    ``sum_j softplus(beta a_j) - softplus(beta_prev a_j)`` to ``log_w[r]``, the
+    ratio of the intermediate models at the current visible state, then draws
+    ``h ~ p_beta(h | v)`` into ``act`` (transition T_k leaves p_k invariant).
+
+    The terms are float64 also for a float32 model: each is a small difference.
+    """
+    n_runs, n_hidden = act.shape
+    step = np.empty(n_hidden)  # per-unit terms of one run's log-weight step
+    key, base = state[0], state[1]
+    for r in range(n_runs):
+        row = base + np.uint64(r * n_hidden)
+        for j in range(n_hidden):  # vectorized: no sum inside this loop
+            a = np.float64(act[r, j]) + scale[r] * np.float64(c[j])
+            step[j] = softplus(beta * a) - softplus(beta_prev * a)
+            u = random_uniform(key, row + np.uint64(j))
+            act[r, j] = 1.0 if u < sigmoid(beta * a) else 0.0
+        log_w[r] += step.sum()
+    state[1] = base + np.uint64(n_runs * n_hidden)

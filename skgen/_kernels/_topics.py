@@ -9,11 +9,12 @@ Given binary hidden units ``h`` the words are independent draws from
 
 import numpy as np
 
-from ._activations import sigmoid, softplus
+from ._activations import sigmoid
 from ._blas import gemm
 from ._fastexp import fast_exp
 from ._jit import kernel
 from ._random import random_uniform
+from ._sampling import ais_hidden_step
 
 
 @kernel
@@ -87,26 +88,13 @@ def ais_log_weights(W, b, c, betas, v, lengths, state):
     holding an exact draw of the base model (overwritten). Returns ``log w`` per run.
     """
     n_runs, n_words = v.shape
-    n_hidden = W.shape[0]
-    act = np.empty((n_runs, n_hidden))
+    act = np.empty((n_runs, W.shape[0]))
     logits = np.empty((n_runs, n_words))
-    step = np.empty(n_hidden)
     log_w = np.zeros(n_runs)
-    key = state[0]
     for k in range(1, betas.shape[0]):
-        beta, beta_prev = betas[k], betas[k - 1]
         gemm(False, True, 1.0, v, W, 0.0, act)
-        base = state[1]
-        for r in range(n_runs):
-            row = base + np.uint64(r * n_hidden)
-            for j in range(n_hidden):
-                a = act[r, j] + lengths[r] * c[j]
-                step[j] = softplus(beta * a) - softplus(beta_prev * a)
-                u = random_uniform(key, row + np.uint64(j))
-                act[r, j] = 1.0 if u < sigmoid(beta * a) else 0.0
-            log_w[r] += step.sum()
-        state[1] = base + np.uint64(n_runs * n_hidden)
+        ais_hidden_step(act, c, lengths, betas[k], betas[k - 1], log_w, state)
         if k < betas.shape[0] - 1:
-            gemm(False, False, beta, act, W, 0.0, logits)
+            gemm(False, False, betas[k], act, W, 0.0, logits)
             multinomial_counts(logits, b, lengths, v, state)
     return log_w
