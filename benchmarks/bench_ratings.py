@@ -11,8 +11,7 @@ RMSE of
   {1, 3, 5, 10, 15, 25} on a per-user split of the training ratings;
 * ``TruncatedSVD`` of the training matrix centred by the bias baseline (missing
   entries 0), its rank chosen from {2, 5, 10, 20, 50} the same way;
-* ``RatingRBM()`` at its defaults (it holds out 10% of each user's training ratings
-  itself, for early stopping);
+* ``RatingRBM()`` at its defaults;
 
 and the fit times. Every choice is made on training ratings only.
 

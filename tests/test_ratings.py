@@ -190,3 +190,25 @@ def test_bad_ratings_get_clear_errors():
     )
     with pytest.raises(ValueError, match="two or more ratings for the same"):
         model.transform(twice)
+
+
+def test_early_stopping_keeps_the_best_held_out_epoch():
+    R, _ = synthetic()
+    model = RatingRBM(
+        n_components=8, batch_size=10, early_stopping=True, random_state=0
+    ).fit(R)
+    scores = model.validation_scores_
+    assert len(scores) == model.n_iter_ and model.best_validation_score_ == min(scores)
+    best = int(np.argmin(scores))
+    assert model.n_iter_ == min(best + 1 + model.n_iter_no_change, model.max_iter)
+    # the kept model is that epoch's: refit for exactly that many epochs
+    again = RatingRBM(
+        n_components=8,
+        batch_size=10,
+        early_stopping=True,
+        n_iter_no_change=100,
+        max_iter=best + 1,
+        random_state=0,
+    ).fit(R)
+    assert_allclose(again.components_, model.components_)
+    assert RatingRBM(n_components=8).fit(R).validation_scores_ is None
