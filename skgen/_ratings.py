@@ -15,7 +15,7 @@ from ._base import BaseModel
 from ._models import new_stream_state
 from ._models._ratings import RatingLayer, Ratings
 from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs, refresh, threaded
-from ._validation import check_finite_params, check_positive_int
+from ._validation import FLOAT_DTYPES, check_finite_params, check_positive_int
 
 # More distinct values than this are not rating levels.
 MAX_LEVELS = 100
@@ -68,9 +68,8 @@ class RatingRBM(TransformerMixin, BaseModel):
     the validation RMSE went from 0.962 (the paper's model) to 0.937
     (``benchmarks/RESULTS.md``).
 
-    The model computes in float64 whatever X's dtype: its inputs are rating levels,
-    looked up by index, not values to multiply, so float32 would save no memory
-    where the memory is (the weights, which are float64).
+    float32 input trains and transforms in float32 (``predict_ratings`` and
+    ``score`` are float64).
 
     Parameters
     ----------
@@ -212,24 +211,24 @@ class RatingRBM(TransformerMixin, BaseModel):
         # Ratings are a few discrete levels: scikit-learn's checks then give whole
         # numbers instead of reals, of which every value would be a level.
         tags.input_tags.categorical = True
-        tags.transformer_tags.preserves_dtype = ["float64"]
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 
     def _structure(self):
         return {"n_components": self.n_components}
 
     def _dtype(self):
-        return np.float64
+        return self.components_.dtype
 
     # ------------------------------------------------------------------ input
     def _checked(self, X, reset, name="X"):
-        """X as a float64 CSR or dense array (NaN allowed: missing ratings), with
-        at most one rating per (user, item)."""
+        """X as a float64 or float32 CSR or dense array (NaN allowed: missing
+        ratings), with at most one rating per (user, item)."""
         X = validate_data(
             self,
             X,
             accept_sparse="csr",
-            dtype=np.float64,
+            dtype=FLOAT_DTYPES,
             ensure_all_finite="allow-nan",
             reset=reset,
         )
@@ -268,6 +267,7 @@ class RatingRBM(TransformerMixin, BaseModel):
         rows, columns, values = _stored(X)
         if mask is not None:
             rows, columns, values = rows[mask], columns[mask], values[mask]
+        values = values.astype(self.levels_.dtype)  # compared as fit saw them
         levels = np.searchsorted(self.levels_, values)
         levels = np.minimum(levels, len(self.levels_) - 1)
         unknown = self.levels_[levels] != values
@@ -304,7 +304,7 @@ class RatingRBM(TransformerMixin, BaseModel):
         train = self._ratings(X, None if held is None else ~held)
         if cold:
             layer = RatingLayer.initialized(
-                train, n_items, len(self.levels_), self.n_components, rng
+                train, n_items, len(self.levels_), self.n_components, rng, X.dtype
             )
             self._set_layer(layer)
             self._velocity_ = [np.zeros_like(p) for p in layer.params]
@@ -397,9 +397,10 @@ class RatingRBM(TransformerMixin, BaseModel):
         Returns
         -------
         H : ndarray of shape (n_users, n_components)
+            In the dtype of X (float32 stays float32, anything else is float64).
         """
-        _, ratings = self._validate_ratings(X)
-        return self._layer().hidden_mean(ratings)
+        X, ratings = self._validate_ratings(X)
+        return self._layer().astype(X.dtype).hidden_mean(ratings)
 
     @threaded
     def predict_ratings(self, X, users, items):

@@ -212,3 +212,17 @@ def test_early_stopping_keeps_the_best_held_out_epoch():
     ).fit(R)
     assert_allclose(again.components_, model.components_)
     assert RatingRBM(n_components=8).fit(R).validation_scores_ is None
+
+
+def test_float32_ratings_train_in_float32_close_to_float64():
+    R, _ = synthetic()
+    kw = dict(n_components=4, max_iter=5, batch_size=10, random_state=0)
+    m64 = RatingRBM(**kw).fit(R)
+    m32 = RatingRBM(**kw).fit(R.astype(np.float32))
+    assert m32.components_.dtype == np.float32 and m32.levels_.dtype == np.float32
+    assert m32.transform(R.astype(np.float32)).dtype == np.float32
+    assert m32.transform(R).dtype == np.float64
+    pairs = ([0, 1, 2], [3, 4, 5])
+    assert_allclose(
+        m32.predict_ratings(R, *pairs), m64.predict_ratings(R, *pairs), atol=1e-3
+    )

@@ -39,27 +39,36 @@ class RatingLayer:
         self.W, self.S, self.b, self.c = W, S, b, c
 
     @classmethod
-    def initialized(cls, ratings, n_items, n_levels, n_hidden, rng, smoothing=5.0):
+    def initialized(
+        cls, ratings, n_items, n_levels, n_hidden, rng, dtype=np.float64, smoothing=5.0
+    ):
         """Weights from N(0, 0.01^2), zero shared weights and hidden biases, and
         level biases that give each item the frequencies of its levels in the
         training ratings, smoothed by ``smoothing`` ratings spread as all items'
-        levels are (items with few ratings start near the global frequencies)."""
-        W = rng.normal(0, 0.01, (n_items, n_levels, n_hidden))
+        levels are (items with few ratings start near the global frequencies).
+        The parameters are of ``dtype``."""
+        W = rng.normal(0, 0.01, (n_items, n_levels, n_hidden)).astype(dtype)
         counts = np.zeros((n_items, n_levels))
         np.add.at(counts, (ratings.items, ratings.levels), 1.0)
         overall = (counts.sum(axis=0) + 1.0) / (counts.sum() + n_levels)
         counts += smoothing * overall
-        b = np.log(counts / counts.sum(axis=1, keepdims=True))
-        S = np.zeros((n_levels, n_hidden))
-        return cls(W, S, b, np.zeros(n_hidden))
+        b = np.log(counts / counts.sum(axis=1, keepdims=True)).astype(dtype)
+        S = np.zeros((n_levels, n_hidden), dtype=dtype)
+        return cls(W, S, b, np.zeros(n_hidden, dtype=dtype))
 
     @property
     def params(self):
         return [self.W, self.S, self.b, self.c]
 
+    def astype(self, dtype):
+        """This layer with parameters of ``dtype`` (itself if they are)."""
+        if self.W.dtype == dtype:
+            return self
+        return RatingLayer(*(p.astype(dtype) for p in self.params))
+
     def hidden_mean(self, ratings):
-        """``E[h | ratings]`` of each user (row), float64."""
-        out = np.empty((len(ratings.indptr) - 1, self.c.shape[0]))
+        """``E[h | ratings]`` of each user (row), in the layer's dtype."""
+        out = np.empty((len(ratings.indptr) - 1, self.c.shape[0]), dtype=self.W.dtype)
         hidden_input(*ratings, self.W, self.S, out)
         add_bias_sigmoid(out, self.c)
         return out
