@@ -16,10 +16,14 @@ def main(argv=None):
         help="train every skgen estimator and print a table of results",
         description=(
             "Train every skgen estimator (BernoulliRBM, GaussianRBM, DBN, "
-            "DBNClassifier, VAE, CVAE, DeepAutoencoder) with a progress line per "
-            "model and epoch, print one table of test scores beside a baseline that "
-            "needs no skgen (logistic regression on raw pixels, MLPClassifier, PCA, "
-            "independent pixels), and write PNG figures when matplotlib is installed."
+            "DBNClassifier, RBMClassifier, DBNRegressor, ReplicatedSoftmax, "
+            "RatingRBM, VAE, CVAE, DeepAutoencoder) with a progress line per model "
+            "and epoch, print one table of held-out scores beside a baseline that "
+            "needs no skgen (logistic regression on raw pixels, MLPClassifier, "
+            "Ridge, LDA, user + item biases, PCA, independent pixels), and write PNG "
+            "figures when matplotlib is installed. The regressor is scored on "
+            "scikit-learn's diabetes data, the topic and ratings models on made-up "
+            "documents and ratings."
         ),
     )
     demo.add_argument(

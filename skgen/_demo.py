@@ -95,7 +95,7 @@ METRICS = {
     "ELBO": ("lower bound on log p(x), nats per test image", True),
     "sq. error": ("squared reconstruction error, summed over pixels", False),
     "R^2": ("diabetes, 5-fold CV (1: perfect, 0: the mean's)", True),
-    "perplex.": ("made-up documents, per held-out word (LDA's: a bound)", False),
+    "perplex.": ("per held-out word, made-up texts (LDA's: upper bound)", False),
     "RMSE": ("made-up users' held-out ratings, 1-5 stars", False),
 }
 
@@ -562,7 +562,7 @@ def _score(value, metric):
 
 def print_table(rows):
     """The results, each metric explained in a line, and where skgen is behind."""
-    print("\nResults on the test split (fit s: seconds to fit, skgen's model alone)")
+    print("\nResults on held-out data (fit s: seconds to fit, skgen's model alone)")
     cells = [[heading for heading, _ in _COLUMNS]]
     cells[0][2] = f"{cells[0][2]:>8}"  # over the scores, not over the marks
     for r in rows:
@@ -593,7 +593,8 @@ def print_table(rows):
         print(f"{metric:<9} {meaning}; {better} is better")
     behind = [r.model for r in rows if r.behind]
     if behind:
-        print(textwrap.fill(f"* behind its baseline here: {'; '.join(behind)}", 80))
+        said = f"* behind its baseline here: {'; '.join(behind)}"
+        print(textwrap.fill(said + " (one split: small gaps can be chance)", 80))
     print("A baseline's fit s is '-' where it has no training (a formula).")
     if compiled_here():
         print("This run compiled skgen's kernels: its first fits include that time.")

@@ -15,7 +15,12 @@ from ._base import BaseModel
 from ._models import new_stream_state
 from ._models._ratings import RatingLayer, Ratings
 from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs, refresh, threaded
-from ._validation import FLOAT_DTYPES, check_finite_params, check_positive_int
+from ._validation import (
+    FLOAT_DTYPES,
+    check_finite_params,
+    check_positive_int,
+    warn_at_caller,
+)
 
 # More distinct values than this are not rating levels.
 MAX_LEVELS = 100
@@ -258,6 +263,12 @@ class RatingRBM(TransformerMixin, BaseModel):
                     "X holds no ratings (a sparse X stores the ratings, a dense X "
                     "marks missing ones with NaN)."
                 )
+            if not sp.issparse(X) and (X == 0).mean() > 0.5:
+                warn_at_caller(
+                    f"X is dense and {(X == 0).mean():.0%} of its entries are 0, "
+                    "which RatingRBM takes as ratings of 0. If 0 means 'not rated', "
+                    "mark missing ratings with NaN or pass a sparse matrix."
+                )
             self.levels_ = values
         return X, y
 
@@ -432,12 +443,16 @@ class RatingRBM(TransformerMixin, BaseModel):
                 f"users and items must pair up, got {users.shape[0]} users and "
                 f"{items.shape[0]} items."
             )
-        for name, index, size in (
-            ("users", users, X.shape[0]),
-            ("items", items, X.shape[1]),
+        for name, index, size, what in (
+            ("users", users, X.shape[0], "rows"),
+            ("items", items, X.shape[1], "columns"),
         ):
-            if index.size and (index.min() < 0 or index.max() >= size):
-                raise ValueError(f"{name} must index X's {size} rows/columns.")
+            bad = index[(index < 0) | (index >= size)]
+            if bad.size:
+                raise ValueError(
+                    f"{name} must be indices of X's {what}, in [0, {size}); got "
+                    f"{bad[0]}."
+                )
         return self._layer().expected_ratings(ratings, users, items, self.levels_)
 
     @threaded

@@ -270,7 +270,7 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
             raise ValueError(
                 "A replicated softmax models word counts, and X has values that are "
                 "not whole numbers (e.g. "
-                f"{values[values != np.round(values)].ravel()[0]!r}). Give the "
+                f"{float(values[values != np.round(values)].ravel()[0])!r}). Give the "
                 "counts themselves (CountVectorizer), not weights such as TF-IDF."
             )
 

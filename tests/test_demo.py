@@ -74,7 +74,8 @@ def test_quick_demo_trains_every_model_and_prints_the_table(
     if behind:
         said = out[out.index("* behind its baseline here:") :].split("\nA baseline")[0]
         assert " ".join(said.split()) == (
-            f"* behind its baseline here: {'; '.join(behind)}"
+            f"* behind its baseline here: {'; '.join(behind)} (one split: small gaps "
+            "can be chance)"
         )
     assert max(len(line) for line in out.splitlines()) <= 80
     assert "Figures skipped: matplotlib is not installed" in out

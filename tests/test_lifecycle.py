@@ -40,6 +40,7 @@ _digits = load_digits()
 X_UNIT = _digits.data[:60] / 16.0
 X_REAL = StandardScaler().fit_transform(_digits.data[:60])
 X_COUNTS = _digits.data[:60]  # grey levels 0..16, as word counts
+X_RATINGS = np.where(X_COUNTS > 0, X_COUNTS, np.nan)  # 1..16, the zeros missing
 Y = _digits.target[:60]
 # A real-valued target for the regressor: a smooth function of the pixels.
 Y_REAL = X_REAL[:, 20] - 0.5 * X_REAL[:, 43] + 0.1 * _digits.target[:60]
@@ -110,8 +111,10 @@ def make(name, **params):
 
 
 def data(name):
-    if name in ("ReplicatedSoftmax", "RatingRBM"):
+    if name == "ReplicatedSoftmax":
         return X_COUNTS
+    if name == "RatingRBM":
+        return X_RATINGS
     real = any(w in name for w in ("Gaussian", "gaussian", "squared", "Regressor"))
     return X_REAL if real else X_UNIT
 

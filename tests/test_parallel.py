@@ -239,9 +239,13 @@ def computing_methods(estimator):
 
 
 def data_for(model):
-    """X, or as whole numbers for the models of counts and of rating levels."""
-    whole = isinstance(model, (ReplicatedSoftmax, RatingRBM))
-    return np.round(X * 16) if whole else X
+    """X; as word counts for the topic model; as ratings 1..16 with the zeros
+    missing (NaN) for the ratings model."""
+    if isinstance(model, ReplicatedSoftmax):
+        return np.round(X * 16)
+    if isinstance(model, RatingRBM):
+        return np.where(X > 0, np.round(X * 16), np.nan)
+    return X
 
 
 CALLS = {

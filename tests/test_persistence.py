@@ -69,20 +69,30 @@ MODELS = [
 IDS = [type(m).__name__ for m, _ in MODELS]
 
 
+def data_for(model):
+    """X; as word counts for the topic model; with its zeros as missing ratings
+    (NaN) for the ratings model."""
+    if isinstance(model, ReplicatedSoftmax):
+        return X * 16  # grey levels 0..16 as word counts
+    if isinstance(model, RatingRBM):
+        return np.where(X > 0, X, np.nan)
+    return X
+
+
 def outputs(model, methods):
     results = {}
     for name in methods:
         if name == "gibbs":
             results[name] = model.gibbs(X)  # draws from random_state_, which travels
         else:
-            results[name] = getattr(model, name)(X)
+            results[name] = getattr(model, name)(data_for(model))
     return results
 
 
 def fitted(model):
-    if isinstance(model, ReplicatedSoftmax):
-        return model.fit(X * 16)  # grey levels 0..16 as word counts
-    return model.fit(X, Y) if hasattr(model, "predict") else model.fit(X)
+    if hasattr(model, "predict"):
+        return model.fit(X, Y)
+    return model.fit(data_for(model))
 
 
 @pytest.mark.parametrize("model, methods", MODELS, ids=IDS)

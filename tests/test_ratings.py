@@ -3,6 +3,8 @@ the draws replayed, and the estimator's handling of levels, missing entries and
 predictions. The lifecycle is tested over every estimator in test_lifecycle.py and
 test_common.py."""
 
+import warnings
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -171,7 +173,7 @@ def test_bad_ratings_get_clear_errors():
         model.score(R)
     with pytest.raises(ValueError, match="pair up"):
         model.predict_ratings(R, [0, 1], [0])
-    with pytest.raises(ValueError, match="items must index"):
+    with pytest.raises(ValueError, match=r"items must be indices of X's columns"):
         model.predict_ratings(R, [0], [R.shape[1]])
     with pytest.raises(ValueError, match="integer indices"):
         model.predict_ratings(R, [0.0], [1.5])
@@ -226,3 +228,12 @@ def test_float32_ratings_train_in_float32_close_to_float64():
     assert_allclose(
         m32.predict_ratings(R, *pairs), m64.predict_ratings(R, *pairs), atol=1e-3
     )
+
+
+def test_a_dense_matrix_mostly_of_zeros_gets_a_warning():
+    R, mask = synthetic()
+    with pytest.warns(UserWarning, match="mark missing ratings with NaN"):
+        RatingRBM(n_components=2, max_iter=1).fit(R.toarray())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        RatingRBM(n_components=2, max_iter=1).fit(np.where(mask, R.toarray(), np.nan))
