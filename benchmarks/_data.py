@@ -82,13 +82,19 @@ def movielens_100k(seed=0, test_fraction=0.2):
     items = np.unique(table[:, 1], return_inverse=True)[1]
     ratings = table[:, 2]
     shape = (users.max() + 1, items.max() + 1)
-    rng = np.random.RandomState(seed)
-    held = np.zeros(len(users), dtype=bool)
-    for u in range(shape[0]):
-        mine = rng.permutation(np.flatnonzero(users == u))
-        held[mine[: max(1, int(round(test_fraction * len(mine))))]] = True
+    held = held_per_row(users, shape[0], test_fraction, np.random.RandomState(seed))
 
     def matrix(mask):
         return sp.csr_matrix((ratings[mask], (users[mask], items[mask])), shape=shape)
 
     return matrix(~held), matrix(held)
+
+
+def held_per_row(rows, n_rows, fraction, rng):
+    """A boolean mask over ratings: for each row in turn, a random
+    ``round(fraction * n)`` of its ``n`` ratings (at least one) are held out."""
+    held = np.zeros(len(rows), dtype=bool)
+    for u in range(n_rows):
+        mine = rng.permutation(np.flatnonzero(rows == u))
+        held[mine[: max(1, int(round(fraction * len(mine))))]] = True
+    return held

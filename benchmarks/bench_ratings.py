@@ -29,42 +29,21 @@ import scipy.sparse as sp
 from sklearn.decomposition import TruncatedSVD
 
 from skgen import RatingRBM
+from skgen._demo import fit_biases, predict_biases
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _data import movielens_100k  # noqa: E402
+from _data import held_per_row, movielens_100k  # noqa: E402
 
 
 def split_rows(R, fraction, seed):
     """R's ratings as (kept, held): ``fraction`` of each row's ratings held."""
     R = R.tocoo()
-    rng = np.random.RandomState(seed)
-    held = np.zeros(R.nnz, dtype=bool)
-    for u in range(R.shape[0]):
-        mine = rng.permutation(np.flatnonzero(R.row == u))
-        held[mine[: max(1, int(round(fraction * len(mine))))]] = True
+    held = held_per_row(R.row, R.shape[0], fraction, np.random.RandomState(seed))
 
     def matrix(mask):
         return sp.csr_matrix((R.data[mask], (R.row[mask], R.col[mask])), R.shape)
 
     return matrix(~held), matrix(held)
-
-
-def fit_biases(R, lam, sweeps=20):
-    R = R.tocoo()
-    mu = R.data.mean()
-    b_u, b_i = np.zeros(R.shape[0]), np.zeros(R.shape[1])
-    n_u = np.bincount(R.row, minlength=R.shape[0])
-    n_i = np.bincount(R.col, minlength=R.shape[1])
-    for _ in range(sweeps):
-        b_u = np.bincount(R.row, R.data - mu - b_i[R.col], R.shape[0]) / (lam + n_u)
-        b_i = np.bincount(R.col, R.data - mu - b_u[R.row], R.shape[1]) / (lam + n_i)
-    return mu, b_u, b_i
-
-
-def predict_biases(model, R):
-    mu, b_u, b_i = model
-    R = R.tocoo()
-    return np.clip(mu + b_u[R.row] + b_i[R.col], 1, 5)
 
 
 def fit_svd(R, biases, rank):

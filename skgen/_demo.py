@@ -429,19 +429,31 @@ def made_up_ratings(rng, n_users=300, n_items=60, density=0.3):
     return matrix(~held), matrix(held)
 
 
-def bias_baseline(R_train, R_test, lam=3.0, sweeps=20):
-    """``mu + b_user + b_item`` fitted by regularised least squares: its RMSE on
-    R_test's ratings."""
-    train, test = R_train.tocoo(), R_test.tocoo()
+def fit_biases(R, lam=3.0, sweeps=20):
+    """The baseline ``mu + b_user + b_item`` of the ratings stored in R, fitted by
+    regularised least squares (alternating closed-form updates): ``(mu, b_u, b_i)``."""
+    train = R.tocoo()
     mu = train.data.mean()
-    b_u, b_i = np.zeros(R_train.shape[0]), np.zeros(R_train.shape[1])
-    n_u = np.bincount(train.row, minlength=R_train.shape[0]) + lam
-    n_i = np.bincount(train.col, minlength=R_train.shape[1]) + lam
+    b_u, b_i = np.zeros(R.shape[0]), np.zeros(R.shape[1])
+    n_u = np.bincount(train.row, minlength=R.shape[0]) + lam
+    n_i = np.bincount(train.col, minlength=R.shape[1]) + lam
     for _ in range(sweeps):
         b_u = np.bincount(train.row, train.data - mu - b_i[train.col], len(b_u)) / n_u
         b_i = np.bincount(train.col, train.data - mu - b_u[train.row], len(b_i)) / n_i
-    predicted = np.clip(mu + b_u[test.row] + b_i[test.col], 1, 5)
-    return float(np.sqrt(np.mean((predicted - test.data) ** 2)))
+    return mu, b_u, b_i
+
+
+def predict_biases(biases, R, low=1, high=5):
+    """The baseline's predictions of the ratings stored in R, in [low, high]."""
+    mu, b_u, b_i = biases
+    R = R.tocoo()
+    return np.clip(mu + b_u[R.row] + b_i[R.col], low, high)
+
+
+def bias_baseline(R_train, R_test):
+    """The bias baseline's RMSE on R_test's ratings."""
+    predicted = predict_biases(fit_biases(R_train), R_test)
+    return float(np.sqrt(np.mean((predicted - R_test.tocoo().data) ** 2)))
 
 
 def _ratings(data):

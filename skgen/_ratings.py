@@ -324,7 +324,6 @@ class RatingRBM(TransformerMixin, BaseModel):
         if incremental:
             self._epoch(layer, train, grads, self.learning_rate, "partial_fit")
             return
-        evidence = self._ratings(X, ~held) if held is not None else None
         target = self._ratings(X, held) if held is not None else None
         best, best_params, since = np.inf, None, 0
         scores = []
@@ -332,7 +331,8 @@ class RatingRBM(TransformerMixin, BaseModel):
             begin = time.time()
             rate = self.learning_rate * self.learning_rate_decay**epoch
             self._epoch(layer, train, grads, rate, f"iteration {epoch + 1}")
-            rmse = None if held is None else self._rmse(layer, evidence, target)
+            # each user's training ratings are the evidence for the held-out ones
+            rmse = None if held is None else self._rmse(layer, train, target)
             if self.verbose:
                 said = "" if rmse is None else f", val. RMSE = {rmse:.4f}"
                 print(

@@ -198,8 +198,12 @@ class RBMClassifier(ClassifierLifecycleMixin, TransformerMixin, BaseNetwork):
 
     def _validation_score(self, X, y):
         """Mean ``log p(y | x)`` of the held-out rows (nats; higher is better)."""
-        log_proba = log_softmax(self._model(X.dtype).class_scores(X), axis=1)
+        log_proba = self._log_proba(X)
         return float(log_proba[np.arange(len(y)), y].mean())
+
+    def _log_proba(self, X):
+        """``log p(y | x)`` of validated, dense X."""
+        return log_softmax(self._model(X.dtype).class_scores(X), axis=1)
 
     @threaded
     def predict_log_proba(self, X):
@@ -216,8 +220,7 @@ class RBMClassifier(ClassifierLifecycleMixin, TransformerMixin, BaseNetwork):
         log_proba : ndarray of shape (n_samples, n_classes)
             float64, in the order of ``classes_``.
         """
-        X = self._validate_X(X, dense=True)
-        return log_softmax(self._model(X.dtype).class_scores(X), axis=1)
+        return self._log_proba(self._validate_X(X, dense=True))
 
     @threaded
     def transform(self, X):

@@ -375,8 +375,7 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
         -------
         score : float
         """
-        X = self._validate_counts(X, whole=True)
-        return float(self.score_samples(X).sum() / max(document_lengths(X).sum(), 1))
+        return float(-np.log(self.perplexity(X)))
 
     @threaded
     @_ais_documented

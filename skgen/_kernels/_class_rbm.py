@@ -35,16 +35,24 @@ _reassociating_kernel = njit(
 
 
 @kernel
-def _exp_pair(x, pos, neg):
-    """``pos <- exp(x)`` and ``neg <- exp(-x)`` in float64. True if every ``|x|`` is
-    at most :data:`FACTOR_LIMIT` (False for NaN)."""
+def _exp_neg(x, neg):
+    """``neg <- exp(-x)`` in float64. True if every ``|x|`` is at most
+    :data:`FACTOR_LIMIT` (False for NaN)."""
     small = True
     for j in range(x.shape[0]):
         v = np.float64(x[j])
-        pos[j] = fast_exp(v)
         neg[j] = fast_exp(-v)
         small &= abs(v) <= FACTOR_LIMIT
     return small
+
+
+@kernel
+def _exp_pair(x, pos, neg):
+    """``pos <- exp(x)`` and ``neg <- exp(-x)`` in float64; the flag of
+    :func:`_exp_neg`."""
+    for j in range(x.shape[0]):
+        pos[j] = fast_exp(np.float64(x[j]))
+    return _exp_neg(x, neg)
 
 
 @kernel
@@ -119,14 +127,14 @@ def class_weighted_hidden(A, V, G, H, grad_V):
     n, n_hidden = A.shape
     n_classes = V.shape[0]
     EV, EV_neg, small_V = _class_factors(V)
-    ea, ea_neg = np.empty(n_hidden), np.empty(n_hidden)
+    ea_neg = np.empty(n_hidden)  # the sigmoid needs exp(-a) only
     for y in range(n_classes):
         for j in range(n_hidden):
             grad_V[y, j] = 0.0
     for i in range(n):
         for j in range(n_hidden):
             H[i, j] = 0.0
-        factored = _exp_pair(A[i], ea, ea_neg) and small_V
+        factored = _exp_neg(A[i], ea_neg) and small_V
         for y in range(n_classes):
             g = G[i, y]
             if factored:  # sigmoid(o) = 1 / (1 + exp(-a) exp(-v))
