@@ -10,6 +10,7 @@ from ._errors import DivergenceError
 from ._ratings import RatingRBM
 from ._rbm import BernoulliRBM, GaussianRBM
 from ._rbm_classifier import RBMClassifier
+from ._tabular import TabularVAE
 from ._topics import ReplicatedSoftmax
 from ._vae import VAE
 
@@ -27,6 +28,7 @@ __all__ = [
     "RBMClassifier",
     "RatingRBM",
     "ReplicatedSoftmax",
+    "TabularVAE",
     "VAE",
     "__version__",
 ]

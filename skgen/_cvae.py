@@ -103,7 +103,7 @@ max_iter_, n_iter_no_change_, random_state_, n_features_in_ :
         max_iter="auto",
         tol=1e-4,
         n_iter_no_change="auto",
-        early_stopping=False,
+        early_stopping="auto",
         validation_fraction=0.1,
         shuffle=True,
         warm_start=False,
@@ -232,7 +232,8 @@ max_iter_, n_iter_no_change_, random_state_, n_features_in_ :
         model, dtype = self._model(), self._dtype()
         Z = rng.standard_normal((n_samples, self.n_components)).astype(dtype)
         Z += model.conditioning.prior_mean(yi, n_samples, self.n_components, dtype)
-        return self._observe(model.decode(Z, yi), draw, rng), self.classes_[yi]
+        X = model.decode(Z, yi, draw=rng if draw else None)
+        return X, self.classes_[yi]
 
     # ------------------------------------------------------------ classifying
     def _class_log_likelihoods(self, X):

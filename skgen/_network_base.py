@@ -103,7 +103,7 @@ class BaseNetwork(BaseModel):
 
     def _train(self, X, y, *, cold, incremental):
         X_val = y_val = None
-        if self.early_stopping and not incremental:  # held out before pretraining
+        if self._early_stopping() and not incremental:  # held out before pretraining
             X, y, X_val, y_val = split_validation(
                 X, y, self.validation_fraction, self._split_rng(cold)
             )
@@ -138,6 +138,10 @@ class BaseNetwork(BaseModel):
         scores = None if val_losses is None else [-v for v in val_losses]
         self._record(losses, scores, X.shape[0])
         self._after_training(X, y)
+
+    def _early_stopping(self):
+        """Whether a fit holds rows out (``early_stopping``, resolved)."""
+        return bool(self.early_stopping)
 
     def _epoch_limits(self, n_rows, incremental):
         """``(max_iter, n_iter_no_change)`` for ``n_rows`` training rows: the
@@ -198,7 +202,7 @@ class BaseNetwork(BaseModel):
         if (
             scores is not None
             or self.validation_scores_ is not None
-            or (self.early_stopping)
+            or self._early_stopping()
         ):
             missing = [np.nan] * (len(losses) if scores is None else 0)
             earlier = self.validation_scores_ or [np.nan] * done

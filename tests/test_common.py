@@ -15,6 +15,7 @@ from skgen import (
     RatingRBM,
     RBMClassifier,
     ReplicatedSoftmax,
+    TabularVAE,
 )
 
 # Small models keep the checks fast; GaussianRBM with at most 20 hidden units scores
@@ -50,6 +51,7 @@ ESTIMATORS = [
         max_iter=5,
         random_state=0,
     ),
+    TabularVAE(n_components=2, hidden_layer_sizes=(8,), max_iter=5, random_state=0),
     # scikit-learn's classifier checks expect good accuracy on small blobs.
     CVAE(
         n_components=2,

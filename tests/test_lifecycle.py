@@ -33,6 +33,7 @@ from skgen import (
     RatingRBM,
     RBMClassifier,
     ReplicatedSoftmax,
+    TabularVAE,
 )
 from skgen._network_base import BaseNetwork
 
@@ -52,6 +53,7 @@ ESTIMATORS = {
     "GaussianRBM": GaussianRBM(n_components=8, n_iter=3, random_state=0),
     "VAE": VAE(**SMALL_VAE),
     "VAE-gaussian": VAE(likelihood="gaussian", **SMALL_VAE),
+    "TabularVAE": TabularVAE(**SMALL_VAE),
     "CVAE-prior": CVAE(**SMALL_VAE),
     "CVAE-concat": CVAE(conditioning="concat", **SMALL_VAE),
     "DBN": DBN(hidden_layer_sizes=(8, 4), n_iter=2, random_state=0),
@@ -115,7 +117,9 @@ def data(name):
         return X_COUNTS
     if name == "RatingRBM":
         return X_RATINGS
-    real = any(w in name for w in ("Gaussian", "gaussian", "squared", "Regressor"))
+    real = any(
+        w in name for w in ("Gaussian", "gaussian", "squared", "Regressor", "Tabular")
+    )
     return X_REAL if real else X_UNIT
 
 

@@ -5,10 +5,11 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit
+from scipy.stats import norm
 
 from skgen._kernels import _dense as k
 from skgen._kernels._random import new_state
-from skgen._models._losses import LOSSES
+from skgen._models._losses import LOSSES, TableLoss
 from skgen._models._stack import ACTIVATION_CODES, Stack
 from skgen._models._training import Adam, split_validation, train_epochs
 
@@ -82,23 +83,56 @@ def _numpy_loss(name, out, target):
     if name == "bernoulli":
         p = expit(out)
         return -(target * np.log(p) + (1 - target) * np.log1p(-p)).sum(axis=1)
-    if name == "gaussian":
+    if name == "unit_gaussian":
         return (0.5 * (out - target) ** 2 + 0.5 * np.log(2 * np.pi)).sum(axis=1)
+    if name == "gaussian":
+        m = target.shape[1]
+        mean, var = out[:, :m], 1e-6 + np.exp(out[:, m:])
+        return -norm.logpdf(target, mean, np.sqrt(var)).sum(axis=1)
     if name == "squared_error":
         return ((out - target) ** 2).sum(axis=1)
+    if name == "table":  # 2 real columns, 2 binary, categoricals of 3 and 2
+        return (
+            _numpy_loss("gaussian", out[:, :4], target[:, :2])
+            + _numpy_loss("bernoulli", out[:, 4:6], target[:, 2:4])
+            + _numpy_loss("softmax", out[:, 6:9], target[:, 4].astype(int))
+            + _numpy_loss("softmax", out[:, 9:11], target[:, 5].astype(int))
+        )
     log_p = out - np.log(np.exp(out).sum(axis=1, keepdims=True))
     return -log_p[np.arange(len(out)), target]
 
 
-@pytest.mark.parametrize("name", sorted(LOSSES))
-def test_every_loss_matches_numpy_and_its_gradient(name):
-    rng = np.random.RandomState(2)
-    out = 3 * rng.standard_normal((4, 5))
-    if name == "softmax":
-        target = rng.randint(0, 5, 4)
+def _loss_case(name, rng):
+    """``(loss, out, target)`` of a registered loss on 4 rows of 5 modelled columns
+    (the table loss: 2 real, 2 binary, 2 categorical columns)."""
+    if name == "table":
+        loss = TableLoss(2, 2, [3, 2])
+        target = np.column_stack(
+            [
+                rng.standard_normal((4, 2)),
+                rng.uniform(size=(4, 2)) < 0.5,
+                rng.randint(0, 3, 4),
+                rng.randint(0, 2, 4),
+            ]
+        ).astype(float)
     else:
-        target = rng.uniform(size=(4, 5))
-    loss = LOSSES[name]
+        loss = LOSSES[name]
+        target = (
+            rng.randint(0, 5, 4) if name == "softmax" else rng.uniform(size=(4, 5))
+        )
+    n_columns = 6 if name == "table" else 5
+    out = 3 * rng.standard_normal((4, loss.n_outputs(n_columns)))
+    if name == "softmax":
+        out = out[:, :5]
+    log_variances = {"gaussian": slice(5, 10), "table": slice(2, 4)}.get(name)
+    if log_variances is not None:  # variances from 0.05 to 20: exact differences
+        out[:, log_variances] /= 3
+    return loss, out, target
+
+
+@pytest.mark.parametrize("name", sorted(LOSSES) + ["table"])
+def test_every_loss_matches_numpy_and_its_gradient(name):
+    loss, out, target = _loss_case(name, np.random.RandomState(2))
     grad, values = np.empty_like(out), np.empty(4)
     loss(out, target, 0.5, grad, values)
     assert_allclose(values, _numpy_loss(name, out, target), rtol=1e-12)
@@ -108,6 +142,36 @@ def test_every_loss_matches_numpy_and_its_gradient(name):
         return 0.5 * _numpy_loss(name, out, target).sum()
 
     assert_allclose(grad, numerical_grad(total, [out])[0], rtol=1e-6, atol=1e-8)
+
+
+def test_learned_variance_floors_and_draws_with_the_decoded_spread():
+    """The variance never falls below 1e-6 (a two-valued feature cannot make the
+    density infinite), and draws have the means and variances the outputs give."""
+    loss = LOSSES["gaussian"]
+    out = np.array([[0.0, -1000.0]])
+    values = loss.values(out, np.zeros((1, 1)))
+    assert_allclose(values, -norm.logpdf(0.0, 0.0, 1e-3))
+    out = np.tile([[1.0, -3.0, np.log(4.0), 0.0]], (200_000, 1))
+    x = loss.draw(out, np.random.RandomState(0))
+    assert_allclose(x.mean(axis=0), [1.0, -3.0], atol=0.02)
+    assert_allclose(x.var(axis=0), [4.0 + 1e-6, 1.0 + 1e-6], rtol=0.02)
+
+
+def test_table_loss_scores_a_subset_of_columns_and_draws_each_kind():
+    rng = np.random.RandomState(3)
+    loss, out, target = _loss_case("table", rng)
+    full = loss.values(out, target)
+    parts = [loss.values(out, target, [c]) for c in range(6)]
+    assert_allclose(np.sum(parts, axis=0), full, rtol=1e-12)
+    draws = loss.draw(np.tile(out[:1], (50_000, 1)), rng)
+    p_binary = expit(out[0, 4:6])
+    assert_allclose(draws[:, 2:4].mean(axis=0), p_binary, atol=0.01)
+    p_cat = np.exp(out[0, 6:9]) / np.exp(out[0, 6:9]).sum()
+    freq = np.bincount(draws[:, 4].astype(int), minlength=3) / len(draws)
+    assert_allclose(freq, p_cat, atol=0.01)
+    link = loss.link(out)
+    assert_array_equal(link[:, 4], np.argmax(out[:, 6:9], axis=1))
+    assert_allclose(link[:, :2], out[:, :2])
 
 
 @pytest.mark.parametrize("alpha", [0.0, 0.3])

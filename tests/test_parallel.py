@@ -28,6 +28,7 @@ from skgen import (
     RatingRBM,
     RBMClassifier,
     ReplicatedSoftmax,
+    TabularVAE,
 )
 from skgen._models._class_rbm import ClassRBM
 from skgen._models._ratings import RatingLayer
@@ -49,6 +50,7 @@ ESTIMATORS = [
     RatingRBM(n_components=8, max_iter=2, random_state=0),
     VAE(n_components=2, hidden_layer_sizes=(8,), max_iter=2, random_state=0),
     CVAE(n_components=2, hidden_layer_sizes=(8,), max_iter=2, random_state=0),
+    TabularVAE(n_components=2, hidden_layer_sizes=(8,), max_iter=2, random_state=0),
     DeepAutoencoder(
         hidden_layer_sizes=(8,),
         n_components=2,

@@ -24,6 +24,7 @@ from skgen import (
     RatingRBM,
     RBMClassifier,
     ReplicatedSoftmax,
+    TabularVAE,
 )
 
 X, Y = load_digits(return_X_y=True)
@@ -54,6 +55,10 @@ MODELS = [
     (
         CVAE(n_components=2, hidden_layer_sizes=(8,), max_iter=2, random_state=0),
         ["predict_proba", "score_samples"],
+    ),
+    (
+        TabularVAE(n_components=2, hidden_layer_sizes=(8,), max_iter=2, random_state=0),
+        ["transform", "score_samples"],
     ),
     (
         DeepAutoencoder(

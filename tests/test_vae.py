@@ -244,19 +244,24 @@ def test_scores_do_not_touch_the_random_state():
     assert_array_equal(rng.get_state()[1], before)
 
 
-def test_importance_weighted_bound_approaches_the_exact_likelihood():
-    """A linear Gaussian VAE has log p(x) = log N(x; b, W^T W + I) in closed form: the
-    ELBO and the importance-weighted bounds stay below it and close in as k grows."""
-    from scipy.stats import multivariate_normal
-
+def _linear_gaussian_data():
     rng = np.random.RandomState(0)
-    X = rng.standard_normal((300, 3)) @ np.array(
+    return rng.standard_normal((300, 3)) @ np.array(
         [[2.0, 0.5, 0.0], [0.0, 1.0, 1.5], [0, 0, 0.3]]
     )
+
+
+def test_importance_weighted_bound_approaches_the_exact_likelihood():
+    """A linear unit-variance VAE has log p(x) = log N(x; b, W^T W + I) in closed
+    form: the ELBO and the importance-weighted bounds stay below it and close in as
+    k grows."""
+    from scipy.stats import multivariate_normal
+
+    X = _linear_gaussian_data()
     vae = VAE(
         n_components=2,
         hidden_layer_sizes=(),
-        likelihood="gaussian",
+        likelihood="unit_gaussian",
         learning_rate=0.01,
         max_iter=60,
         batch_size=32,
@@ -271,3 +276,67 @@ def test_importance_weighted_bound_approaches_the_exact_likelihood():
     assert elbo < exact.mean()
     assert abs(iw1000 - exact.mean()) < 0.01
     assert exact.mean() - elbo > 0.02  # the ELBO's gap, which importance weights close
+
+
+def test_learned_variances_give_the_exact_likelihood_of_probabilistic_pca():
+    """With the log-variance outputs' weights at zero, the learned-variance VAE is
+    probabilistic PCA with a diagonal noise (factor analysis): log p(x) =
+    log N(x; b, W^T W + diag(psi)) with psi = 1e-6 + exp(log-variance bias). The
+    bounds, in true nats, stay below it and the importance-weighted one reaches it.
+    Its fitted likelihood is near a full-covariance Gaussian's (the model family
+    holds it) and beats the unit-variance model's on data whose noise is not 1."""
+    from scipy.stats import multivariate_normal
+
+    X = _linear_gaussian_data()
+    vae = VAE(
+        n_components=2,
+        hidden_layer_sizes=(),
+        likelihood="gaussian",
+        learning_rate=0.01,
+        max_iter=200,
+        batch_size=32,
+        early_stopping=False,
+        random_state=0,
+    ).fit(X)
+    W, b = vae.decoder_coefs_[0], vae.decoder_intercepts_[0]
+    W[:, 3:] = 0.0  # the variances no longer depend on z
+    psi = 1e-6 + np.exp(b[3:])
+    cov = W[:, :3].T @ W[:, :3] + np.diag(psi)
+    exact = multivariate_normal(mean=b[:3], cov=cov).logpdf(X).mean()
+    iw = vae.log_likelihood(X, n_importance=2000).mean()
+    # measured: -3.70815 (k=2000), -3.70907 (k=10) against -3.70814 exact
+    assert abs(iw - exact) < 0.005
+    assert vae.log_likelihood(X, n_importance=10).mean() < iw
+    gaussian = multivariate_normal(X.mean(0), np.cov(X.T, bias=True)).logpdf(X)
+    assert exact > gaussian.mean() - 0.05
+    unit = VAE(**{**vae.get_params(), "likelihood": "unit_gaussian"}).fit(X)
+    assert iw > unit.log_likelihood(X, n_importance=200).mean() + 0.3
+
+
+def test_gaussian_samples_carry_the_learned_spread():
+    """sample(draw=True) adds each feature's decoded noise, not unit noise: on data
+    with one feature of spread 0.01, its draws keep a spread near 0.01."""
+    rng = np.random.RandomState(0)
+    X = np.column_stack([rng.standard_normal(400), 0.01 * rng.standard_normal(400)])
+    vae = VAE(
+        n_components=1, hidden_layer_sizes=(16,), likelihood="gaussian",
+        learning_rate=0.01, max_iter=150, random_state=0,
+    ).fit(X)
+    draws = vae.sample(4000, draw=True, random_state=0)
+    assert 0.005 < draws[:, 1].std() < 0.03
+    assert 0.7 < draws[:, 0].std() < 1.3
+    unit = VAE(**{**vae.get_params(), "likelihood": "unit_gaussian"}).fit(X)
+    assert unit.sample(4000, draw=True, random_state=0)[:, 1].std() > 0.9
+
+
+def test_early_stopping_auto_holds_rows_out_for_learned_variances_only():
+    X = _linear_gaussian_data()[:100]
+    small = dict(n_components=2, hidden_layer_sizes=(8,), max_iter=3, random_state=0)
+    assert VAE(likelihood="gaussian", **small).fit(X).validation_scores_ is not None
+    assert VAE(likelihood="unit_gaussian", **small).fit(X).validation_scores_ is None
+    assert (
+        VAE(likelihood="gaussian", early_stopping=False, **small)
+        .fit(X)
+        .validation_scores_
+        is None
+    )

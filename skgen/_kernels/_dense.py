@@ -90,6 +90,38 @@ def gaussian_nll(mean, x, scale, grad, loss):
         loss[i] = terms.sum()
 
 
+# The smallest variance a learned-variance Gaussian output takes, as
+# GaussianMixture's ``reg_covar``: a column with few distinct values (a 0/1 column
+# among real ones) cannot drive the density to infinity.
+MIN_VARIANCE = 1e-6
+_MAX_LOG_VARIANCE = 30.0
+
+
+@kernel
+def gaussian_learned_nll(out, x, scale, grad, loss):
+    """Gaussian negative log-likelihood with a learned variance, with its gradient.
+
+    ``out`` is (n, 2 m): means, then raw log-variances ``r``; the variance is
+    ``v = MIN_VARIANCE + exp(r)`` (``r`` clipped at 30). ``loss[i] = sum_j
+    [(m_ij - x_ij)**2 / v_ij + log v_ij + log(2 pi)] / 2`` (nats, float64),
+    ``grad[:, j] = scale * (m - x) / v`` and
+    ``grad[:, m + j] = scale * (1 - (m - x)**2 / v) exp(r) / (2 v)``.
+    """
+    n, m = x.shape
+    terms = np.empty(m)
+    for i in range(n):
+        for j in range(m):
+            r = min(np.float64(out[i, m + j]), _MAX_LOG_VARIANCE)
+            e = np.exp(r)
+            v = MIN_VARIANCE + e
+            d = np.float64(out[i, j]) - np.float64(x[i, j])
+            q = d * d / v
+            terms[j] = 0.5 * (q + np.log(v)) + _HALF_LOG_2PI
+            grad[i, j] = scale * d / v
+            grad[i, m + j] = scale * 0.5 * (1.0 - q) * e / v
+        loss[i] = terms.sum()
+
+
 @kernel
 def squared_error(out, x, scale, grad, loss):
     """Sum of squared errors, with its gradient.

@@ -3,8 +3,11 @@
 Each takes the last layer's output (pre-activation) and the target, and writes each
 row's loss (float64, nats or squared units) and ``scale`` times its gradient in one
 fused kernel. ``link`` turns the output into the model's mean (a probability for
-Bernoulli data, class probabilities for softmax), and ``draw`` samples data around it.
-A new loss is one kernel in ``skgen._kernels._dense`` and one entry here.
+Bernoulli data, class probabilities for softmax), and ``draw`` samples data from the
+distribution the output gives. A loss may read more than one output per feature
+(``outputs_per_feature``: the learned-variance Gaussian reads a mean and a
+log-variance). A new loss is one kernel in ``skgen._kernels._dense`` and one entry
+here.
 """
 
 import numpy as np
@@ -17,11 +20,16 @@ class Loss:
     """A per-row loss: ``kernel(out, target, scale, grad, loss)`` fills ``loss`` and
     ``scale * d loss / d out``; ``link`` maps outputs to means."""
 
-    def __init__(self, name, kernel, link, draw=None):
+    def __init__(self, name, kernel, link, draw=None, outputs_per_feature=1):
         self.name, self.kernel, self.link, self._draw = name, kernel, link, draw
+        self.outputs_per_feature = outputs_per_feature
 
     def __call__(self, out, target, scale, grad, loss):
         self.kernel(out, target, scale, grad, loss)
+
+    def n_outputs(self, n_features):
+        """The width of the output layer for ``n_features`` modelled columns."""
+        return self.outputs_per_feature * n_features
 
     def values(self, out, target):
         """Each row's loss (float64), without the gradient."""
@@ -29,11 +37,28 @@ class Loss:
         self.kernel(out, target, 1.0, np.empty_like(out), loss)
         return loss
 
-    def draw(self, mean, rng):
-        """Data drawn around the means ``mean`` (in their dtype)."""
+    def draw(self, out, rng):
+        """Data drawn from the distribution of the outputs ``out`` (in their dtype)."""
         if self._draw is None:
             raise ValueError(f"The {self.name} loss has no distribution to draw from.")
-        return self._draw(mean, rng).astype(mean.dtype)
+        return self._draw(out, rng).astype(out.dtype)
+
+
+def _split(out):
+    """Means and raw log-variances of a learned-variance Gaussian output."""
+    m = out.shape[1] // 2
+    return out[:, :m], out[:, m:]
+
+
+def gaussian_variance(out):
+    """The variances a learned-variance Gaussian output gives (its kernel's formula)."""
+    raw = np.minimum(_split(out)[1].astype(np.float64), k._MAX_LOG_VARIANCE)
+    return k.MIN_VARIANCE + np.exp(raw)
+
+
+def _draw_gaussian(out, rng):
+    mean = _split(out)[0]
+    return mean + np.sqrt(gaussian_variance(out)) * rng.standard_normal(mean.shape)
 
 
 LOSSES = {
@@ -41,10 +66,17 @@ LOSSES = {
         "bernoulli",
         k.bernoulli_nll,
         expit,
-        lambda mean, rng: rng.uniform(size=mean.shape) < mean,
+        lambda out, rng: rng.uniform(size=out.shape) < expit(out),
     ),
     "gaussian": Loss(
         "gaussian",
+        k.gaussian_learned_nll,
+        lambda out: np.ascontiguousarray(_split(out)[0]),
+        _draw_gaussian,
+        outputs_per_feature=2,
+    ),
+    "unit_gaussian": Loss(
+        "unit_gaussian",
         k.gaussian_nll,
         lambda out: out,
         lambda mean, rng: mean + rng.standard_normal(mean.shape),
@@ -54,3 +86,86 @@ LOSSES = {
         "softmax", k.softmax_cross_entropy, lambda out: softmax(out, axis=1)
     ),
 }
+
+
+class TableLoss:
+    """One likelihood per column of an encoded table, as one loss.
+
+    Encoded rows hold ``n_real`` standardised real values, then ``n_binary`` 0/1
+    values, then one category code per categorical column (``sizes``: each one's
+    number of categories). The outputs are the real columns' means and raw
+    log-variances (the learned-variance Gaussian, ``LOSSES["gaussian"]``), one logit
+    per binary column (``LOSSES["bernoulli"]``), and one block of logits per
+    categorical column (``LOSSES["softmax"]``): the existing kernels, each on its
+    columns, their row losses added.
+    """
+
+    name = "table"
+
+    def __init__(self, n_real, n_binary, sizes):
+        self.n_real, self.n_binary = int(n_real), int(n_binary)
+        self.sizes = [int(s) for s in sizes]
+        starts = 2 * self.n_real + self.n_binary + np.cumsum([0] + self.sizes)
+        self._starts = starts  # first logit of each categorical column, then the end
+
+    def n_outputs(self, n_features):
+        return int(self._starts[-1])
+
+    def _blocks(self, columns=None):
+        """``(loss, output columns, target columns)`` for the encoded ``columns``
+        (all by default): the real ones together, the binary ones together, each
+        categorical alone."""
+        g, b = self.n_real, self.n_binary
+        chosen = np.arange(g + b + len(self.sizes)) if columns is None else columns
+        chosen = np.asarray(chosen, dtype=np.intp)
+        real = chosen[chosen < g]
+        if real.size:
+            yield LOSSES["gaussian"], np.concatenate([real, g + real]), real
+        binary = chosen[(chosen >= g) & (chosen < g + b)]
+        if binary.size:
+            yield LOSSES["bernoulli"], g + binary, binary
+        for c in chosen[chosen >= g + b]:
+            start, stop = self._starts[c - g - b], self._starts[c - g - b + 1]
+            yield LOSSES["softmax"], np.arange(start, stop), np.array([c])
+
+    def __call__(self, out, target, scale, grad, loss, columns=None):
+        loss[:] = 0.0
+        part = np.empty_like(loss)
+        for block_loss, outs, targets in self._blocks(columns):
+            o = np.ascontiguousarray(out[:, outs])
+            t = target[:, targets]
+            t = t[:, 0].astype(np.intp) if block_loss.name == "softmax" else t
+            g = np.empty_like(o)
+            block_loss(o, np.ascontiguousarray(t), scale, g, part)
+            grad[:, outs] = g
+            loss += part
+
+    def values(self, out, target, columns=None):
+        """Each row's loss (float64): minus the log-likelihood of the ``columns``
+        (all by default) given the outputs."""
+        loss = np.empty(out.shape[0])
+        self(out, target, 1.0, np.empty_like(out), loss, columns)
+        return loss
+
+    def link(self, out):
+        """The real columns' means, the binary ones' probabilities, and each
+        categorical column's most probable code."""
+        g, b = self.n_real, self.n_binary
+        parts = [out[:, :g], expit(out[:, 2 * g : 2 * g + b])]
+        for start, stop in zip(self._starts[:-1], self._starts[1:]):
+            parts.append(np.argmax(out[:, start:stop], axis=1)[:, None])
+        return np.hstack(parts).astype(out.dtype)
+
+    def draw(self, out, rng):
+        """Rows drawn from the distribution of each column given the outputs."""
+        g, b = self.n_real, self.n_binary
+        parts = [
+            LOSSES["gaussian"].draw(np.ascontiguousarray(out[:, : 2 * g]), rng),
+            LOSSES["bernoulli"].draw(out[:, 2 * g : 2 * g + b], rng),
+        ]
+        for start, stop in zip(self._starts[:-1], self._starts[1:]):
+            proba = softmax(out[:, start:stop].astype(np.float64), axis=1)
+            u = rng.uniform(size=(out.shape[0], 1))
+            code = (np.cumsum(proba, axis=1) < u).sum(axis=1)
+            parts.append(np.minimum(code, stop - start - 1)[:, None])
+        return np.hstack(parts).astype(out.dtype)

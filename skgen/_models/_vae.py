@@ -125,10 +125,11 @@ class VariationalModel:
         outs = self.encoder.forward(self.conditioning.encoder_input(X, yi))
         return outs[-1], outs
 
-    def decode(self, Z, yi=None):
-        """The decoder's means ``E[x | z]`` (through the loss's link)."""
+    def decode(self, Z, yi=None, draw=None):
+        """The decoder's means ``E[x | z]`` (through the loss's link), or with a
+        generator ``draw``, samples ``x ~ p(x | z)``."""
         out = self.decoder.predict(self.conditioning.decoder_input(Z, yi))
-        return self.loss.link(out)
+        return self.loss.link(out) if draw is None else self.loss.draw(out, draw)
 
     def _draw(self, stats, yi, keys, dtype):
         n = stats.shape[0]

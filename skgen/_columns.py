@@ -1,0 +1,318 @@
+"""A table's columns as a model sees them, and back: ``ColumnCoder``.
+
+``ColumnCoder.fit`` reads a pandas DataFrame (or a 2-D array with the categorical
+columns named) and gives every column a kind:
+
+* ``"real"``: numbers (and datetimes, as seconds), standardised with the training
+  mean and standard deviation; restored within the training range, rounded for
+  integer columns, in the column's dtype;
+* ``"binary"``: exactly two distinct values (bool, a two-valued number, a category
+  with two levels), coded 0/1;
+* ``"categorical"``: strings, pandas categoricals and the columns the user names,
+  coded 0..k-1 in the order of their sorted values (a categorical's own order).
+
+``encode`` gives the float matrix the network reads, its columns ordered real, then
+binary, then categorical; ``decode`` turns such a matrix back into a table with the
+input's columns, dtypes and categories. pandas is imported only when a DataFrame is
+given or asked for.
+"""
+
+import sys
+
+import numpy as np
+import scipy.sparse as sp
+
+REAL, BINARY, CATEGORICAL = "real", "binary", "categorical"
+
+
+def _is_dataframe(X):
+    return type(X).__module__.split(".")[0] == "pandas" and hasattr(X, "columns")
+
+
+def _is_numeric(values):
+    return values.dtype.kind in "biuf"
+
+
+def _missing(values):
+    """Where a column's values are missing (NaN, None, NaT, pandas' NA) or
+    infinite."""
+    if values.dtype.kind in "fc":
+        return ~np.isfinite(values)
+    if values.dtype.kind == "M":
+        return np.isnat(values)
+    if values.dtype.kind == "O":
+        pd = sys.modules.get("pandas")  # loaded if the user has a DataFrame
+        if pd is not None:
+            return np.asarray(pd.isna(values), dtype=bool)
+        return np.array([v is None or v != v for v in values], dtype=bool)
+    return np.zeros(values.shape, dtype=bool)
+
+
+def _dtype_spec(dtype):
+    """A dtype as plain data (pickles, copies and compares as it is): numpy's
+    ``("numpy", dtype.str)``, pandas' ``("category", categories, ordered)``, or the
+    name of another pandas dtype."""
+    if hasattr(dtype, "categories") and hasattr(dtype, "ordered"):
+        return ("category", list(dtype.categories), bool(dtype.ordered))
+    return ("numpy", dtype.str) if isinstance(dtype, np.dtype) else str(dtype)
+
+
+def _pandas_dtype(spec):
+    import pandas as pd
+
+    if isinstance(spec, str):
+        return spec
+    if spec[0] == "numpy":
+        return np.dtype(spec[1])
+    return pd.CategoricalDtype(spec[1], ordered=spec[2])
+
+
+class Column:
+    """One column's kind and what it takes to code it and restore it."""
+
+    def __init__(self, name, kind, dtype, categories=None, stats=None):
+        self.name, self.kind, self.dtype = name, kind, _dtype_spec(dtype)
+        self.categories = categories  # binary and categorical: the sorted values
+        self.stats = stats  # real: mean, scale, low, high, integer, datetime
+
+    def encode(self, values):
+        """The column's values as the model reads them (float64)."""
+        if self.kind == REAL:
+            s = self.stats
+            if s["datetime"]:
+                values = values.astype("datetime64[ns]").astype(np.int64) / 1e9
+            return (values.astype(np.float64) - s["mean"]) / s["scale"]
+        cats = self.categories
+        codes = np.clip(np.searchsorted(cats, values), 0, len(cats) - 1)
+        if cats.dtype.kind in "iuf" and values.dtype.kind in "iuf":
+            # The nearer neighbour, equal up to float32 rounding: a model fitted
+            # in one float dtype reads the other.
+            below = np.maximum(codes - 1, 0)
+            nearer = np.abs(cats[below] - values) < np.abs(cats[codes] - values)
+            codes = np.where(nearer, below, codes)
+            unseen = ~np.isclose(cats[codes], values, rtol=1e-6, atol=0.0)
+        else:
+            unseen = cats[codes] != values
+        if np.any(unseen):
+            raise ValueError(
+                f"Column {self.name!r} holds values never seen in the first fit: "
+                f"{list(np.unique(values[unseen].astype(str))[:5])}. Known values: "
+                f"{list(self.categories[:10])}; fit a new model on data with every "
+                "value."
+            )
+        return codes.astype(np.float64)
+
+    def decode(self, coded):
+        """Model values (standardised reals, 0/1, codes) back to the column's values."""
+        if self.kind != REAL:
+            codes = np.clip(np.rint(coded), 0, len(self.categories) - 1)
+            return self.categories[codes.astype(np.intp)]
+        s = self.stats
+        values = np.clip(coded * s["scale"] + s["mean"], s["low"], s["high"])
+        if s["datetime"]:
+            return np.rint(values * 1e9).astype(np.int64).astype("datetime64[ns]")
+        return np.rint(values) if s["integer"] else values
+
+    @classmethod
+    def fit(cls, name, values, categorical, dtype):
+        """The column ``name`` of training ``values`` (missing values refused by the
+        caller) and input ``dtype``; ``categorical`` says the user named it
+        categorical."""
+        if categorical or not (_is_numeric(values) or values.dtype.kind == "M"):
+            categories = np.unique(values)
+            kind = BINARY if len(categories) == 2 else CATEGORICAL
+            return cls(name, kind, dtype, categories=categories)
+        if values.dtype.kind != "M" and len(np.unique(values[:1000])) <= 2:
+            categories = np.unique(values)
+            if len(categories) == 2:
+                return cls(name, BINARY, dtype, categories=categories)
+        seconds = (
+            values.astype("datetime64[ns]").astype(np.int64) / 1e9
+            if values.dtype.kind == "M"
+            else values.astype(np.float64)
+        )
+        scale = float(seconds.std())
+        stats = {
+            "mean": float(seconds.mean()),
+            "scale": scale if scale > 0 else 1.0,
+            "low": float(seconds.min()),
+            "high": float(seconds.max()),
+            "integer": values.dtype.kind in "biu",
+            "datetime": values.dtype.kind == "M",
+        }
+        return cls(name, REAL, dtype, stats=stats)
+
+
+class ColumnCoder:
+    """The columns of a table in model order (real, binary, categorical), with how
+    the input looked: a DataFrame's column names and order, or an array's dtype."""
+
+    def __init__(self, columns, names, frame, array_dtype):
+        self.columns, self.names = columns, names
+        self.frame, self.array_dtype = frame, array_dtype
+        order = {REAL: 0, BINARY: 1, CATEGORICAL: 2}
+        self.model_order = sorted(
+            range(len(columns)), key=lambda j: order[columns[j].kind]
+        )
+
+    @property
+    def kinds(self):
+        return {c.name: c.kind for c in self.columns}
+
+    @property
+    def n_real(self):
+        return sum(c.kind == REAL for c in self.columns)
+
+    @property
+    def n_binary(self):
+        return sum(c.kind == BINARY for c in self.columns)
+
+    @property
+    def category_sizes(self):
+        return [
+            len(self.columns[j].categories)
+            for j in self.model_order
+            if self.columns[j].kind == CATEGORICAL
+        ]
+
+    @property
+    def log_jacobian(self):
+        """``log |d code / d x|`` summed over the real columns: added to a density
+        of the codes, it gives the density in the data's own units."""
+        return -float(
+            sum(np.log(c.stats["scale"]) for c in self.columns if c.kind == REAL)
+        )
+
+    @classmethod
+    def fit(cls, X, categorical_features, estimator_name):
+        frame = _is_dataframe(X)
+        names, values = _columns_of(X)
+        dtypes = list(X.dtypes) if frame else [v.dtype for v in values]
+        chosen = _categorical_mask(categorical_features, names, frame)
+        _refuse_missing(names, values, estimator_name)
+        columns = [
+            Column.fit(*column)
+            for column in zip(names, values, chosen, dtypes)
+        ]
+        array_dtype = None if frame else _dtype_spec(np.asarray(X).dtype)
+        return cls(columns, names, frame, array_dtype)
+
+    def encode(self, X, dtype, estimator_name):
+        """X's columns as the model's float matrix (in ``dtype``), model order."""
+        names, values = _columns_of(X)
+        _refuse_missing(names, values, estimator_name)
+        coded = np.empty((len(values[0]) if values else 0, len(self.columns)), dtype)
+        for position, j in enumerate(self.model_order):
+            coded[:, position] = self.columns[j].encode(values[j])
+        return coded
+
+    def model_position(self, name):
+        """The position in model order of the column called ``name``."""
+        for position, j in enumerate(self.model_order):
+            if self.columns[j].name == name:
+                return position
+        raise KeyError(name)
+
+    def decode(self, coded):
+        """A model matrix back to a table like the training input: a DataFrame with
+        its columns, dtypes and categories, or an array of its dtype."""
+        values = [None] * len(self.columns)
+        for position, j in enumerate(self.model_order):
+            values[j] = self.columns[j].decode(coded[:, position])
+        if self.frame:
+            import pandas as pd
+
+            data = {}
+            for column, v in zip(self.columns, values):
+                dtype = _pandas_dtype(column.dtype)
+                if isinstance(dtype, pd.CategoricalDtype):
+                    data[column.name] = pd.Categorical(v, dtype=dtype)
+                else:
+                    data[column.name] = pd.Series(v).astype(dtype)
+            return pd.DataFrame(data, columns=list(self.names))
+        dtype = np.dtype(self.array_dtype[1])
+        if dtype.kind in "biufc":
+            return np.column_stack(values).astype(dtype)
+        out = np.empty((coded.shape[0], len(values)), dtype=object)
+        for j, v in enumerate(values):
+            out[:, j] = v
+        return out
+
+
+def _columns_of(X):
+    """``(names, values)``: the column names (positions for an array) and each
+    column's values as a 1-D numpy array of a dtype numpy can sort."""
+    if _is_dataframe(X):
+        import pandas as pd
+
+        values = []
+        for name in X.columns:
+            col = X[name]
+            if isinstance(col.dtype, pd.CategoricalDtype):
+                v = np.asarray(col.astype(object))
+            elif col.dtype.kind in "biufcM":
+                v = col.to_numpy()
+            elif pd.api.types.is_bool_dtype(col.dtype):
+                v = col.to_numpy(dtype=bool)
+            else:  # strings, pandas' nullable dtypes, objects
+                v = np.asarray(col.astype(object))
+            values.append(v)
+        return list(X.columns), values
+    if sp.issparse(X):
+        X = X.toarray()
+    X = np.asarray(X)
+    if X.ndim != 2:
+        raise ValueError(
+            f"Expected a 2-D table (a DataFrame or an array of shape (n_samples, "
+            f"n_features)), got an array of shape {X.shape}."
+        )
+    return list(range(X.shape[1])), [X[:, j] for j in range(X.shape[1])]
+
+
+def _refuse_complex(names, values):
+    complex_columns = [n for n, v in zip(names, values) if v.dtype.kind == "c"]
+    if complex_columns:
+        raise ValueError(
+            f"Complex data not supported (columns {complex_columns[:10]}); pass its "
+            "real and imaginary parts as two columns."
+        )
+
+
+def _categorical_mask(categorical_features, names, frame):
+    """Which columns the user named categorical (a mask over ``names``)."""
+    n = len(names)
+    if categorical_features is None or (
+        isinstance(categorical_features, str) and categorical_features == "auto"
+    ):
+        return np.zeros(n, dtype=bool)
+    chosen = np.asarray(categorical_features)
+    if chosen.dtype == bool:
+        if chosen.shape != (n,):
+            raise ValueError(
+                f"categorical_features as a mask needs one entry per column ({n}), "
+                f"got {chosen.shape[0]}."
+            )
+        return chosen
+    mask = np.zeros(n, dtype=bool)
+    for item in chosen.tolist():
+        if item in names:
+            mask[names.index(item)] = True
+        elif isinstance(item, int) and -n <= item < n:
+            mask[item] = True
+        else:
+            raise ValueError(
+                f"categorical_features names {item!r}, which is not a column of X "
+                f"(columns: {names[:10]}{' ...' if n > 10 else ''})."
+            )
+    return mask
+
+
+def _refuse_missing(names, values, estimator_name):
+    _refuse_complex(names, values)
+    missing = [name for name, v in zip(names, values) if np.any(_missing(v))]
+    if missing:
+        raise ValueError(
+            f"Input X contains NaN, infinity or other missing values, in the columns "
+            f"{missing[:10]}; {estimator_name} does not model missing values: impute "
+            "them (e.g. sklearn.impute.SimpleImputer) or drop those rows first."
+        )
