@@ -98,3 +98,58 @@ def held_per_row(rows, n_rows, fraction, rng):
         mine = rng.permutation(np.flatnonzero(rows == u))
         held[mine[: max(1, int(round(fraction * len(mine))))]] = True
     return held
+
+
+def table(name):
+    """``(frame, target)``: one of the mixed-type tables of ``bench_tables.py``,
+    without missing values, its categorical columns as pandas categoricals (the
+    categories of the whole table), and the name of the column to predict.
+
+    * ``cars``: vega_datasets' cars.json (``Name`` dropped, ``Year`` a datetime),
+      target ``Origin``;
+    * ``weather``: vega_datasets' seattle-weather.csv (``date`` a datetime),
+      target ``weather``;
+    * ``airports``: vega_datasets' airports.csv (``iata``, ``name`` and ``city``
+      dropped), target ``latitude``;
+    * ``cancer``: scikit-learn's breast-cancer table, target ``diagnosis``
+      ("malignant" / "benign");
+    * ``wine``: scikit-learn's wine table, target ``cultivar`` ("class_0", ...).
+
+    vega_datasets' files are read from its wheel; nothing is downloaded."""
+    import pandas as pd
+
+    if name in ("cars", "weather", "airports"):
+        file = {
+            "cars": "cars.json",
+            "weather": "seattle-weather.csv",
+            "airports": "airports.csv",
+        }[name]
+        path = shipped_file("vega_datasets", f"vega_datasets/_data/{file}")
+        frame = pd.read_json(path) if file.endswith(".json") else pd.read_csv(path)
+    if name == "cars":
+        frame = frame.drop(columns="Name")
+        frame["Year"] = pd.to_datetime(frame["Year"], format="%Y-%m-%d")
+        categorical, target = ["Origin"], "Origin"
+    elif name == "weather":
+        frame["date"] = pd.to_datetime(frame["date"], format="%Y/%m/%d")
+        categorical, target = ["weather"], "weather"
+    elif name == "airports":
+        frame = frame.drop(columns=["iata", "name", "city"])
+        categorical, target = ["state", "country"], "latitude"
+    elif name in ("cancer", "wine"):
+        from sklearn.datasets import load_breast_cancer, load_wine
+
+        loader, column = {
+            "cancer": (load_breast_cancer, "diagnosis"),
+            "wine": (load_wine, "cultivar"),
+        }[name]
+        bunch = loader(as_frame=True)
+        frame = bunch.frame.drop(columns="target")
+        frame[column] = bunch.target_names[bunch.target.to_numpy()]
+        categorical, target = [column], column
+    else:
+        raise ValueError(f"Unknown table {name!r}.")
+    frame = frame.dropna().reset_index(drop=True)
+    for column in categorical:
+        frame[column] = frame[column].astype("category")
+    return frame, target

@@ -52,7 +52,9 @@ class PerFeatureVAE(VAE):
 def validation_splits(X, seeds):
     for seed in seeds:
         X_train, _ = train_test_split(X, test_size=0.25, random_state=seed)
-        X_fit, X_val = train_test_split(X_train, test_size=0.25, random_state=100 + seed)
+        X_fit, X_val = train_test_split(
+            X_train, test_size=0.25, random_state=100 + seed
+        )
         scaler = StandardScaler().fit(X_fit)
         yield seed, scaler.transform(X_fit), scaler.transform(X_val)
 

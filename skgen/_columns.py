@@ -3,9 +3,13 @@
 ``ColumnCoder.fit`` reads a pandas DataFrame (or a 2-D array with the categorical
 columns named) and gives every column a kind:
 
-* ``"real"``: numbers (and datetimes, as seconds), standardised with the training
-  mean and standard deviation; restored within the training range, rounded for
-  integer columns, in the column's dtype;
+* ``"real"``: numbers (and datetimes, as seconds), coded by their normal scores
+  ``ndtri(F(x))``, ``F`` the training rows' distribution function (each distinct
+  value at the middle of its share of the rows, linear in between); restored by
+  the inverse, which gives a value repeated in training its whole share (a spike
+  at 0, the few values of an integer column) and interpolates between values seen
+  once, so within the training range; rounded for integer columns, in the
+  column's dtype;
 * ``"binary"``: exactly two distinct values (bool, a two-valued number, a category
   with two levels), coded 0/1;
 * ``"categorical"``: strings, pandas categoricals and the columns the user names,
@@ -21,6 +25,7 @@ import sys
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import ndtr, ndtri
 
 REAL, BINARY, CATEGORICAL = "real", "binary", "categorical"
 
@@ -73,15 +78,28 @@ class Column:
     def __init__(self, name, kind, dtype, categories=None, stats=None):
         self.name, self.kind, self.dtype = name, kind, _dtype_spec(dtype)
         self.categories = categories  # binary and categorical: the sorted values
-        self.stats = stats  # real: mean, scale, low, high, integer, datetime
+        self.stats = stats  # real: scale, integer, datetime, the normal scores' knots
 
-    def encode(self, values):
-        """The column's values as the model reads them (float64)."""
+    def encode(self, values, spread=None):
+        """The column's values as the model reads them (float64).
+
+        A real column's value codes at the middle of its share of the training rows;
+        with uniform draws ``spread`` (one per value), a value seen in training codes
+        at that point of its share instead (the model then trains on a continuous
+        variable, whose codes over a 60% share of zeros decode to the spike)."""
         if self.kind == REAL:
             s = self.stats
             if s["datetime"]:
                 values = values.astype("datetime64[ns]").astype(np.int64) / 1e9
-            return (values.astype(np.float64) - s["mean"]) / s["scale"]
+            x = values.astype(np.float64)
+            if spread is None:
+                return _normal_scores(x, s)
+            v = s["mid_v"]
+            k = np.clip(np.searchsorted(v, x), 0, len(v) - 1)
+            seen = v[k] == x
+            jitter = (spread - 0.5) * s["share"][k]
+            u = np.interp(x, v, s["mid_u"]) + np.where(seen, jitter, 0.0)
+            return np.where(seen, ndtri(u), _normal_scores(x, s))
         cats = self.categories
         codes = np.clip(np.searchsorted(cats, values), 0, len(cats) - 1)
         if cats.dtype.kind in "iuf" and values.dtype.kind in "iuf":
@@ -108,7 +126,7 @@ class Column:
             codes = np.clip(np.rint(coded), 0, len(self.categories) - 1)
             return self.categories[codes.astype(np.intp)]
         s = self.stats
-        values = np.clip(coded * s["scale"] + s["mean"], s["low"], s["high"])
+        values = np.interp(ndtr(coded.astype(np.float64)), s["inv_u"], s["inv_v"])
         if s["datetime"]:
             return np.rint(values * 1e9).astype(np.int64).astype("datetime64[ns]")
         return np.rint(values) if s["integer"] else values
@@ -133,14 +151,65 @@ class Column:
         )
         scale = float(seconds.std())
         stats = {
-            "mean": float(seconds.mean()),
             "scale": scale if scale > 0 else 1.0,
-            "low": float(seconds.min()),
-            "high": float(seconds.max()),
             "integer": values.dtype.kind in "biu",
             "datetime": values.dtype.kind == "M",
         }
+        stats.update(_quantile_anchors(seconds))
         return cls(name, REAL, dtype, stats=stats)
+
+    def log_jacobian(self, values):
+        """``log |d code / d x|`` of each value of a real column: added to a density
+        of the codes, it gives the density in the column's own units."""
+        s = self.stats
+        x = values.astype("datetime64[ns]").astype(np.int64) / 1e9 if s[
+            "datetime"
+        ] else values.astype(np.float64)
+        v, u = s["mid_v"], s["mid_u"]
+        out = np.full(x.shape, -np.log(s["scale"]))  # the tails, and a constant
+        if len(v) < 2:
+            return out
+        inside = (x >= v[0]) & (x <= v[-1])
+        k = np.clip(np.searchsorted(v, x[inside], side="right") - 1, 0, len(v) - 2)
+        slope = (u[k + 1] - u[k]) / (v[k + 1] - v[k])
+        z = _normal_scores(x[inside], s)
+        out[inside] = np.log(slope) + 0.5 * z * z + 0.5 * np.log(2.0 * np.pi)
+        return out
+
+
+def _normal_scores(x, s):
+    """The normal-scores code of a real column's values: ``ndtri(F(x))`` with ``F``
+    the training rows' CDF through each distinct value's middle share, linear in
+    between; beyond the training range a straight line of slope 1 / scale."""
+    v, u = s["mid_v"], s["mid_u"]
+    z = ndtri(np.interp(x, v, u))
+    z = np.where(x < v[0], ndtri(u[0]) + (x - v[0]) / s["scale"], z)
+    return np.where(x > v[-1], ndtri(u[-1]) + (x - v[-1]) / s["scale"], z)
+
+
+def _quantile_anchors(x):
+    """Where the normal-scores coding puts each distinct value: forward at the middle
+    of its share of the rows, backward over its whole share when it repeats."""
+    v, counts = np.unique(x, return_counts=True)
+    n = counts.sum()
+    hi = np.cumsum(counts) / n
+    lo = hi - counts / n
+    mid = (lo + hi) / 2
+    inv_u, inv_v = [], []
+    for k in range(len(v)):
+        if counts[k] > 1:
+            inv_u += [lo[k], hi[k]]
+            inv_v += [v[k], v[k]]
+        else:
+            inv_u.append(mid[k])
+            inv_v.append(v[k])
+    return {
+        "mid_v": v,
+        "mid_u": mid,
+        "share": counts / n,
+        "inv_u": np.array(inv_u),
+        "inv_v": np.array(inv_v),
+    }
 
 
 class ColumnCoder:
@@ -175,13 +244,16 @@ class ColumnCoder:
             if self.columns[j].kind == CATEGORICAL
         ]
 
-    @property
-    def log_jacobian(self):
-        """``log |d code / d x|`` summed over the real columns: added to a density
-        of the codes, it gives the density in the data's own units."""
-        return -float(
-            sum(np.log(c.stats["scale"]) for c in self.columns if c.kind == REAL)
-        )
+    def log_jacobian(self, X):
+        """``log |d code / d x|`` of each row of X summed over the real columns:
+        added to a density of the codes, it gives the density in the data's own
+        units."""
+        names, values = _columns_of(X)
+        total = np.zeros(len(values[0]) if values else 0)
+        for column, v in zip(self.columns, values):
+            if column.kind == REAL:
+                total += column.log_jacobian(v)
+        return total
 
     @classmethod
     def fit(cls, X, categorical_features, estimator_name):
@@ -197,13 +269,17 @@ class ColumnCoder:
         array_dtype = None if frame else _dtype_spec(np.asarray(X).dtype)
         return cls(columns, names, frame, array_dtype)
 
-    def encode(self, X, dtype, estimator_name):
-        """X's columns as the model's float matrix (in ``dtype``), model order."""
+    def encode(self, X, dtype, estimator_name, spread=None):
+        """X's columns as the model's float matrix (in ``dtype``), model order.
+        ``spread``: uniform draws shaped like that matrix that spread the real
+        columns' training values over their shares (see ``Column.encode``), for the
+        rows a model trains on."""
         names, values = _columns_of(X)
         _refuse_missing(names, values, estimator_name)
         coded = np.empty((len(values[0]) if values else 0, len(self.columns)), dtype)
         for position, j in enumerate(self.model_order):
-            coded[:, position] = self.columns[j].encode(values[j])
+            draws = None if spread is None else spread[:, position]
+            coded[:, position] = self.columns[j].encode(values[j], draws)
         return coded
 
     def model_position(self, name):

@@ -4,10 +4,12 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import logsumexp
 from sklearn.utils._param_validation import HasMethods, StrOptions
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
 
-from ._columns import CATEGORICAL, ColumnCoder
+from ._columns import ColumnCoder
 from ._models._losses import TableLoss
+from ._models._vae import content_uniforms
 from ._network_base import document_training
 from ._parallel import document_n_jobs, threaded
 from ._vae import VAE
@@ -26,8 +28,12 @@ class TabularVAE(VAE):
     likelihood of its kind, given the latent code ``z``:
 
     * real columns (numbers, datetimes): a Gaussian whose mean and variance the
-      decoder gives for each row (``VAE(likelihood="gaussian")``), on the column
-      standardised with its training mean and standard deviation;
+      decoder gives for each row (``VAE(likelihood="gaussian")``), on the column's
+      normal scores ``ndtri(F(x))``, ``F`` its training distribution function. The
+      inverse gives back a value that repeats in training (a spike at zero, the few
+      values of an integer column) over its whole share, and interpolates between
+      values seen once. Training codes each value at a uniform draw within its
+      share, so the network learns a continuous variable;
     * binary columns (two distinct values: bool, 0/1, a two-level category): a
       Bernoulli;
     * categorical columns (strings, pandas categoricals, the columns named in
@@ -185,6 +191,10 @@ random_state, verbose :
     def _early_stopping(self):
         return self.early_stopping in ("auto", True)
 
+    def _draw_codes(self, n_samples, rng, dtype):
+        """Codes to decode, from the prior."""
+        return rng.standard_normal((n_samples, self.n_components)).astype(dtype)
+
     def _loss(self):
         coder = self._coder_
         return TableLoss(coder.n_real, coder.n_binary, coder.category_sizes)
@@ -215,7 +225,15 @@ random_state, verbose :
             self._coder_ = ColumnCoder.fit(X, self.categorical_features, name)
             self.column_kinds_ = self._coder_.kinds
         dtype = self._input_dtype(X) if reset else self._dtype()
-        return self._coder_.encode(X, dtype, name), None
+        if reset:  # the seed of the training rows' spread within their shares
+            self._spread_seed_ = check_random_state(self.random_state).randint(2**31)
+        # Keyed on each row's content and position (rows of a small table repeat):
+        # the same rows code the same in every training call.
+        middle = self._coder_.encode(X, np.float64, name)
+        rows = np.arange(middle.shape[0], dtype=np.float64)[:, None]
+        spread = content_uniforms(np.hstack([middle, rows]), self._spread_seed_)
+        spread = spread[:, :-1]
+        return self._coder_.encode(X, dtype, name, spread=spread), None
 
     @staticmethod
     def _input_dtype(X):
@@ -285,7 +303,7 @@ random_state, verbose :
         model, dtype = self._model(), self._dtype()
         columns, values = self._encoded_conditions(conditions, dtype)
         if columns is None:
-            Z = rng.standard_normal((n_samples, self.n_components)).astype(dtype)
+            Z = self._draw_codes(n_samples, rng, dtype)
         else:
             Z = self._conditional_codes(model, columns, values, n_samples, rng)
         coded = model.decode(Z, draw=rng)
@@ -314,7 +332,8 @@ random_state, verbose :
                 ) from None
             column = coder.columns[coder.model_order[position]]
             cats = column.categories
-            raw = np.asarray([value], dtype=object if cats is not None and cats.dtype == object else None)
+            text = cats is not None and cats.dtype == object
+            raw = np.asarray([value], dtype=object if text else None)
             columns.append(position)
             values.append(column.encode(raw)[0])
         return np.array(columns), np.array(values, dtype=dtype)
@@ -328,7 +347,7 @@ random_state, verbose :
         block = max(1, 4096 // k)
         for start in range(0, n_samples, block):
             m = min(block, n_samples - start)
-            cand = rng.standard_normal((m * k, latent)).astype(dtype)
+            cand = self._draw_codes(m * k, rng, dtype)
             out = model.decoder.predict(cand)
             target = np.zeros((m * k, len(self._coder_.columns)), dtype=dtype)
             target[:, columns] = values
@@ -355,7 +374,8 @@ random_state, verbose :
         -------
         elbo : ndarray of shape (n_samples,)
         """
-        return self._elbo(self._validate_X(X)) + self._coder_.log_jacobian
+        coded = self._validate_X(X)
+        return self._elbo(coded) + self._coder_.log_jacobian(self._read(X, False))
 
     @threaded
     def log_likelihood(self, X, *, n_importance=100):
@@ -375,9 +395,8 @@ random_state, verbose :
         log_likelihood : ndarray of shape (n_samples,)
         """
         check_positive_int("n_importance", n_importance)
-        return super().log_likelihood(X, n_importance=n_importance) + (
-            self._coder_.log_jacobian
-        )
+        codes = super().log_likelihood(X, n_importance=n_importance)
+        return codes + self._coder_.log_jacobian(self._read(X, reset=False))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

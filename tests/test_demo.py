@@ -29,10 +29,11 @@ def test_quick_demo_trains_every_model_and_prints_the_table(
         r"== DBNRegressor on the diabetes data",
         r"== ReplicatedSoftmax on 800 made-up documents",
         r"== RatingRBM on 300 made-up users",
+        r"== TabularVAE: synthetic rows of the wine table",
     ):
         assert re.search(progress, out), progress
     table = {row.model: row for row in rows}
-    assert len(table) == 12, out
+    assert len(table) == 13, out
     # What the demo shows, each against its baseline.
     rbm = table["BernoulliRBM + LR"]
     assert rbm.score > rbm.baseline_score + 0.02 and not rbm.behind
@@ -49,6 +50,8 @@ def test_quick_demo_trains_every_model_and_prints_the_table(
     assert reg.metric == "R^2" and reg.score > reg.baseline_score - 0.05
     topics = table["ReplicatedSoftmax"]  # perplexity, LDA's a bound: close to it
     assert topics.metric == "perplex." and topics.score < 1.1 * topics.baseline_score
+    tables = table["TabularVAE"]  # synthetic wine rows, hard to tell from real
+    assert tables.metric == "detect." and tables.score < 0.8
     ratings = table["RatingRBM"]  # RMSE: well below the biases, which miss tastes
     assert ratings.score < 0.8 * ratings.baseline_score and not ratings.behind
     # The printed table: every row, skgen's fit time apart from the baseline's, a line

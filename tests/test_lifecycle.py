@@ -241,11 +241,12 @@ def test_warm_start_continues_from_the_fitted_network(name):
     X = data(name)
     cold = fit(make(name, max_iter=1), X)
     warm = fit(make(name, max_iter=1), X)
-    fit(warm.set_params(warm_start=True), X)
+    fit(warm.set_params(warm_start=True, max_iter=3), X)
     fit(cold, X)  # warm_start=False: the same first epoch again
-    assert warm.n_iter_ == 2 and cold.n_iter_ == 1
+    assert warm.n_iter_ == 4 and cold.n_iter_ == 1
     assert warm.loss_curve_[0] == cold.loss_curve_[0]
-    assert warm.loss_curve_[1] < warm.loss_curve_[0]
+    # On from the first epoch's model: lower losses (one noisy epoch may not be).
+    assert min(warm.loss_curve_[1:]) < warm.loss_curve_[0]
 
 
 @pytest.mark.parametrize("name", NETWORKS)

@@ -334,3 +334,17 @@ def test_split_validation_holds_out_a_fraction_and_refuses_one_sample():
     assert_array_equal(X_val[:, 0] / 2, y_val)  # rows stay with their labels
     with pytest.raises(ValueError, match="leaves none to train on"):
         split_validation(X[:1], None, 0.1, np.random.RandomState(0))
+
+
+def test_content_uniforms_are_each_rows_own_stream_and_depend_on_it_alone():
+    from skgen._kernels._random import random_uniform
+    from skgen._models._vae import content_keys, content_uniforms
+
+    X = np.random.RandomState(0).standard_normal((5, 3))
+    u = content_uniforms(X, 7)
+    keys = content_keys(X, 7)
+    expected = [[random_uniform(key, np.uint64(j)) for j in range(3)] for key in keys]
+    assert_array_equal(u, expected)
+    assert ((u >= 0) & (u < 1)).all()
+    assert_array_equal(content_uniforms(X[::-1], 7), u[::-1])  # not the position
+    assert not np.array_equal(content_uniforms(X, 8), u)

@@ -163,6 +163,14 @@ def row_keys_from_data(bits, seed, keys):
 
 
 @kernel
+def row_uniforms(keys, out):
+    """``out[i, j]``: uniform draw ``j`` of row ``i``'s stream ``keys[i]``."""
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = random_uniform(keys[i], np.uint64(j))
+
+
+@kernel
 def reparameterize(stats, prior_mean, sample, keys, z, eps, kl):
     """The reparameterized draw and the closed-form KL term, fused.
 

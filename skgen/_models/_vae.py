@@ -187,6 +187,14 @@ def row_keys(state, n):
     return keys
 
 
+def content_uniforms(X, seed):
+    """Uniform draws in [0, 1) shaped like X, each row's from its own content and
+    ``seed``: the same row draws the same numbers in any call."""
+    out = np.empty(X.shape)
+    k.row_uniforms(content_keys(np.ascontiguousarray(X), seed), out)
+    return out
+
+
 def content_keys(X, seed):
     """One noise key per row from the row's bit pattern and ``seed``: a sample's score
     does not depend on the rest of the batch."""
