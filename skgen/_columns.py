@@ -34,10 +34,6 @@ def _is_dataframe(X):
     return type(X).__module__.split(".")[0] == "pandas" and hasattr(X, "columns")
 
 
-def _is_numeric(values):
-    return values.dtype.kind in "biuf"
-
-
 def _missing(values):
     """Where a column's values are missing (NaN, None, NaT, pandas' NA) or
     infinite."""
@@ -96,7 +92,7 @@ class Column:
                 return _normal_scores(x, s)
             v = s["mid_v"]
             k = np.clip(np.searchsorted(v, x), 0, len(v) - 1)
-            seen = v[k] == x
+            seen = np.isclose(v[k], x, rtol=1e-6, atol=0.0) | (v[k] == x)
             jitter = (spread - 0.5) * s["share"][k]
             u = np.interp(x, v, s["mid_u"]) + np.where(seen, jitter, 0.0)
             return np.where(seen, ndtri(u), _normal_scores(x, s))
@@ -108,7 +104,11 @@ class Column:
             below = np.maximum(codes - 1, 0)
             nearer = np.abs(cats[below] - values) < np.abs(cats[codes] - values)
             codes = np.where(nearer, below, codes)
-            unseen = ~np.isclose(cats[codes], values, rtol=1e-6, atol=0.0)
+            unseen = (
+                cats[codes] != values
+                if cats.dtype == values.dtype or cats.dtype.kind in "iu"
+                else ~np.isclose(cats[codes], values, rtol=1e-6, atol=0.0)
+            )
         else:
             unseen = cats[codes] != values
         if np.any(unseen):
@@ -120,8 +120,23 @@ class Column:
             )
         return codes.astype(np.float64)
 
+    def code_interval(self, value):
+        """For a real column's value that repeats in training: the interval of
+        codes its share spans, which all decode to it; else None."""
+        s = self.stats
+        x = np.asarray([value])
+        if s["datetime"]:
+            x = x.astype("datetime64[ns]").astype(np.int64) / 1e9
+        x = float(x.astype(np.float64)[0])
+        k = int(np.clip(np.searchsorted(s["mid_v"], x), 0, len(s["mid_v"]) - 1))
+        share = s["share"][k]
+        if s["mid_v"][k] != x or share * s["n_rows"] < 2:
+            return None
+        mid = s["mid_u"][k]
+        return ndtri(mid - share / 2), ndtri(mid + share / 2)
+
     def decode(self, coded):
-        """Model values (standardised reals, 0/1, codes) back to the column's values."""
+        """Model values (normal scores, 0/1, codes) back to the column's values."""
         if self.kind != REAL:
             codes = np.clip(np.rint(coded), 0, len(self.categories) - 1)
             return self.categories[codes.astype(np.intp)]
@@ -136,8 +151,17 @@ class Column:
         """The column ``name`` of training ``values`` (missing values refused by the
         caller) and input ``dtype``; ``categorical`` says the user named it
         categorical."""
-        if categorical or not (_is_numeric(values) or values.dtype.kind == "M"):
-            categories = np.unique(values)
+        if categorical or not (
+            values.dtype.kind in "iuf" or values.dtype.kind == "M"
+        ):
+            try:
+                categories = np.unique(values)
+            except TypeError:
+                kinds = sorted({type(v).__name__ for v in values})
+                raise ValueError(
+                    f"Column {name!r} mixes values of types {kinds}, which cannot be "
+                    "ordered; convert it to one type (e.g. .astype(str)) first."
+                ) from None
             kind = BINARY if len(categories) == 2 else CATEGORICAL
             return cls(name, kind, dtype, categories=categories)
         if values.dtype.kind != "M" and len(np.unique(values[:1000])) <= 2:
@@ -152,7 +176,7 @@ class Column:
         scale = float(seconds.std())
         stats = {
             "scale": scale if scale > 0 else 1.0,
-            "integer": values.dtype.kind in "biu",
+            "integer": getattr(dtype, "kind", values.dtype.kind) in "biu",
             "datetime": values.dtype.kind == "M",
         }
         stats.update(_quantile_anchors(seconds))
@@ -170,8 +194,14 @@ class Column:
         if len(v) < 2:
             return out
         inside = (x >= v[0]) & (x <= v[-1])
+        slopes = np.diff(u) / np.diff(v)
         k = np.clip(np.searchsorted(v, x[inside], side="right") - 1, 0, len(v) - 2)
-        slope = (u[k + 1] - u[k]) / (v[k + 1] - v[k])
+        slope = slopes[k]
+        # At a knot (a training value) the coding has two slopes: take their mean.
+        knot = (v[k] == x[inside]) & (k > 0)
+        slope = np.where(knot, 0.5 * (slopes[k - 1] + slopes[k]), slope)
+        at_top = x[inside] == v[-1]
+        slope = np.where(at_top, slopes[-1], slope)
         z = _normal_scores(x[inside], s)
         out[inside] = np.log(slope) + 0.5 * z * z + 0.5 * np.log(2.0 * np.pi)
         return out
@@ -207,6 +237,7 @@ def _quantile_anchors(x):
         "mid_v": v,
         "mid_u": mid,
         "share": counts / n,
+        "n_rows": int(n),
         "inv_u": np.array(inv_u),
         "inv_v": np.array(inv_v),
     }
@@ -326,11 +357,19 @@ def _columns_of(X):
             col = X[name]
             if isinstance(col.dtype, pd.CategoricalDtype):
                 v = np.asarray(col.astype(object))
+            elif isinstance(col.dtype, pd.DatetimeTZDtype) or col.dtype.kind == "m":
+                raise ValueError(
+                    f"Column {name!r} holds {col.dtype} values; convert time-zone-"
+                    "aware datetimes to naive ones (.dt.tz_convert(None)) and "
+                    "durations to numbers (.dt.total_seconds()) first."
+                )
             elif col.dtype.kind in "biufcM":
                 v = col.to_numpy()
-            elif pd.api.types.is_bool_dtype(col.dtype):
-                v = col.to_numpy(dtype=bool)
-            else:  # strings, pandas' nullable dtypes, objects
+            elif pd.api.types.is_bool_dtype(col.dtype):  # nullable: NA as None
+                v = col.to_numpy(dtype=object if col.isna().any() else bool)
+            elif pd.api.types.is_numeric_dtype(col.dtype):  # Int64, Float64
+                v = col.to_numpy(dtype=np.float64, na_value=np.nan)
+            else:  # strings, objects
                 v = np.asarray(col.astype(object))
             values.append(v)
         return list(X.columns), values
@@ -361,6 +400,8 @@ def _categorical_mask(categorical_features, names, frame):
         isinstance(categorical_features, str) and categorical_features == "auto"
     ):
         return np.zeros(n, dtype=bool)
+    if isinstance(categorical_features, str):  # one column's name
+        categorical_features = [categorical_features]
     chosen = np.asarray(categorical_features)
     if chosen.dtype == bool:
         if chosen.shape != (n,):

@@ -7,8 +7,12 @@ from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
 
-from ._columns import ColumnCoder
-from ._models._losses import TableLoss
+from ._columns import REAL, ColumnCoder
+from ._models._losses import (
+    TableLoss,
+    categorical_draw,
+    gaussian_interval_log_proba,
+)
 from ._models._vae import content_uniforms
 from ._network_base import document_training
 from ._parallel import document_n_jobs, threaded
@@ -36,8 +40,9 @@ class TabularVAE(VAE):
       share, so the network learns a continuous variable;
     * binary columns (two distinct values: bool, 0/1, a two-level category): a
       Bernoulli;
-    * categorical columns (strings, pandas categoricals, the columns named in
-      ``categorical_features``): a softmax over the categories.
+    * categorical columns (strings, objects, pandas categoricals, booleans with
+      one value, the columns named in ``categorical_features``): a softmax over the
+      categories seen in the first fit.
 
     The columns are independent given ``z``; the network learns how they depend on
     each other through it. ``sample`` draws synthetic rows with the input's columns,
@@ -53,9 +58,9 @@ class TabularVAE(VAE):
     categorical_features : "auto", array-like of str or int, or bool mask, \
 default="auto"
         Columns to model as categorical on top of those found from their dtypes
-        (strings, objects, pandas categoricals and booleans always are; numeric
-        columns with two distinct values are binary). Names of DataFrame columns,
-        positions, or a boolean mask over the columns.
+        (strings, objects and pandas categoricals always are; booleans and numeric
+        columns with two distinct values are binary). Names of DataFrame columns
+        (one name alone too), positions, or a boolean mask over the columns.
     hidden_layer_sizes : tuple of int, default=(128, 128)
         Hidden layers of the encoder; the decoder mirrors them.
     activation : {"relu", "tanh", "logistic"}, default="relu"
@@ -280,7 +285,10 @@ random_state, verbose :
         drawn by its weight (sampling-importance-resampling), then the other
         columns are drawn given it. As the columns are independent given ``z``,
         this targets ``p(x | conditions)`` exactly as the number of candidates
-        grows; the conditioned columns hold the values asked for.
+        grows; the conditioned columns hold the values asked for. A real column's
+        value that repeats in training (a spike, an integer's level) weighs each
+        code by the probability of the codes that decode to it; another value by
+        the density of its code.
 
         Parameters
         ----------
@@ -301,27 +309,39 @@ random_state, verbose :
         """
         rng = self._sampling_rng(n_samples, random_state)
         model, dtype = self._model(), self._dtype()
-        columns, values = self._encoded_conditions(conditions, dtype)
-        if columns is None:
+        given = self._encoded_conditions(conditions, dtype)
+        if given is None:
             Z = self._draw_codes(n_samples, rng, dtype)
         else:
-            Z = self._conditional_codes(model, columns, values, n_samples, rng)
+            Z = self._conditional_codes(model, given, n_samples, rng)
         coded = model.decode(Z, draw=rng)
-        if columns is not None:
-            coded[:, columns] = values
-        return self._coder_.decode(coded)
+        if given is not None:
+            coded[:, given["columns"]] = given["codes"]
+        rows = self._coder_.decode(coded)
+        if given is not None:  # real columns: the values asked for, as they are
+            for name, value in given["real"].items():
+                if hasattr(rows, "columns"):
+                    rows[name] = np.repeat(np.asarray([value]), n_samples).astype(
+                        rows[name].dtype
+                    )
+                else:
+                    rows[:, name] = value
+        return rows
 
     def _encoded_conditions(self, conditions, dtype):
-        """The model positions of the conditioned columns and their coded values."""
+        """The conditioned columns' model positions and codes, the code interval of
+        each real value that repeats in training (None for the others), and the
+        real columns' values as given; None without conditions."""
         self._check_fitted()
         if conditions is None or len(conditions) == 0:
-            return None, None
+            return None
         if not isinstance(conditions, dict):
             raise TypeError(
                 "conditions must be a dict of column values, e.g. {'cut': 'Ideal'}; "
                 f"got {type(conditions).__name__}."
             )
-        coder, columns, values = self._coder_, [], []
+        coder = self._coder_
+        given = {"columns": [], "codes": [], "intervals": [], "real": {}}
         for name, value in conditions.items():
             try:
                 position = coder.model_position(name)
@@ -334,15 +354,32 @@ random_state, verbose :
             cats = column.categories
             text = cats is not None and cats.dtype == object
             raw = np.asarray([value], dtype=object if text else None)
-            columns.append(position)
-            values.append(column.encode(raw)[0])
-        return np.array(columns), np.array(values, dtype=dtype)
+            try:
+                code = column.encode(raw)
+            except (TypeError, ValueError) as error:
+                raise ValueError(
+                    f"conditions gives column {name!r} the value {value!r}, which it "
+                    f"cannot take: {error}"
+                ) from None
+            real = column.kind == REAL
+            given["columns"].append(position)
+            given["codes"].append(code[0])
+            given["intervals"].append(column.code_interval(value) if real else None)
+            if real:
+                given["real"][name] = value
+        given["columns"] = np.array(given["columns"])
+        given["codes"] = np.array(given["codes"], dtype=dtype)
+        return given
 
-    def _conditional_codes(self, model, columns, values, n_samples, rng):
+    def _conditional_codes(self, model, given, n_samples, rng):
         """One code per row drawn from ``p(z | conditions)`` by importance resampling
-        of prior draws."""
+        of prior draws, each weighted by the likelihood of the conditions given it:
+        the probability of the category, or of a real value's interval of codes
+        when the value repeats in training, or the density of its code."""
         loss, k, latent = model.loss, _CANDIDATES, self.n_components
-        dtype = values.dtype
+        columns, codes, intervals = given["columns"], given["codes"], given["intervals"]
+        dtype = codes.dtype
+        points = [c for c, i in zip(columns, intervals) if i is None]
         Z = np.empty((n_samples, latent), dtype=dtype)
         block = max(1, 4096 // k)
         for start in range(0, n_samples, block):
@@ -350,11 +387,15 @@ random_state, verbose :
             cand = self._draw_codes(m * k, rng, dtype)
             out = model.decoder.predict(cand)
             target = np.zeros((m * k, len(self._coder_.columns)), dtype=dtype)
-            target[:, columns] = values
-            log_w = -loss.values(out, target, columns).reshape(m, k)
+            target[:, columns] = codes
+            log_w = -loss.values(out, target, points) if points else np.zeros(m * k)
+            for c, interval in zip(columns, intervals):
+                if interval is not None:
+                    both = np.ascontiguousarray(out[:, [c, loss.n_real + c]])
+                    log_w += gaussian_interval_log_proba(both, *interval)
+            log_w = log_w.reshape(m, k)
             w = np.exp(log_w - logsumexp(log_w, axis=1, keepdims=True))
-            u = rng.uniform(size=(m, 1))
-            pick = np.minimum((np.cumsum(w, axis=1) < u).sum(axis=1), k - 1)
+            pick = categorical_draw(w, rng.uniform(size=m))
             Z[start : start + m] = cand.reshape(m, k, latent)[np.arange(m), pick]
         return Z
 

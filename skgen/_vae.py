@@ -78,9 +78,9 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
         Hold out ``validation_fraction`` of the data, track its negative ELBO, stop
         when it no longer improves and keep the best parameters. "auto": with
         ``likelihood="gaussian"`` only, whose learned variances let the training
-        likelihood grow without bound on a few hundred rows (on standardised breast
-        cancer, 426 training rows: +28 nats per row on them, -288 on held-out rows
-        after 2,200 epochs; with early stopping about -8). Chosen on validation
+        likelihood grow far beyond the held-out one on a few hundred rows (on
+        standardised breast cancer, 426 training rows: +28 nats per row on them,
+        -288 on held-out rows after 2,200 epochs; with early stopping about -8). Chosen on validation
         splits of training rows (``benchmarks/choose_vae_gaussian.py``).
     validation_fraction : float, default=0.1
         Share of the data held out with ``early_stopping``.
@@ -251,10 +251,20 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
         """The encoder, decoder, loss and conditioning as a ``VariationalModel`` (in
         ``dtype``, or sharing the fitted arrays)."""
         acts = self._activations
+        loss = self._loss()
+        width = self.decoder_coefs_[-1].shape[1]
+        if width != loss.n_outputs(self.n_features_in_):
+            raise ValueError(
+                f"This model's decoder has {width} outputs, but "
+                f"likelihood={getattr(self, 'likelihood', loss.name)!r} needs "
+                f"{loss.n_outputs(self.n_features_in_)}: it was fitted by skgen 0.1, "
+                "whose 'gaussian' had a unit variance (now 'unit_gaussian'); fit it "
+                "again."
+            )
         model = VariationalModel(
             Stack(self.encoder_coefs_, self.encoder_intercepts_, acts),
             Stack(self.decoder_coefs_, self.decoder_intercepts_, acts),
-            self._loss(),
+            loss,
             self.n_components,
             self._conditioning(),
         )

@@ -11,8 +11,8 @@ def python_blocks():
         return re.findall(r"```python\n(.*?)```", f.read(), re.S)
 
 
-def test_the_readme_has_its_two_examples():
-    assert len(python_blocks()) == 2
+def test_the_readme_has_its_three_examples():
+    assert len(python_blocks()) == 3
 
 
 def test_the_readme_examples_run_as_written(capsys):
@@ -26,3 +26,6 @@ def test_the_readme_examples_run_as_written(capsys):
     assert -40 < log_lik < -15 and 0 <= std_err < 1
     assert namespace["digits_of_7"].shape == (10, 64)
     assert set(namespace["labels"]) == {7}
+    rows = namespace["rows"]  # the table example: a DataFrame given the cultivar
+    assert rows.shape == (5, 14) and set(rows["target"]) == {"class_0"}
+    assert list(rows.columns) == list(namespace["table"].columns)

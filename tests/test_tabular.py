@@ -210,3 +210,57 @@ def test_the_normal_scores_jacobian_is_the_derivative_of_the_coding():
     slope = (column.encode(x + h) - column.encode(x - h)) / (2 * h)
     assert_allclose(column.log_jacobian(x), np.log(slope), rtol=1e-5)
     assert_allclose(column.decode(column.encode(values)), values, atol=1e-9)
+
+
+def test_a_real_condition_holds_its_value_and_weighs_a_repeated_values_share():
+    """A real column given a value keeps it exactly; a value that repeats in
+    training (the spike at 0) weighs each code by the probability of the interval
+    of codes that decode to it, so the rows agree with rejection sampling from the
+    same model."""
+    rng = np.random.RandomState(0)
+    n = 800
+    dry = rng.uniform(size=n) < 0.5
+    table = pd.DataFrame(
+        {
+            "rain": np.where(dry, 0.0, rng.exponential(5.0, n)),
+            "cloud": np.where(dry, rng.normal(20, 5, n), rng.normal(80, 5, n)),
+        }
+    )
+    model = TabularVAE(random_state=0).fit(table)
+    given = model.sample(1000, conditions={"rain": 0.0}, random_state=1)
+    assert (given["rain"] == 0.0).all()
+    free = model.sample(4000, random_state=2)
+    rejected = free[free["rain"] == 0.0]
+    assert abs(given["cloud"].mean() - rejected["cloud"].mean()) < 5.0
+    assert given["cloud"].mean() < 40.0
+    between = model.sample(50, conditions={"rain": 2.345}, random_state=0)
+    assert (between["rain"] == 2.345).all()
+
+
+def test_column_kinds_of_pandas_dtypes_and_the_errors_that_say_what_to_do():
+    n = 60
+    rng = np.random.RandomState(0)
+    table = pd.DataFrame(
+        {
+            "count": pd.array(rng.randint(0, 9, n), dtype="Int64"),
+            "same": np.ones(n, dtype=bool),
+            "word": pd.array(rng.choice(["a", "b", "c"], n), dtype="string"),
+        }
+    )
+    model = TabularVAE(**SMALL).fit(table)
+    assert model.column_kinds_ == {
+        "count": "real", "same": "categorical", "word": "categorical"
+    }
+    rows = model.sample(20, random_state=0)
+    assert_array_equal(rows.dtypes.values, table.dtypes.values)
+    assert rows["same"].all()
+    one = TabularVAE(categorical_features="count", **SMALL).fit(table)
+    assert one.column_kinds_["count"] == "categorical"
+    aware = table.assign(when=pd.date_range("2024-01-01", periods=n, tz="UTC"))
+    with pytest.raises(ValueError, match=r"tz_convert\(None\)"):
+        TabularVAE(**SMALL).fit(aware)
+    mixed = table.assign(word=["a", 1] * (n // 2))
+    with pytest.raises(ValueError, match="mixes values of types"):
+        TabularVAE(**SMALL).fit(mixed)
+    with pytest.raises(ValueError, match="cannot take"):
+        model.sample(2, conditions={"word": 3})

@@ -340,3 +340,16 @@ def test_early_stopping_auto_holds_rows_out_for_learned_variances_only():
         .validation_scores_
         is None
     )
+
+
+def test_a_gaussian_vae_from_skgen_0_1_is_refused_with_what_to_do():
+    """skgen 0.1's 'gaussian' decoder had one output per feature; the learned
+    variance needs two. Such a model (as unpickled) says so instead of reading
+    past its outputs."""
+    X = _linear_gaussian_data()[:50]
+    vae = VAE(n_components=2, hidden_layer_sizes=(4,), likelihood="gaussian",
+              max_iter=2, random_state=0).fit(X)
+    vae.decoder_coefs_[-1] = np.ascontiguousarray(vae.decoder_coefs_[-1][:, :3])
+    vae.decoder_intercepts_[-1] = vae.decoder_intercepts_[-1][:3].copy()
+    with pytest.raises(ValueError, match="fitted by skgen 0.1.*fit it again"):
+        vae.transform(X)

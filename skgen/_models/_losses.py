@@ -11,7 +11,7 @@ here.
 """
 
 import numpy as np
-from scipy.special import expit, softmax
+from scipy.special import expit, log_ndtr, softmax
 
 from .._kernels import _dense as k
 
@@ -42,6 +42,22 @@ class Loss:
         if self._draw is None:
             raise ValueError(f"The {self.name} loss has no distribution to draw from.")
         return self._draw(out, rng).astype(out.dtype)
+
+
+def categorical_draw(proba, u):
+    """Category indices drawn by inverse CDF: row ``i`` takes the first category
+    whose cumulative probability reaches ``u[i]`` (uniform draws)."""
+    codes = (np.cumsum(proba, axis=1) < u[:, None]).sum(axis=1)
+    return np.minimum(codes, proba.shape[1] - 1)
+
+
+def gaussian_interval_log_proba(out, low, high):
+    """``log P(low <= x <= high)`` of each row of a learned-variance Gaussian output
+    of one feature (``out``: its mean and raw log-variance)."""
+    mean = out[:, 0].astype(np.float64)
+    sd = np.sqrt(gaussian_variance(out))[:, 0]
+    a, b = log_ndtr((low - mean) / sd), log_ndtr((high - mean) / sd)
+    return b + np.log1p(-np.exp(np.minimum(a - b, 0.0)) + 1e-300)
 
 
 def _split(out):
@@ -151,7 +167,7 @@ class TableLoss:
         """The real columns' means, the binary ones' probabilities, and each
         categorical column's most probable code."""
         g, b = self.n_real, self.n_binary
-        parts = [out[:, :g], expit(out[:, 2 * g : 2 * g + b])]
+        parts = [out[:, :g], LOSSES["bernoulli"].link(out[:, 2 * g : 2 * g + b])]
         for start, stop in zip(self._starts[:-1], self._starts[1:]):
             parts.append(np.argmax(out[:, start:stop], axis=1)[:, None])
         return np.hstack(parts).astype(out.dtype)
@@ -164,8 +180,7 @@ class TableLoss:
             LOSSES["bernoulli"].draw(out[:, 2 * g : 2 * g + b], rng),
         ]
         for start, stop in zip(self._starts[:-1], self._starts[1:]):
-            proba = softmax(out[:, start:stop].astype(np.float64), axis=1)
-            u = rng.uniform(size=(out.shape[0], 1))
-            code = (np.cumsum(proba, axis=1) < u).sum(axis=1)
-            parts.append(np.minimum(code, stop - start - 1)[:, None])
+            proba = LOSSES["softmax"].link(out[:, start:stop].astype(np.float64))
+            code = categorical_draw(proba, rng.uniform(size=out.shape[0]))
+            parts.append(code[:, None])
         return np.hstack(parts).astype(out.dtype)
