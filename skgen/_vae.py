@@ -80,8 +80,9 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
         ``likelihood="gaussian"`` only, whose learned variances let the training
         likelihood grow far beyond the held-out one on a few hundred rows (on
         standardised breast cancer, 426 training rows: +28 nats per row on them,
-        -288 on held-out rows after 2,200 epochs; with early stopping about -8). Chosen on validation
-        splits of training rows (``benchmarks/choose_vae_gaussian.py``).
+        -288 on held-out rows after 2,200 epochs; with early stopping about -8).
+        Chosen on validation splits of training rows
+        (``benchmarks/choose_vae_gaussian.py``).
     validation_fraction : float, default=0.1
         Share of the data held out with ``early_stopping``.
     shuffle : bool, default=True
