@@ -2,17 +2,12 @@
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import logsumexp
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
 
 from ._columns import REAL, ColumnCoder
-from ._models._losses import (
-    TableLoss,
-    categorical_draw,
-    gaussian_interval_log_proba,
-)
+from ._models._losses import TableLoss
 from ._models._vae import content_uniforms
 from ._network_base import document_training
 from ._parallel import document_n_jobs, threaded
@@ -196,10 +191,6 @@ random_state, verbose :
     def _early_stopping(self):
         return self.early_stopping in ("auto", True)
 
-    def _draw_codes(self, n_samples, rng, dtype):
-        """Codes to decode, from the prior."""
-        return rng.standard_normal((n_samples, self.n_components)).astype(dtype)
-
     def _loss(self):
         coder = self._coder_
         return TableLoss(coder.n_real, coder.n_binary, coder.category_sizes)
@@ -311,9 +302,16 @@ random_state, verbose :
         model, dtype = self._model(), self._dtype()
         given = self._encoded_conditions(conditions, dtype)
         if given is None:
-            Z = self._draw_codes(n_samples, rng, dtype)
+            Z = rng.standard_normal((n_samples, self.n_components)).astype(dtype)
         else:
-            Z = self._conditional_codes(model, given, n_samples, rng)
+            Z = model.conditional_codes(
+                given["columns"],
+                given["codes"],
+                given["intervals"],
+                n_samples,
+                rng,
+                _CANDIDATES,
+            )
         coded = model.decode(Z, draw=rng)
         if given is not None:
             coded[:, given["columns"]] = given["codes"]
@@ -370,34 +368,6 @@ random_state, verbose :
         given["columns"] = np.array(given["columns"])
         given["codes"] = np.array(given["codes"], dtype=dtype)
         return given
-
-    def _conditional_codes(self, model, given, n_samples, rng):
-        """One code per row drawn from ``p(z | conditions)`` by importance resampling
-        of prior draws, each weighted by the likelihood of the conditions given it:
-        the probability of the category, or of a real value's interval of codes
-        when the value repeats in training, or the density of its code."""
-        loss, k, latent = model.loss, _CANDIDATES, self.n_components
-        columns, codes, intervals = given["columns"], given["codes"], given["intervals"]
-        dtype = codes.dtype
-        points = [c for c, i in zip(columns, intervals) if i is None]
-        Z = np.empty((n_samples, latent), dtype=dtype)
-        block = max(1, 4096 // k)
-        for start in range(0, n_samples, block):
-            m = min(block, n_samples - start)
-            cand = self._draw_codes(m * k, rng, dtype)
-            out = model.decoder.predict(cand)
-            target = np.zeros((m * k, len(self._coder_.columns)), dtype=dtype)
-            target[:, columns] = codes
-            log_w = -loss.values(out, target, points) if points else np.zeros(m * k)
-            for c, interval in zip(columns, intervals):
-                if interval is not None:
-                    both = np.ascontiguousarray(out[:, [c, loss.n_real + c]])
-                    log_w += gaussian_interval_log_proba(both, *interval)
-            log_w = log_w.reshape(m, k)
-            w = np.exp(log_w - logsumexp(log_w, axis=1, keepdims=True))
-            pick = categorical_draw(w, rng.uniform(size=m))
-            Z[start : start + m] = cand.reshape(m, k, latent)[np.arange(m), pick]
-        return Z
 
     # ------------------------------------------------------------------ scores
     @threaded

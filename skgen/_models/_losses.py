@@ -123,6 +123,7 @@ class TableLoss:
         self.sizes = [int(s) for s in sizes]
         starts = 2 * self.n_real + self.n_binary + np.cumsum([0] + self.sizes)
         self._starts = starts  # first logit of each categorical column, then the end
+        self.n_columns = self.n_real + self.n_binary + len(self.sizes)
 
     def n_outputs(self, n_features):
         return int(self._starts[-1])

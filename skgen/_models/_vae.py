@@ -17,6 +17,7 @@ import numpy as np
 from scipy.special import logsumexp
 
 from .._kernels import _dense as k
+from ._losses import categorical_draw, gaussian_interval_log_proba
 
 
 class Unconditioned:
@@ -138,6 +139,35 @@ class VariationalModel:
         prior = self.conditioning.prior_mean(yi, n, self.n_latent, dtype)
         k.reparameterize(stats, prior, True, keys, z, eps, kl)
         return z, eps, kl, prior
+
+    def conditional_codes(self, columns, codes, intervals, n_samples, rng, k=64):
+        """One code per row drawn from ``p(z | x_c = codes)`` for the decoder
+        outputs' ``columns`` (a ``TableLoss``'s, unconditioned models): ``k`` prior
+        draws per row, weighted by the likelihood of the given codes under each
+        (a column with an interval ``(low, high)`` in ``intervals`` by the
+        probability of its codes lying in it, the others by the loss), and one of
+        them drawn by its weight (sampling-importance-resampling). As the columns
+        are independent given z, the draws follow ``p(z | x_c)`` as ``k`` grows."""
+        dtype, loss = codes.dtype, self.loss
+        points = [c for c, i in zip(columns, intervals) if i is None]
+        Z = np.empty((n_samples, self.n_latent), dtype=dtype)
+        block = max(1, 4096 // k)  # rows per pass: k * block candidates in memory
+        for start in range(0, n_samples, block):
+            m = min(block, n_samples - start)
+            candidates = rng.standard_normal((m * k, self.n_latent)).astype(dtype)
+            out = self.decoder.predict(candidates)
+            target = np.zeros((m * k, loss.n_columns), dtype=dtype)
+            target[:, columns] = codes
+            log_w = -loss.values(out, target, points) if points else np.zeros(m * k)
+            for c, interval in zip(columns, intervals):
+                if interval is not None:
+                    both = np.ascontiguousarray(out[:, [c, loss.n_real + c]])
+                    log_w += gaussian_interval_log_proba(both, *interval)
+            log_w = log_w.reshape(m, k)
+            w = np.exp(log_w - logsumexp(log_w, axis=1, keepdims=True))
+            pick = categorical_draw(w, rng.uniform(size=m))
+            Z[start : start + m] = candidates.reshape(m, k, -1)[np.arange(m), pick]
+        return Z
 
     def loss_and_grads(self, xb, yb, keys, beta):
         """Sum over the rows of the negative ELBO with KL weight ``beta``; ``grads``
