@@ -18,22 +18,18 @@ per row and feature that the decoder gives.
 """
 
 import argparse
+import os
+import sys
 import time
 
 import numpy as np
-from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine
-from sklearn.mixture import GaussianMixture
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from skgen import VAE
 
-TABLES = {"cancer": load_breast_cancer, "wine": load_wine, "diabetes": load_diabetes}
-
-
-def bic_mixture(X, seed):
-    fits = [GaussianMixture(k, random_state=seed).fit(X) for k in range(1, 11)]
-    return min(fits, key=lambda g: g.bic(X))
+sys.path.insert(0, os.path.dirname(__file__))
+from bench_real_tables import TABLES, bic_mixture  # noqa: E402
 
 
 class PerFeatureVAE(VAE):

@@ -24,7 +24,6 @@ given or asked for.
 import sys
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.special import ndtr, ndtri
 
 REAL, BINARY, CATEGORICAL = "real", "binary", "categorical"
@@ -85,9 +84,7 @@ class Column:
         variable, whose codes over a 60% share of zeros decode to the spike)."""
         if self.kind == REAL:
             s = self.stats
-            if s["datetime"]:
-                values = values.astype("datetime64[ns]").astype(np.int64) / 1e9
-            x = values.astype(np.float64)
+            x = _numbers(values, s["datetime"])
             if spread is None:
                 return _normal_scores(x, s)
             v = s["mid_v"]
@@ -124,10 +121,7 @@ class Column:
         """For a real column's value that repeats in training: the interval of
         codes its share spans, which all decode to it; else None."""
         s = self.stats
-        x = np.asarray([value])
-        if s["datetime"]:
-            x = x.astype("datetime64[ns]").astype(np.int64) / 1e9
-        x = float(x.astype(np.float64)[0])
+        x = float(_numbers(np.asarray([value]), s["datetime"])[0])
         k = int(np.clip(np.searchsorted(s["mid_v"], x), 0, len(s["mid_v"]) - 1))
         share = s["share"][k]
         if s["mid_v"][k] != x or share * s["n_rows"] < 2:
@@ -168,11 +162,7 @@ class Column:
             categories = np.unique(values)
             if len(categories) == 2:
                 return cls(name, BINARY, dtype, categories=categories)
-        seconds = (
-            values.astype("datetime64[ns]").astype(np.int64) / 1e9
-            if values.dtype.kind == "M"
-            else values.astype(np.float64)
-        )
+        seconds = _numbers(values, values.dtype.kind == "M")
         scale = float(seconds.std())
         stats = {
             "scale": scale if scale > 0 else 1.0,
@@ -186,9 +176,7 @@ class Column:
         """``log |d code / d x|`` of each value of a real column: added to a density
         of the codes, it gives the density in the column's own units."""
         s = self.stats
-        x = values.astype("datetime64[ns]").astype(np.int64) / 1e9 if s[
-            "datetime"
-        ] else values.astype(np.float64)
+        x = _numbers(values, s["datetime"])
         v, u = s["mid_v"], s["mid_u"]
         out = np.full(x.shape, -np.log(s["scale"]))  # the tails, and a constant
         if len(v) < 2:
@@ -205,6 +193,13 @@ class Column:
         z = _normal_scores(x[inside], s)
         out[inside] = np.log(slope) + 0.5 * z * z + 0.5 * np.log(2.0 * np.pi)
         return out
+
+
+def _numbers(values, datetime):
+    """A real column's values as float64: datetimes as seconds since 1970."""
+    if datetime:
+        return values.astype("datetime64[ns]").astype(np.int64) / 1e9
+    return values.astype(np.float64)
 
 
 def _normal_scores(x, s):
@@ -225,21 +220,21 @@ def _quantile_anchors(x):
     hi = np.cumsum(counts) / n
     lo = hi - counts / n
     mid = (lo + hi) / 2
-    inv_u, inv_v = [], []
-    for k in range(len(v)):
-        if counts[k] > 1:
-            inv_u += [lo[k], hi[k]]
-            inv_v += [v[k], v[k]]
-        else:
-            inv_u.append(mid[k])
-            inv_v.append(v[k])
+    # A repeated value holds its whole share [lo, hi]; a value seen once its middle.
+    repeated = counts > 1
+    width = np.where(repeated, 2, 1)
+    first = np.cumsum(width) - width  # where each value's anchors start
+    inv_u = np.empty(width.sum())
+    inv_u[first] = np.where(repeated, lo, mid)
+    inv_u[first[repeated] + 1] = hi[repeated]
+    inv_v = np.repeat(v, width)
     return {
         "mid_v": v,
         "mid_u": mid,
         "share": counts / n,
         "n_rows": int(n),
-        "inv_u": np.array(inv_u),
-        "inv_v": np.array(inv_v),
+        "inv_u": inv_u,
+        "inv_v": inv_v,
     }
 
 
@@ -373,14 +368,7 @@ def _columns_of(X):
                 v = np.asarray(col.astype(object))
             values.append(v)
         return list(X.columns), values
-    if sp.issparse(X):
-        X = X.toarray()
-    X = np.asarray(X)
-    if X.ndim != 2:
-        raise ValueError(
-            f"Expected a 2-D table (a DataFrame or an array of shape (n_samples, "
-            f"n_features)), got an array of shape {X.shape}."
-        )
+    X = np.asarray(X)  # 2-D, dense: TabularVAE's input check has seen to that
     return list(range(X.shape[1])), [X[:, j] for j in range(X.shape[1])]
 
 

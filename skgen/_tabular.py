@@ -238,10 +238,15 @@ random_state, verbose :
         return np.float32 if dtype == np.float32 else np.float64
 
     def _validate_X(self, X, dense=False):
+        return self._coded_and_jacobian(X, jacobian=False)[0]
+
+    def _coded_and_jacobian(self, X, jacobian=True):
+        """X read once: its coded rows (in X's float dtype) and, when asked, the
+        log-derivative of the coding of each row (None otherwise)."""
         self._check_fitted()
         X = self._read(X, reset=False)
-        dtype = np.float32 if self._input_dtype(X) == np.float32 else np.float64
-        return self._coder_.encode(X, dtype, type(self).__name__)
+        coded = self._coder_.encode(X, self._input_dtype(X), type(self).__name__)
+        return coded, self._coder_.log_jacobian(X) if jacobian else None
 
     # ---------------------------------------------------------- representation
     @threaded
@@ -385,8 +390,8 @@ random_state, verbose :
         -------
         elbo : ndarray of shape (n_samples,)
         """
-        coded = self._validate_X(X)
-        return self._elbo(coded) + self._coder_.log_jacobian(self._read(X, False))
+        coded, log_jacobian = self._coded_and_jacobian(X)
+        return self._elbo(coded) + log_jacobian
 
     @threaded
     def log_likelihood(self, X, *, n_importance=100):
@@ -406,8 +411,8 @@ random_state, verbose :
         log_likelihood : ndarray of shape (n_samples,)
         """
         check_positive_int("n_importance", n_importance)
-        codes = super().log_likelihood(X, n_importance=n_importance)
-        return codes + self._coder_.log_jacobian(self._read(X, reset=False))
+        coded, log_jacobian = self._coded_and_jacobian(X)
+        return self._importance_weighted(coded, n_importance) + log_jacobian
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -387,7 +387,10 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
         log_likelihood : ndarray of shape (n_samples,)
         """
         check_positive_int("n_importance", n_importance)
-        X = self._validate_X(X, dense=True)
+        return self._importance_weighted(self._validate_X(X, dense=True), n_importance)
+
+    def _importance_weighted(self, X, n_importance):
+        """The bound of ``log_likelihood`` for a checked, dense X."""
         seeds = self._score_seed_ + np.arange(1, n_importance + 1, dtype=np.uint64)
         keys = [content_keys(X, seed) for seed in seeds]
         return self._model(X.dtype).importance_weighted(X, keys)

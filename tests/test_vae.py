@@ -251,6 +251,20 @@ def _linear_gaussian_data():
     )
 
 
+def _linear_vae(likelihood, max_iter, **params):
+    """A VAE with a linear encoder and decoder fitted to ``_linear_gaussian_data``."""
+    return VAE(
+        n_components=2,
+        hidden_layer_sizes=(),
+        likelihood=likelihood,
+        learning_rate=0.01,
+        max_iter=max_iter,
+        batch_size=32,
+        random_state=0,
+        **params,
+    ).fit(_linear_gaussian_data())
+
+
 def test_importance_weighted_bound_approaches_the_exact_likelihood():
     """A linear unit-variance VAE has log p(x) = log N(x; b, W^T W + I) in closed
     form: the ELBO and the importance-weighted bounds stay below it and close in as
@@ -258,15 +272,7 @@ def test_importance_weighted_bound_approaches_the_exact_likelihood():
     from scipy.stats import multivariate_normal
 
     X = _linear_gaussian_data()
-    vae = VAE(
-        n_components=2,
-        hidden_layer_sizes=(),
-        likelihood="unit_gaussian",
-        learning_rate=0.01,
-        max_iter=60,
-        batch_size=32,
-        random_state=0,
-    ).fit(X)
+    vae = _linear_vae("unit_gaussian", 60)
     W, b = vae.decoder_coefs_[0], vae.decoder_intercepts_[0]
     exact = multivariate_normal(mean=b, cov=W.T @ W + np.eye(3)).logpdf(X)
     elbo = vae.score_samples(X).mean()
@@ -288,16 +294,7 @@ def test_learned_variances_give_the_exact_likelihood_of_probabilistic_pca():
     from scipy.stats import multivariate_normal
 
     X = _linear_gaussian_data()
-    vae = VAE(
-        n_components=2,
-        hidden_layer_sizes=(),
-        likelihood="gaussian",
-        learning_rate=0.01,
-        max_iter=200,
-        batch_size=32,
-        early_stopping=False,
-        random_state=0,
-    ).fit(X)
+    vae = _linear_vae("gaussian", 200, early_stopping=False)
     W, b = vae.decoder_coefs_[0], vae.decoder_intercepts_[0]
     W[:, 3:] = 0.0  # the variances no longer depend on z
     psi = 1e-6 + np.exp(b[3:])

@@ -107,7 +107,7 @@ LOSSES = {
 class TableLoss:
     """One likelihood per column of an encoded table, as one loss.
 
-    Encoded rows hold ``n_real`` standardised real values, then ``n_binary`` 0/1
+    Encoded rows hold ``n_real`` real values (normal scores), then ``n_binary`` 0/1
     values, then one category code per categorical column (``sizes``: each one's
     number of categories). The outputs are the real columns' means and raw
     log-variances (the learned-variance Gaussian, ``LOSSES["gaussian"]``), one logit
@@ -124,6 +124,7 @@ class TableLoss:
         starts = 2 * self.n_real + self.n_binary + np.cumsum([0] + self.sizes)
         self._starts = starts  # first logit of each categorical column, then the end
         self.n_columns = self.n_real + self.n_binary + len(self.sizes)
+        self._all_blocks = list(self._blocks())  # what every minibatch reads
 
     def n_outputs(self, n_features):
         return int(self._starts[-1])
@@ -148,7 +149,8 @@ class TableLoss:
     def __call__(self, out, target, scale, grad, loss, columns=None):
         loss[:] = 0.0
         part = np.empty_like(loss)
-        for block_loss, outs, targets in self._blocks(columns):
+        blocks = self._all_blocks if columns is None else self._blocks(columns)
+        for block_loss, outs, targets in blocks:
             o = np.ascontiguousarray(out[:, outs])
             t = target[:, targets]
             t = t[:, 0].astype(np.intp) if block_loss.name == "softmax" else t
