@@ -4,7 +4,6 @@ import copy
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.mixture import GaussianMixture
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -22,7 +21,7 @@ from ._network_base import (
 from ._parallel import document_n_jobs, one_thread, threaded
 from ._validation import (
     check_layer_sizes,
-    check_unit_interval,
+    in_unit_interval,
     per_layer,
 )
 
@@ -272,29 +271,26 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
     )
 
     # ----------------------------------------------------------------- set up
-    def _check_data(self, X, reset):
-        """Resolve the "auto" loss and sizes on a first pass; warn when the
-        cross-entropy is asked of data outside [0, 1]."""
-        if reset:
-            values = X.data if sp.issparse(X) else X
-            inside = values.size == 0 or (values.min() >= 0 and values.max() <= 1)
-            auto = "cross_entropy" if inside else "squared_error"
-            self.loss_ = auto if self.loss == "auto" else self.loss
-            n_features = X.shape[1]
-            self.hidden_layer_sizes_ = tuple(
-                _defaults.encoder_sizes(n_features)
-                if _defaults.is_auto(self.hidden_layer_sizes)
-                else check_layer_sizes(self.hidden_layer_sizes)
-            )
-            self.n_components_ = (
-                _defaults.code_size(n_features)
-                if _defaults.is_auto(self.n_components)
-                else self.n_components
-            )
-        if self.loss_ == "cross_entropy":
-            check_unit_interval(
-                X, "DeepAutoencoder(loss='cross_entropy')", "loss='squared_error'"
-            )
+    def _resolve(self, X):
+        """The "auto" loss (:func:`in_unit_interval`) and sizes."""
+        auto = "cross_entropy" if in_unit_interval(X) else "squared_error"
+        self.loss_ = auto if self.loss == "auto" else self.loss
+        n_features = X.shape[1]
+        self.hidden_layer_sizes_ = tuple(
+            _defaults.encoder_sizes(n_features)
+            if _defaults.is_auto(self.hidden_layer_sizes)
+            else check_layer_sizes(self.hidden_layer_sizes)
+        )
+        self.n_components_ = (
+            _defaults.code_size(n_features)
+            if _defaults.is_auto(self.n_components)
+            else self.n_components
+        )
+
+    def _unit_interval(self):
+        if self.loss_ != "cross_entropy":
+            return None
+        return "DeepAutoencoder(loss='cross_entropy')", "loss='squared_error'"
 
     def _sizes(self):
         return list(self.hidden_layer_sizes_) + [self.n_components_]

@@ -221,10 +221,17 @@ class BaseModel(BaseEstimator):
         return X, y
 
     def _check_data(self, X, reset):
-        """Warn when X lies outside [0, 1] and the model wants it inside."""
+        """On a first pass, resolve the settings that X decides (``_resolve``);
+        warn when X lies outside [0, 1] and the model wants it inside."""
+        if reset:
+            self._resolve(X)
         unit = self._unit_interval()
         if unit is not None:
             check_unit_interval(X, *unit)
+
+    def _resolve(self, X):
+        """Set the fitted attributes of the "auto" settings that the training data
+        decide, before anything is built (nothing by default)."""
 
     def _unit_interval(self):
         return None

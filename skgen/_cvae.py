@@ -63,8 +63,8 @@ random_state, verbose :
     class_means_ : ndarray of shape (n_classes, n_components)
         Prior means of the classes (``conditioning="prior"``; zeros otherwise).
     encoder_coefs_, encoder_intercepts_, decoder_coefs_, decoder_intercepts_, \
-loss_curve_, validation_scores_, best_loss_, best_validation_score_, n_iter_, t_, \
-max_iter_, n_iter_no_change_, random_state_, n_features_in_ :
+likelihood_, loss_curve_, validation_scores_, best_loss_, best_validation_score_, \
+n_iter_, t_, max_iter_, n_iter_no_change_, random_state_, n_features_in_ :
         As in :class:`VAE`; the validation score is the ELBO of the held-out samples
         given their classes.
 
@@ -100,7 +100,7 @@ max_iter_, n_iter_no_change_, random_state_, n_features_in_ :
         conditioning="prior",
         hidden_layer_sizes=(400,),
         activation="relu",
-        likelihood="bernoulli",
+        likelihood="auto",
         beta=1.0,
         batch_size=128,
         learning_rate=1e-3,

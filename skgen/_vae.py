@@ -17,7 +17,7 @@ from ._network_base import (
     document_training,
 )
 from ._parallel import document_n_jobs, threaded
-from ._validation import check_layer_sizes, check_positive_int
+from ._validation import check_layer_sizes, check_positive_int, in_unit_interval
 
 
 @document_n_jobs
@@ -40,10 +40,13 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
         Hidden layers of the encoder; the decoder mirrors them.
     activation : {"relu", "tanh", "logistic"}, default="relu"
         Activation of the hidden layers.
-    likelihood : {"bernoulli", "gaussian", "unit_gaussian"}, default="bernoulli"
-        ``p(x | z)``: "bernoulli" (sigmoid outputs, cross-entropy) for data in
-        [0, 1] such as pixel intensities; "gaussian" for real-valued data, best
-        standardised: a normal distribution whose mean and variance the decoder
+    likelihood : {"auto", "bernoulli", "gaussian", "unit_gaussian"}, \
+default="auto"
+        ``p(x | z)``. "auto" chooses from the training data: "bernoulli" when
+        every value lies in [0, 1] (binary data, intensities, ``MinMaxScaler``'s
+        output), "gaussian" otherwise (``StandardScaler``'s output, raw real
+        values); the choice is ``likelihood_``. "bernoulli": sigmoid outputs,
+        cross-entropy. "gaussian", for real-valued data, best standardised: a normal distribution whose mean and variance the decoder
         gives for every sample and feature (it has twice as many outputs), so that
         the ELBO and ``log_likelihood`` are true log-densities and
         ``sample(draw=True)`` draws with each feature's own spread. The variance
@@ -76,8 +79,8 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
         steps, at least 10. Used: ``n_iter_no_change_``.
     early_stopping : "auto" or bool, default="auto"
         Hold out ``validation_fraction`` of the data, track its negative ELBO, stop
-        when it no longer improves and keep the best parameters. "auto": with
-        ``likelihood="gaussian"`` only, whose learned variances let the training
+        when it no longer improves and keep the best parameters. "auto": when
+        ``likelihood_`` is "gaussian" only, whose learned variances let the training
         likelihood grow far beyond the held-out one on a few hundred rows (on
         standardised breast cancer, 426 training rows: +28 nats per row on them,
         -288 on held-out rows after 2,200 epochs; with early stopping about -8).
@@ -105,6 +108,8 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
         posterior means and log-variances (2 * n_components outputs).
     decoder_coefs_, decoder_intercepts_ : list of ndarray
         Decoder layers; the last gives logits (Bernoulli) or means (Gaussian).
+    likelihood_ : str
+        The likelihood fitted: ``likelihood``, with "auto" resolved.
         TRAINING_ATTRIBUTES
     n_features_in_ : int
         Number of features seen during ``fit``.
@@ -138,7 +143,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
             Interval(Integral, 1, None, closed="left"),
         ],
         "activation": [StrOptions({"relu", "tanh", "logistic"})],
-        "likelihood": [StrOptions({"bernoulli", "gaussian", "unit_gaussian"})],
+        "likelihood": [StrOptions({"auto", "bernoulli", "gaussian", "unit_gaussian"})],
         "beta": [Interval(Real, 0, None, closed="left")],
         "shuffle": ["boolean"],
         "early_stopping": [StrOptions({"auto"}), "boolean"],
@@ -150,7 +155,7 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
         *,
         hidden_layer_sizes=(400,),
         activation="relu",
-        likelihood="bernoulli",
+        likelihood="auto",
         beta=1.0,
         batch_size=128,
         learning_rate=1e-3,
@@ -193,14 +198,21 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
     # ------------------------------------------------------------- the model
     def _early_stopping(self):
         if self.early_stopping == "auto":
-            return self.likelihood == "gaussian"
+            return self.likelihood_ == "gaussian"
         return bool(self.early_stopping)
 
+    def _resolve(self, X):
+        """``likelihood_``: "auto" is Bernoulli for X in [0, 1], else Gaussian."""
+        if self.likelihood == "auto":
+            self.likelihood_ = "bernoulli" if in_unit_interval(X) else "gaussian"
+        else:
+            self.likelihood_ = self.likelihood
+
     def _unit_interval(self):
-        if self.likelihood != "bernoulli":
+        if self.likelihood != "bernoulli":  # "auto" chose Bernoulli for [0, 1]
             return None
         return f"{type(self).__name__}(likelihood='bernoulli')", (
-            "use likelihood='gaussian'"
+            "use likelihood='gaussian' (or 'auto')"
         )
 
     def _structure(self):
@@ -218,7 +230,8 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
 
     def _loss(self):
         """The likelihood ``p(x | z)`` of the decoder's outputs."""
-        return LOSSES[self.likelihood]
+        # A model pickled before skgen 0.3 has no likelihood_: its parameter holds it.
+        return LOSSES[getattr(self, "likelihood_", self.likelihood)]
 
     def _conditioning(self):
         """How the class enters the model: not at all in a VAE."""

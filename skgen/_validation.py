@@ -57,22 +57,41 @@ def per_layer(value, n_layers, name, kind):
     return values
 
 
+def value_range(X):
+    """``(low, high)`` of a dense or CSR ``X`` (its implicit zeros counted), or None
+    for an empty one."""
+    values = X.data if sp.issparse(X) else X
+    if X.shape[0] * X.shape[1] == 0:
+        return None
+    if values.size == 0:  # a sparse matrix of zeros
+        return 0.0, 0.0
+    low, high = values.min(), values.max()
+    if sp.issparse(X) and X.nnz < X.shape[0] * X.shape[1]:
+        low, high = min(low, 0.0), max(high, 0.0)
+    return low, high
+
+
+def in_unit_interval(X):
+    """Whether every value of ``X`` lies in [0, 1]: the rule by which the "auto"
+    unit types and likelihoods choose Bernoulli units (binary data or intensities,
+    e.g. after ``MinMaxScaler``) over Gaussian ones (real values, e.g. after
+    ``StandardScaler``). Written once, for every estimator that chooses."""
+    bounds = value_range(X)
+    return bounds is None or (bounds[0] >= 0.0 and bounds[1] <= 1.0)
+
+
 def check_unit_interval(X, estimator_name, alternative="use GaussianRBM"):
     """Warn when ``X`` has values outside [0, 1], which Bernoulli units cannot model;
     ``alternative`` names the model to use for real-valued data instead."""
-    values = X.data if sp.issparse(X) else X
-    if values.size == 0:
+    if in_unit_interval(X):
         return
-    low, high = values.min(), values.max()
-    if sp.issparse(X) and X.nnz < X.shape[0] * X.shape[1]:
-        low = min(low, 0.0)
-    if low < 0.0 or high > 1.0:
-        warn_at_caller(
-            f"{estimator_name} models data in [0, 1] (binary or intensities), but X "
-            f"has values in [{low:.3g}, {high:.3g}]. Scale X into [0, 1], for example "
-            f"with sklearn.preprocessing.MinMaxScaler, or {alternative} for "
-            "real-valued data."
-        )
+    low, high = value_range(X)
+    warn_at_caller(
+        f"{estimator_name} models data in [0, 1] (binary or intensities), but X "
+        f"has values in [{low:.3g}, {high:.3g}]. Scale X into [0, 1], for example "
+        f"with sklearn.preprocessing.MinMaxScaler, or {alternative} for "
+        "real-valued data."
+    )
 
 
 def check_finite_params(estimator, where, params, hint):
