@@ -154,8 +154,10 @@ class BaseModel(BaseEstimator):
                 self._forget_fit()
             else:
                 self._check_unchanged()
-            if checked:
+            if checked:  # validated and warned about by the owner; resolved here
                 self.n_features_in_ = X.shape[1]
+                if cold:
+                    self._resolve(X)
             else:
                 X, y = self._validate_train(X, y, cold, incremental, classes)
             if cold:

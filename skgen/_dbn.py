@@ -17,6 +17,7 @@ from ._validation import (
     check_positive_int,
     diverged_inside,
     per_layer,
+    resolve_gaussian_visible,
 )
 
 
@@ -63,9 +64,12 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         Momentum of the RBM updates.
     weight_decay : float, default=0.0
         L2 penalty on the RBM weights.
-    gaussian_visible : bool, default=False
+    gaussian_visible : "auto" or bool, default="auto"
         Make the bottom RBM a :class:`GaussianRBM` for real-valued, standardised
-        data (its ``learning_rate`` is then best around 0.001-0.01).
+        data (its ``learning_rate`` is then best around 0.001-0.01). "auto":
+        True unless every training value lies in [0, 1] (binary data,
+        intensities, ``MinMaxScaler``'s output), so that a ``StandardScaler``
+        in front gets Gaussian units; the choice is ``gaussian_visible_``.
     linear_top : bool, default=False
         Make the top RBM's hidden units linear with unit-variance Gaussian noise,
         so that ``transform`` gives real-valued codes instead of probabilities (the
@@ -84,6 +88,9 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
     rbms_ : list of BernoulliRBM or GaussianRBM
         The fitted layers, bottom first (with ``linear_top``, the top one an RBM
         with linear hidden units).
+    gaussian_visible_ : bool
+        Whether the bottom RBM has Gaussian visible units (``gaussian_visible``,
+        with "auto" resolved).
     random_state_ : RandomState instance
         The generator that ``sample`` draws from when its ``random_state`` is None.
     n_features_in_ : int
@@ -120,7 +127,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         "shuffle": ["boolean"],
         "momentum": [Interval(Real, 0, 1, closed="left")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
-        "gaussian_visible": ["boolean"],
+        "gaussian_visible": [StrOptions({"auto"}), "boolean"],
         "linear_top": ["boolean"],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
@@ -140,7 +147,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         shuffle=True,
         momentum=0.0,
         weight_decay=0.0,
-        gaussian_visible=False,
+        gaussian_visible="auto",
         linear_top=False,
         verbose=0,
         random_state=None,
@@ -164,8 +171,12 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
 
     _fitted_marker = "rbms_"
 
+    def _resolve(self, X):
+        """``gaussian_visible_``: "auto" is False for X in [0, 1], else True."""
+        self.gaussian_visible_ = resolve_gaussian_visible(self.gaussian_visible, X)
+
     def _unit_interval(self):
-        if self.gaussian_visible:
+        if self.gaussian_visible_:
             return None
         return "DBN", "gaussian_visible=True (a GaussianRBM at the bottom)"
 
@@ -185,7 +196,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         ``n_rows`` training rows."""
         sizes = check_layer_sizes(self.hidden_layer_sizes, min_layers=1)
         n = len(sizes)
-        if n == 1 and self.gaussian_visible and self.linear_top:
+        gaussian = self.gaussian_visible_
+        if n == 1 and gaussian and self.linear_top:
             raise ValueError(
                 "gaussian_visible=True and linear_top=True on a single layer make a "
                 "Gaussian-Gaussian RBM, which has no normalisable distribution; add "
@@ -194,7 +206,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         if is_auto(self.learning_rate):
             rates = [
                 rbm_learning_rate(
-                    (self.gaussian_visible and i == 0)
+                    (gaussian and i == 0)
                     or (self.linear_top and i == n - 1),
                     binary=BernoulliRBM().learning_rate,
                 )
@@ -209,7 +221,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         steps = per_layer(self.cd_k, n, "cd_k", Integral)
         settings = []
         for i, (size, rate, n_iter, k) in enumerate(zip(sizes, rates, epochs, steps)):
-            if i == 0 and self.gaussian_visible:
+            if i == 0 and gaussian:
                 cls = GaussianRBM
             elif i == n - 1 and self.linear_top:
                 cls = _LinearHiddenRBM

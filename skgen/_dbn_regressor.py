@@ -38,9 +38,10 @@ class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork)
         Hidden units per layer, bottom first (``MLPRegressor``'s default).
     pretrain : bool, default=True
         Pretrain the hidden layers as RBMs before fine-tuning.
-    gaussian_visible : bool, default=True
+    gaussian_visible : "auto" or bool, default="auto"
         Model X with Gaussian visible units in the bottom RBM (real-valued,
-        standardised features); False for data in [0, 1].
+        standardised features); False for data in [0, 1]. "auto": True unless
+        every training value lies in [0, 1]; the choice is ``gaussian_visible_``.
     rbm_learning_rate : "auto", float or sequence of float, default="auto"
         Learning rate of the RBMs (one or one per layer); "auto" is :class:`DBN`'s.
     rbm_n_iter : "auto", int or sequence of int, default="auto"
@@ -99,6 +100,8 @@ class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork)
         "identity", the output layer's function.
     dbn_ : DBN or None
         The pretrained stack (None without pretraining).
+    gaussian_visible_ : bool
+        Whether the bottom RBM has Gaussian visible units.
         TRAINING_ATTRIBUTES
     n_features_in_ : int
         Number of features seen during ``fit``.
@@ -139,7 +142,7 @@ class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork)
         **AUTO_EPOCH_CONSTRAINTS,
         "hidden_layer_sizes": ["array-like"],
         "pretrain": ["boolean"],
-        "gaussian_visible": ["boolean"],
+        "gaussian_visible": [StrOptions({"auto"}), "boolean"],
         "rbm_learning_rate": [
             Interval(Real, 0, None, closed="neither"),
             StrOptions({"auto"}),
@@ -160,7 +163,7 @@ class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork)
         hidden_layer_sizes=(100,),
         *,
         pretrain=True,
-        gaussian_visible=True,
+        gaussian_visible="auto",
         rbm_learning_rate="auto",
         rbm_n_iter="auto",
         rbm_batch_size=10,

@@ -89,3 +89,17 @@ def epochs_for_updates(n_rows, batch_size):
     max_iter = max(200, _epochs_of(MAX_UPDATES, n_rows, batch_size))
     patience = max(10, _epochs_of(PATIENCE_UPDATES, n_rows, batch_size))
     return max_iter, patience
+
+
+# Held-out rows below which "auto" early stopping holds nothing out.
+MIN_VALIDATION_ROWS = 100
+
+
+def early_stopping_for(n_rows, validation_fraction):
+    """Whether "auto" early stopping holds ``validation_fraction`` of ``n_rows``
+    out: only when that makes at least ``MIN_VALIDATION_ROWS`` rows. On fewer, the
+    held-out score moves in steps of a row or two and stops the training at a
+    chance low (RBMClassifier on 45 digits held out 5 rows and scored 0.35 on one
+    split, 0.83 on the others), and the rows are worth more as training data;
+    scikit-learn's MLPs leave early stopping off by default for this reason."""
+    return int(n_rows * validation_fraction) >= MIN_VALIDATION_ROWS

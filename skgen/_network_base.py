@@ -19,7 +19,11 @@ from ._dbn import DBN
 from ._models._stack import Stack, logistic_activations
 from ._models._training import Adam, minibatch_epoch, split_validation, train_epochs
 from ._parallel import N_JOBS_CONSTRAINT, refresh
-from ._validation import check_finite_params, check_layer_sizes
+from ._validation import (
+    check_finite_params,
+    check_layer_sizes,
+    resolve_gaussian_visible,
+)
 
 _POSITIVE_INT = Interval(Integral, 1, None, closed="left")
 
@@ -233,19 +237,36 @@ class PretrainedNetworkMixin:
     with ``pretrain=False``), unrolled, with a linear output layer on top.
 
     The estimator defines ``_n_outputs(y)`` and its loss; it has the parameters
-    ``hidden_layer_sizes``, ``pretrain``, ``rbm_learning_rate``, ``rbm_n_iter``,
-    ``rbm_batch_size`` and ``cd_k`` (and, optionally, ``gaussian_visible`` for a
-    bottom RBM with Gaussian visible units).
+    ``hidden_layer_sizes``, ``pretrain``, ``gaussian_visible`` (a bottom RBM with
+    Gaussian visible units: True, False or "auto"), ``rbm_learning_rate``,
+    ``rbm_n_iter``, ``rbm_batch_size`` and ``cd_k``.
     """
 
     _rbm_schedule = "constant"  # the RBMs' learning_rate_schedule
+    # The "auto" rbm_learning_rate of binary RBMs; None: DBN's own "auto".
+    _rbm_binary_rate = None
     _out_activation = "identity"  # out_activation_, named as scikit-learn's MLPs
 
+    def _resolve(self, X):
+        """``gaussian_visible_``: "auto" is False for X in [0, 1], else True."""
+        self.gaussian_visible_ = resolve_gaussian_visible(self.gaussian_visible, X)
+
     def _unit_interval(self):
-        if not self.pretrain or getattr(self, "gaussian_visible", False):
+        if not self.pretrain or self.gaussian_visible_:
             return None
         name = type(self).__name__
-        return f"{name}(pretrain=True)", "pretrain=False"
+        return f"{name}(pretrain=True)", "gaussian_visible=True (or 'auto')"
+
+    def _rbm_rates(self, n_layers):
+        """The RBMs' ``learning_rate`` for the DBN: "auto" resolved with this
+        estimator's binary rate, if it has one."""
+        if not _defaults.is_auto(self.rbm_learning_rate) or not self._rbm_binary_rate:
+            return self.rbm_learning_rate
+        gaussian = self.gaussian_visible_
+        return [
+            _defaults.rbm_learning_rate(gaussian and i == 0, self._rbm_binary_rate)
+            for i in range(n_layers)
+        ]
 
     def _structure(self):
         sizes = check_layer_sizes(self.hidden_layer_sizes, min_layers=1)
@@ -257,12 +278,12 @@ class PretrainedNetworkMixin:
         if self.pretrain:
             self.dbn_ = DBN(
                 hidden_layer_sizes=sizes,
-                learning_rate=self.rbm_learning_rate,
+                learning_rate=self._rbm_rates(len(sizes)),
                 learning_rate_schedule=self._rbm_schedule,
                 n_iter=self.rbm_n_iter,
                 cd_k=self.cd_k,
                 batch_size=self.rbm_batch_size,
-                gaussian_visible=getattr(self, "gaussian_visible", False),
+                gaussian_visible=self.gaussian_visible_,
                 verbose=self.verbose,
                 random_state=rng.randint(0, 2**31 - 1),
             )

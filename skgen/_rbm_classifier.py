@@ -8,9 +8,12 @@ from sklearn.base import TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import ClassifierLifecycleMixin
+from . import _defaults
 from ._models._class_rbm import OBJECTIVES, ClassRBM
+from ._models._units import BERNOULLI, GAUSSIAN
 from ._network_base import TRAINING_CONSTRAINTS, BaseNetwork, document_training
 from ._parallel import document_n_jobs, threaded
+from ._validation import resolve_gaussian_visible
 
 
 @document_n_jobs
@@ -36,6 +39,13 @@ class RBMClassifier(ClassifierLifecycleMixin, TransformerMixin, BaseNetwork):
         The training objective (see above).
     generative_weight : float, default=0.01
         Weight of the generative term in the hybrid objective (the paper's 0.01).
+    gaussian_visible : "auto" or bool, default="auto"
+        Unit-variance Gaussian visible units (real-valued, standardised features)
+        instead of Bernoulli ones (data in [0, 1]); they change the generative
+        term only, ``p(y | x)`` has the same form. "auto": True unless every
+        training value lies in [0, 1], so that ``StandardScaler`` and
+        ``MinMaxScaler`` in front both get the units they call for; the choice is
+        ``gaussian_visible_``.
     learning_rate : float, default=1e-2
         Adam's step size.
     batch_size : int, default=100
@@ -48,12 +58,15 @@ class RBMClassifier(ClassifierLifecycleMixin, TransformerMixin, BaseNetwork):
         ``n_iter_no_change`` epochs.
     n_iter_no_change : int, default=10
         Epochs without improvement before stopping.
-    early_stopping : bool, default=True
+    early_stopping : "auto" or bool, default="auto"
         Hold out ``validation_fraction`` of the rows, stop on their mean
-        ``log p(y | x)`` and keep the best model. On by default: the training loss
-        keeps falling long after held-out accuracy has stopped rising. The held-out
+        ``log p(y | x)`` and keep the best model: the training loss keeps falling
+        long after held-out accuracy has stopped rising. The held-out
         log-probability is the criterion, not the accuracy (``MLPClassifier``'s),
         because on a few hundred rows accuracy moves in steps and plateaus early.
+        "auto": on when the held-out share makes at least 100 rows (1,000 training
+        rows at the default fraction), off below, where a handful of held-out rows
+        stops training at a chance low; the choice is ``early_stopping_``.
     validation_fraction : float, default=0.1
         Share held out with ``early_stopping``.
     warm_start : bool, default=False
@@ -76,6 +89,10 @@ class RBMClassifier(ClassifierLifecycleMixin, TransformerMixin, BaseNetwork):
         Weights between the class units and the hidden units.
     intercept_visible_, intercept_hidden_, intercept_class_ : ndarray
         The biases of the visible, hidden and class units.
+    gaussian_visible_ : bool
+        Whether the visible units are Gaussian.
+    early_stopping_ : bool
+        Whether the fit held rows out (``early_stopping``, "auto" resolved).
     loss_ : float
         The last epoch's mean ``-log p(y | x)`` on the training rows.
         TRAINING_ATTRIBUTES
@@ -112,6 +129,8 @@ class RBMClassifier(ClassifierLifecycleMixin, TransformerMixin, BaseNetwork):
         "n_components": [Interval(Integral, 1, None, closed="left")],
         "objective": [StrOptions(set(OBJECTIVES))],
         "generative_weight": [Interval(Real, 0, None, closed="left")],
+        "gaussian_visible": [StrOptions({"auto"}), "boolean"],
+        "early_stopping": [StrOptions({"auto"}), "boolean"],
     }
 
     def __init__(
@@ -120,12 +139,13 @@ class RBMClassifier(ClassifierLifecycleMixin, TransformerMixin, BaseNetwork):
         *,
         objective="hybrid",
         generative_weight=0.01,
+        gaussian_visible="auto",
         learning_rate=1e-2,
         batch_size=100,
         max_iter=200,
         tol=1e-3,
         n_iter_no_change=10,
-        early_stopping=True,
+        early_stopping="auto",
         validation_fraction=0.1,
         warm_start=False,
         random_state=None,
@@ -135,6 +155,7 @@ class RBMClassifier(ClassifierLifecycleMixin, TransformerMixin, BaseNetwork):
         self.n_components = n_components
         self.objective = objective
         self.generative_weight = generative_weight
+        self.gaussian_visible = gaussian_visible
         self.learning_rate = learning_rate
         self.batch_size = batch_size
         self.max_iter = max_iter
@@ -151,11 +172,24 @@ class RBMClassifier(ClassifierLifecycleMixin, TransformerMixin, BaseNetwork):
     _relative_tol = False  # tol is absolute, as MLPClassifier's
     _validation_name = "val. log p"
 
+    def _resolve(self, X):
+        """``gaussian_visible_`` ("auto": False for X in [0, 1], else True) and
+        ``early_stopping_`` ("auto": :func:`~skgen._defaults.early_stopping_for`)."""
+        self.gaussian_visible_ = resolve_gaussian_visible(self.gaussian_visible, X)
+        self.early_stopping_ = (
+            _defaults.early_stopping_for(X.shape[0], self.validation_fraction)
+            if _defaults.is_auto(self.early_stopping)
+            else bool(self.early_stopping)
+        )
+
+    def _early_stopping(self):
+        return self.early_stopping_
+
     def _unit_interval(self):
-        if self.objective == "discriminative":  # p(y | x) takes any real x
-            return None
+        if self.objective == "discriminative" or self.gaussian_visible_:
+            return None  # p(y | x) alone takes any real x
         return f"RBMClassifier(objective={self.objective!r})", (
-            "objective='discriminative'"
+            "gaussian_visible=True (or 'auto')"
         )
 
     def _structure(self):
@@ -164,11 +198,16 @@ class RBMClassifier(ClassifierLifecycleMixin, TransformerMixin, BaseNetwork):
     def _initialize(self, X, y):
         if len(self.classes_) < 2:
             raise ValueError(
-                f"y has a single class ({self.classes_[0]!r}); a classifier needs at "
+                f"y has only one class ({self.classes_[0]!r}); a classifier needs at "
                 "least 2 classes to tell apart."
             )
         model = ClassRBM.initialized(
-            X.shape[1], self.n_components, len(self.classes_), X.dtype, self._train_rng_
+            X.shape[1],
+            self.n_components,
+            len(self.classes_),
+            X.dtype,
+            self._train_rng_,
+            visible=self._visible_units(),
         )
         (
             self.components_,
@@ -185,8 +224,12 @@ class RBMClassifier(ClassifierLifecycleMixin, TransformerMixin, BaseNetwork):
             self.intercept_visible_,
             self.intercept_hidden_,
             self.intercept_class_,
+            visible=self._visible_units(),
         )
         return model if dtype is None else model.astype(dtype)
+
+    def _visible_units(self):
+        return GAUSSIAN if self.gaussian_visible_ else BERNOULLI
 
     def _loss_and_grads(self, model, xb, yb):
         return model.loss_and_grads(

@@ -80,6 +80,14 @@ def in_unit_interval(X):
     return bounds is None or (bounds[0] >= 0.0 and bounds[1] <= 1.0)
 
 
+def resolve_gaussian_visible(setting, X):
+    """A ``gaussian_visible`` setting (True, False or "auto") for training data X:
+    "auto" is True unless X lies in [0, 1] (:func:`in_unit_interval`)."""
+    if isinstance(setting, str) and setting == "auto":
+        return not in_unit_interval(X)
+    return bool(setting)
+
+
 def check_unit_interval(X, estimator_name, alternative="use GaussianRBM"):
     """Warn when ``X`` has values outside [0, 1], which Bernoulli units cannot model;
     ``alternative`` names the model to use for real-valued data instead."""

@@ -124,9 +124,10 @@ def data(name):
 
 
 def fit(est, X, **kwargs):
+    n = X.shape[0]
     if is_regressor(est):
-        return est.fit(X, Y_REAL[: len(X)])
-    return est.fit(X, Y[: len(X)]) if is_classifier(est) else est.fit(X)
+        return est.fit(X, Y_REAL[:n])
+    return est.fit(X, Y[:n]) if is_classifier(est) else est.fit(X)
 
 
 def partial_fit(est, X):
@@ -416,10 +417,56 @@ def test_dbn_classifier_partial_fit_pretrains_on_the_first_block_then_fine_tunes
 
 
 # ------------------------------------------------------------- warnings
+# The explicit setting of Bernoulli units in each estimator that can choose.
+BERNOULLI_SETTING = {
+    "VAE": {"likelihood": "bernoulli"},
+    "CVAE-prior": {"likelihood": "bernoulli"},
+    "CVAE-concat": {"likelihood": "bernoulli"},
+    "DBN": {"gaussian_visible": False},
+    "DBNClassifier": {"gaussian_visible": False},
+    "DBNRegressor": {"gaussian_visible": False},
+    "DeepAutoencoder": {"loss": "cross_entropy"},
+    "RBMClassifier": {"gaussian_visible": False},
+}
+# The fitted attribute of the choice, and its value for Bernoulli units.
+CHOICE = {
+    "VAE": ("likelihood_", "bernoulli"),
+    "CVAE-prior": ("likelihood_", "bernoulli"),
+    "CVAE-concat": ("likelihood_", "bernoulli"),
+    "DBN": ("gaussian_visible_", False),
+    "DBNClassifier": ("gaussian_visible_", False),
+    "DBNRegressor": ("gaussian_visible_", False),
+    "DeepAutoencoder": ("loss_", "cross_entropy"),
+    "RBMClassifier": ("gaussian_visible_", False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHOICE))
+@pytest.mark.parametrize("sparse", [False, True])
+def test_auto_units_follow_the_data(name, sparse):
+    """At the defaults, data in [0, 1] get Bernoulli units and any other data
+    Gaussian ones (StandardScaler's output too), silently; the choice is a fitted
+    attribute, and the network is built for it."""
+    attribute, bernoulli = CHOICE[name]
+    for X, expected in ((X_UNIT, True), (X_UNIT * 3 - 1, False), (X_UNIT + 0.5, False)):
+        X = sp.csr_matrix(X) if sparse else X
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", UserWarning)
+            est = fit(make(name), X)
+        assert (getattr(est, attribute) == bernoulli) is expected
+        if name.startswith("DBN") and name != "DBN":
+            layers = est.dbn_.rbms_
+        elif name == "DBN":
+            layers = est.rbms_
+        else:
+            continue
+        assert isinstance(layers[0], GaussianRBM) is not expected
+
+
 @pytest.mark.parametrize("name", BERNOULLI_DATA)
 def test_data_warnings_point_at_the_callers_line(name):
     X = X_UNIT * 3 - 1
-    params = {"loss": "cross_entropy"} if "Autoencoder" in name else {}
+    params = BERNOULLI_SETTING.get(name, {})
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
         fit(make(name, **params), X)

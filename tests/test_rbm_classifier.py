@@ -201,5 +201,5 @@ def test_it_classifies_digits_and_its_features_are_probabilities():
 
 def test_a_single_class_is_refused_with_a_clear_message():
     X, _ = tiny_data()
-    with pytest.raises(ValueError, match="single class .* at least 2 classes"):
+    with pytest.raises(ValueError, match="only one class .* at least 2 classes"):
         RBMClassifier(n_components=4).fit(X, np.zeros(len(X)))

@@ -1,10 +1,15 @@
 """``ClassRBM``: the RBM over an input, a class and hidden units (Larochelle & Bengio,
 ICML 2008), without scikit-learn.
 
-Energy, for binary hidden units ``h``, visible units ``x`` in [0, 1] and a one-hot
-class ``e_y``::
+Energy, for binary hidden units ``h``, visible units ``x`` and a one-hot class
+``e_y``::
 
-    E(x, y, h) = -h' W x - b' x - c' h - d' e_y - h' V' e_y
+    E(x, y, h) = -h' W x + E_v(x; b) - c' h - d' e_y - h' V' e_y
+
+with ``E_v`` the visible units' own energy (:mod:`._units`): ``-b' x`` for
+Bernoulli units (``x`` in [0, 1]), ``||x - b||^2 / 2`` for unit-variance Gaussian
+ones (standardised real values). ``p(y | x)`` does not depend on the visible type;
+the generative term's reconstruction does.
 
 With ``h`` summed out, ``p(y | x)`` is exact: the softmax over ``y`` of
 ``d_y + sum_j softplus(c_j + W_j x + V_yj)``. The objective of a minibatch is the
@@ -23,6 +28,7 @@ from .._kernels._class_rbm import (
     class_weighted_hidden,
 )
 from .._kernels._random import new_state
+from ._units import BERNOULLI
 
 OBJECTIVES = ("hybrid", "discriminative", "generative")
 
@@ -32,22 +38,24 @@ class ClassRBM:
     place by an optimizer) and gradient buffers shaped like them.
 
     ``W`` is (n_hidden, n_features) as an RBM's ``components_``; ``V`` is
-    (n_classes, n_hidden); ``b``, ``c``, ``d`` the visible, hidden and class biases.
+    (n_classes, n_hidden); ``b``, ``c``, ``d`` the visible, hidden and class biases;
+    ``visible`` the visible units' type (a :class:`~._units.Units`).
     """
 
-    def __init__(self, W, V, b, c, d):
+    def __init__(self, W, V, b, c, d, visible=BERNOULLI):
         self.W, self.V, self.b, self.c, self.d = W, V, b, c, d
+        self.visible = visible
         self._grads = None
 
     @classmethod
-    def initialized(cls, n_features, n_hidden, n_classes, dtype, rng):
+    def initialized(cls, n_features, n_hidden, n_classes, dtype, rng, **kwargs):
         """Weights uniform in +-1/sqrt(max(n_features, n_hidden)), as the paper
         initialises them; zero biases."""
         bound = 1.0 / np.sqrt(max(n_features, n_hidden))
         W = rng.uniform(-bound, bound, (n_hidden, n_features)).astype(dtype)
         V = rng.uniform(-bound, bound, (n_classes, n_hidden)).astype(dtype)
         zeros = [np.zeros(n, dtype=dtype) for n in (n_features, n_hidden, n_classes)]
-        return cls(W, V, *zeros)
+        return cls(W, V, *zeros, **kwargs)
 
     @property
     def params(self):
@@ -60,7 +68,8 @@ class ClassRBM:
         return self._grads
 
     def astype(self, dtype):
-        return ClassRBM(*(p.astype(dtype, copy=False) for p in self.params))
+        params = (p.astype(dtype, copy=False) for p in self.params)
+        return ClassRBM(*params, visible=self.visible)
 
     def _hidden_input(self, X):
         A = X @ self.W.T
@@ -133,8 +142,7 @@ class ClassRBM:
         reconstructions ``x1`` and ``y1``, and their hidden probabilities ``h1``."""
         h0, h_sample = np.empty_like(A), np.empty_like(A)
         class_hidden_sample(A, self.V, y, h0, h_sample, state)
-        x1 = h_sample @ self.W
-        add_bias_sigmoid(x1, self.b)
+        x1 = self.visible.mean(h_sample @ self.W, self.b)
         y1 = softmax(h_sample @ self.V.T + self.d, axis=1).astype(A.dtype)
         h1 = x1 @ self.W.T
         h1 += y1 @ self.V
