@@ -175,8 +175,13 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         """``gaussian_visible_``: "auto" is False for X in [0, 1], else True."""
         self.gaussian_visible_ = resolve_gaussian_visible(self.gaussian_visible, X)
 
+    def _gaussian_visible(self):
+        # A DBN pickled before skgen 0.3 has no gaussian_visible_; its parameter
+        # was a bool then.
+        return getattr(self, "gaussian_visible_", self.gaussian_visible)
+
     def _unit_interval(self):
-        if self.gaussian_visible_:
+        if self._gaussian_visible():
             return None
         return "DBN", "gaussian_visible=True (a GaussianRBM at the bottom)"
 
@@ -196,7 +201,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         ``n_rows`` training rows."""
         sizes = check_layer_sizes(self.hidden_layer_sizes, min_layers=1)
         n = len(sizes)
-        gaussian = self.gaussian_visible_
+        gaussian = self._gaussian_visible()
         if n == 1 and gaussian and self.linear_top:
             raise ValueError(
                 "gaussian_visible=True and linear_top=True on a single layer make a "

@@ -115,8 +115,9 @@ class BaseNetwork(BaseModel):
             self._initialize(X, y)
             self._optimizer_ = Adam(self._model().params, self.learning_rate)
             self.loss_curve_, self.validation_scores_, self.t_ = [], None, 0
-        validation_loss = None
-        if X_val is not None:
+        if X_val is None:
+            validation_loss = None
+        else:
             X_val = self._dense(X_val)
 
             def validation_loss():
@@ -252,7 +253,8 @@ class PretrainedNetworkMixin:
         self.gaussian_visible_ = resolve_gaussian_visible(self.gaussian_visible, X)
 
     def _unit_interval(self):
-        if not self.pretrain or self.gaussian_visible_:
+        # A model pickled before skgen 0.3 has no gaussian_visible_.
+        if not self.pretrain or getattr(self, "gaussian_visible_", True):
             return None
         name = type(self).__name__
         return f"{name}(pretrain=True)", "gaussian_visible=True (or 'auto')"

@@ -46,8 +46,9 @@ default="auto"
         every value lies in [0, 1] (binary data, intensities, ``MinMaxScaler``'s
         output), "gaussian" otherwise (``StandardScaler``'s output, raw real
         values); the choice is ``likelihood_``. "bernoulli": sigmoid outputs,
-        cross-entropy. "gaussian", for real-valued data, best standardised: a normal distribution whose mean and variance the decoder
-        gives for every sample and feature (it has twice as many outputs), so that
+        cross-entropy. "gaussian", for real-valued data, best standardised: a
+        normal distribution whose mean and variance the decoder gives for every
+        sample and feature (it has twice as many outputs), so that
         the ELBO and ``log_likelihood`` are true log-densities and
         ``sample(draw=True)`` draws with each feature's own spread. The variance
         has a floor of 1e-6 (as ``GaussianMixture``'s ``reg_covar``), so a feature

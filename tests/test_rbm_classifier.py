@@ -20,17 +20,18 @@ from skgen._kernels._class_rbm import (
 )
 from skgen._kernels._random import new_state, uniform
 from skgen._models._class_rbm import ClassRBM
+from skgen._models._units import BERNOULLI, GAUSSIAN
 from skgen._models._training import split_validation
 
 N_FEATURES, N_HIDDEN, N_CLASSES = 5, 4, 3
 
 
-def tiny_model(seed=0, dtype=np.float64):
+def tiny_model(seed=0, dtype=np.float64, visible=BERNOULLI):
     rng = np.random.RandomState(seed)
     W = rng.normal(0, 1.0, (N_HIDDEN, N_FEATURES)).astype(dtype)
     V = rng.normal(0, 1.0, (N_CLASSES, N_HIDDEN)).astype(dtype)
     b, c, d = (rng.normal(0, 0.5, n).astype(dtype) for n in (5, 4, 3))
-    return ClassRBM(W, V, b, c, d)
+    return ClassRBM(W, V, b, c, d, visible=visible)
 
 
 def tiny_data(seed=1, n=7):
@@ -137,18 +138,27 @@ def test_discriminative_gradient_matches_finite_differences():
     assert loss > 0
 
 
-def test_the_generative_term_is_cd1_of_the_joint_model():
+@pytest.mark.parametrize(
+    "visible, mean", [(BERNOULLI, expit), (GAUSSIAN, lambda a: a)], ids=repr
+)
+def test_the_generative_term_is_cd1_of_the_joint_model(visible, mean):
     # Given the hidden draws (replayed from the seeded stream), the CD-1 estimate is a
-    # closed form: check it.
-    model = tiny_model()
+    # closed form: check it. Gaussian visible units change the reconstruction only.
+    model = tiny_model(visible=visible)
     X, y = tiny_data()
+    if visible is GAUSSIAN:
+        X = X * 4 - 2  # real values
+    # p(y | x) and E[h | x] do not depend on the visible units' own energy.
+    bernoulli = tiny_model()
+    assert_allclose(model.class_scores(X), bernoulli.class_scores(X))
+    assert_allclose(model.hidden_mean(X), bernoulli.hidden_mean(X))
     n = len(X)
     onehot = np.eye(N_CLASSES)[y]
     model.loss_and_grads(X, y, "generative", 1.0, np.random.RandomState(4))
     h0 = expit(X @ model.W.T + model.c + onehot @ model.V)
     hs = (uniform_draws(new_state(np.random.RandomState(4)), h0.shape) < h0) * 1.0
     assert 0 < hs.mean() < 1
-    x1 = expit(hs @ model.W + model.b)
+    x1 = mean(hs @ model.W + model.b)
     y1 = np.exp(log_softmax(hs @ model.V.T + model.d, axis=1))
     h1 = expit(x1 @ model.W.T + y1 @ model.V + model.c)
     expected = [
@@ -197,6 +207,23 @@ def test_it_classifies_digits_and_its_features_are_probabilities():
         clf.best_validation_score_, abs=1e-12
     )
     assert clf.best_validation_score_ < 0  # a mean log-probability, in nats
+
+
+def test_auto_early_stopping_needs_100_held_out_rows():
+    """A tenth of 999 rows is 99 rows, too few to stop on: every row trains; a
+    tenth of 1,000 is held out."""
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    small = RBMClassifier(n_components=4, max_iter=2, random_state=0)
+    small.fit(X[:999], y[:999])
+    assert small.early_stopping_ is False and small.validation_scores_ is None
+    assert small.t_ == 2 * 999
+    big = RBMClassifier(n_components=4, max_iter=2, random_state=0)
+    big.fit(X[:1000], y[:1000])
+    assert big.early_stopping_ is True and len(big.validation_scores_) == 2
+    assert big.t_ == 2 * 900
+    forced = RBMClassifier(n_components=4, max_iter=2, early_stopping=True)
+    assert forced.fit(X[:100], y[:100]).early_stopping_ is True
 
 
 def test_a_single_class_is_refused_with_a_clear_message():
