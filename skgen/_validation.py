@@ -71,13 +71,23 @@ def value_range(X):
     return low, high
 
 
+# Rounding error of a [0, 1] scaling that in_unit_interval forgives (float32's
+# is about 1e-7).
+UNIT_INTERVAL_SLACK = 1e-6
+
+
 def in_unit_interval(X):
     """Whether every value of ``X`` lies in [0, 1]: the rule by which the "auto"
     unit types and likelihoods choose Bernoulli units (binary data or intensities,
     e.g. after ``MinMaxScaler``) over Gaussian ones (real values, e.g. after
-    ``StandardScaler``). Written once, for every estimator that chooses."""
+    ``StandardScaler``). Written once, for every estimator that chooses. Values up
+    to ``UNIT_INTERVAL_SLACK`` outside count as inside: ``MinMaxScaler`` rounds
+    some maxima to 1.0000000000000002, and a rule without slack gave its output
+    Gaussian units."""
     bounds = value_range(X)
-    return bounds is None or (bounds[0] >= 0.0 and bounds[1] <= 1.0)
+    return bounds is None or (
+        bounds[0] >= -UNIT_INTERVAL_SLACK and bounds[1] <= 1.0 + UNIT_INTERVAL_SLACK
+    )
 
 
 def resolve_gaussian_visible(setting, X):

@@ -448,7 +448,10 @@ def test_auto_units_follow_the_data(name, sparse):
     Gaussian ones (StandardScaler's output too), silently; the choice is a fitted
     attribute, and the network is built for it."""
     attribute, bernoulli = CHOICE[name]
-    for X, expected in ((X_UNIT, True), (X_UNIT * 3 - 1, False), (X_UNIT + 0.5, False)):
+    rounded = X_UNIT.copy()  # MinMaxScaler's output can hold 1.0000000000000002
+    rounded[0, 0], rounded[1, 1] = np.nextafter(1.0, 2.0), np.nextafter(0.0, -1.0)
+    cases = (X_UNIT, True), (rounded, True), (X_UNIT * 3 - 1, False)
+    for X, expected in (*cases, (X_UNIT + 0.5, False)):
         X = sp.csr_matrix(X) if sparse else X
         with warnings.catch_warnings():
             warnings.simplefilter("error", UserWarning)
