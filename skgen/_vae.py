@@ -17,7 +17,7 @@ from ._network_base import (
     document_training,
 )
 from ._parallel import document_n_jobs, threaded
-from ._validation import check_layer_sizes, check_positive_int, in_unit_interval
+from ._validation import check_layer_sizes, check_positive_int, looks_binary
 
 
 @document_n_jobs
@@ -42,10 +42,12 @@ class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
         Activation of the hidden layers.
     likelihood : {"auto", "bernoulli", "gaussian", "unit_gaussian"}, \
 default="auto"
-        ``p(x | z)``. "auto" chooses from the training data: "bernoulli" when
-        every value lies in [0, 1] (binary data, intensities, ``MinMaxScaler``'s
-        output), "gaussian" otherwise (``StandardScaler``'s output, raw real
-        values); the choice is ``likelihood_``. "bernoulli": sigmoid outputs,
+        ``p(x | z)``. "auto" chooses from the training data: "bernoulli" for
+        binary data and intensities (every value in [0, 1], at least a third of
+        them exactly 0 or 1: pixels, flags), "gaussian" otherwise
+        (``StandardScaler``'s output, raw real values, and ``MinMaxScaler``'s
+        output of measured quantities, on which the Bernoulli's codes
+        collapsed); the choice is ``likelihood_``. "bernoulli": sigmoid outputs,
         cross-entropy. "gaussian", for real-valued data, best standardised: a
         normal distribution whose mean and variance the decoder gives for every
         sample and feature (it has twice as many outputs), so that
@@ -203,9 +205,10 @@ default="auto"
         return bool(self.early_stopping)
 
     def _resolve(self, X):
-        """``likelihood_``: "auto" is Bernoulli for X in [0, 1], else Gaussian."""
+        """``likelihood_``: "auto" is Bernoulli for binary data and intensities
+        (:func:`looks_binary`), else Gaussian."""
         if self.likelihood == "auto":
-            self.likelihood_ = "bernoulli" if in_unit_interval(X) else "gaussian"
+            self.likelihood_ = "bernoulli" if looks_binary(X) else "gaussian"
         else:
             self.likelihood_ = self.likelihood
 

@@ -90,6 +90,38 @@ def in_unit_interval(X):
     )
 
 
+# Share of the values at exactly 0 or 1 from which data in [0, 1] count as binary
+# data or intensities (see looks_binary).
+BINARY_SHARE = 1 / 3
+
+
+def looks_binary(X):
+    """Whether ``X`` looks like binary data or intensities, which a Bernoulli
+    likelihood models: every value in [0, 1] (:func:`in_unit_interval`) and at
+    least ``BINARY_SHARE`` of them at 0 or 1 (implicit zeros of a sparse X count).
+
+    A measured quantity after ``MinMaxScaler`` also lies in [0, 1], but has one
+    row at each bound and the rest in between: 0.5-2% of the values of iris,
+    wine, breast cancer and Friedman #1, at most 11% (diabetes) on the tables the
+    default was chosen on, against 58% of digits' pixels and all of a binary
+    matrix. Around 0.5 a Bernoulli likelihood is nearly flat, and the CVAE's
+    codes collapsed onto one point (accuracy at chance on a min-max-scaled
+    ``make_classification`` table, 0.62 with the Gaussian)."""
+    if not in_unit_interval(X):
+        return False
+    n_values = X.shape[0] * X.shape[1]
+    if n_values == 0:
+        return True
+    values = X.data if sp.issparse(X) else X
+    at_bounds = np.count_nonzero(
+        (np.abs(values) <= UNIT_INTERVAL_SLACK)
+        | (np.abs(values - 1.0) <= UNIT_INTERVAL_SLACK)
+    )
+    if sp.issparse(X):
+        at_bounds += n_values - X.nnz
+    return at_bounds >= BINARY_SHARE * n_values
+
+
 def resolve_gaussian_visible(setting, X):
     """A ``gaussian_visible`` setting (True, False or "auto") for training data X:
     "auto" is True unless X lies in [0, 1] (:func:`in_unit_interval`)."""

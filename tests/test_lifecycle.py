@@ -466,6 +466,28 @@ def test_auto_units_follow_the_data(name, sparse):
         assert isinstance(layers[0], GaussianRBM) is not expected
 
 
+@pytest.mark.parametrize("name", sorted(CHOICE))
+@pytest.mark.parametrize("sparse", [False, True])
+def test_a_min_max_scaled_table_gets_a_learned_variance_likelihood(name, sparse):
+    """Measured values after MinMaxScaler lie in [0, 1] but are not intensities
+    (one row at each bound): the VAEs' "auto" gives them the Gaussian with learned
+    variances, on which their codes do not collapse; unit-variance Gaussian
+    visibles suit only standardised data, so the RBMs keep Bernoulli units. A
+    binary matrix, sparse or not, stays Bernoulli everywhere."""
+    attribute, bernoulli = CHOICE[name]
+    rng = np.random.default_rng(0)
+    table = rng.normal(size=(60, 8))
+    table = (table - table.min(axis=0)) / np.ptp(table, axis=0)
+    binary = (rng.random((60, 8)) < 0.2).astype(float)
+    vae = name.startswith(("VAE", "CVAE"))
+    for X, expected in ((table, not vae), (binary, True)):
+        X = sp.csr_matrix(X) if sparse else X
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", UserWarning)
+            est = fit(make(name), X)
+        assert (getattr(est, attribute) == bernoulli) is expected
+
+
 @pytest.mark.parametrize("name", BERNOULLI_DATA)
 def test_data_warnings_point_at_the_callers_line(name):
     X = X_UNIT * 3 - 1
