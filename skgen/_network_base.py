@@ -148,12 +148,17 @@ class BaseNetwork(BaseModel):
         """Whether a fit holds rows out (``early_stopping``, resolved)."""
         return bool(self.early_stopping)
 
+    # The Adam steps that bound a fit with max_iter="auto".
+    _max_updates = _defaults.MAX_UPDATES
+
     def _epoch_limits(self, n_rows, incremental):
         """``(max_iter, n_iter_no_change)`` for ``n_rows`` training rows: the
         parameters, with "auto" resolved by ``_defaults.epochs_for_updates``, and
         one epoch for ``partial_fit``. They are kept as ``max_iter_`` and
         ``n_iter_no_change_``, so a user sees what ran."""
-        max_iter, patience = _defaults.epochs_for_updates(n_rows, self.batch_size)
+        max_iter, patience = _defaults.epochs_for_updates(
+            n_rows, self.batch_size, self._max_updates
+        )
         if incremental:
             max_iter = 1
         elif not _defaults.is_auto(self.max_iter):
