@@ -160,7 +160,7 @@ class GaussianRBM(_BaseRBM):
         n_components=256,
         *,
         learning_rate=0.01,
-        learning_rate_schedule="linear",
+        learning_rate_schedule="auto",
         batch_size=10,
         n_iter="auto",
         cd_k=1,

@@ -10,7 +10,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseModel
-from ._defaults import is_auto, rbm_epochs
+from ._defaults import SCHEDULES, is_auto, rate_factor, rbm_epochs, resolve_schedule
 from ._models import _likelihood as lik
 from ._models import new_stream_state
 from ._models._rbm import FLOAT_DTYPES, RBMLayer
@@ -33,7 +33,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
     _parameter_constraints: dict = {
         "n_components": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "learning_rate_schedule": [StrOptions({"linear", "constant"})],
+        "learning_rate_schedule": [StrOptions({"auto", *SCHEDULES})],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "n_iter": [StrOptions({"auto"}), Interval(Integral, 0, None, closed="left")],
         "cd_k": [Interval(Integral, 1, None, closed="left")],
@@ -51,7 +51,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         n_components=256,
         *,
         learning_rate=0.1,
-        learning_rate_schedule="linear",
+        learning_rate_schedule="auto",
         batch_size=10,
         n_iter="auto",
         cd_k=1,
@@ -95,11 +95,15 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
             n_epochs = rbm_epochs(X.shape[0], self.batch_size)
         else:
             n_epochs = self.n_iter
+        if not incremental:
+            self.learning_rate_schedule_ = resolve_schedule(
+                self.learning_rate_schedule, self.n_iter
+            )
         for iteration in range(1, n_epochs + 1):
             begin = time.time()
             rate = self.learning_rate
-            if self.learning_rate_schedule == "linear" and not incremental:
-                rate *= (n_epochs - iteration + 1) / n_epochs
+            if not incremental:  # partial_fit trains at learning_rate
+                rate *= rate_factor(self.learning_rate_schedule_, iteration, n_epochs)
             self._cd_epoch(
                 X, "partial_fit" if incremental else f"iteration {iteration}", rate
             )
@@ -347,17 +351,28 @@ _COMMON_PARAMS = """
     learning_rate : float, default=LEARNING_RATE
         The learning rate for weight updates. It is *highly* recommended to tune this
         hyper-parameter. Reasonable values are in the 10**[0., -3.] range.
-    learning_rate_schedule : {"linear", "constant"}, default="linear"
-        How the rate changes over the epochs of ``fit``. "linear": epoch ``i`` of
-        ``n_iter`` (from 1) runs at ``learning_rate * (n_iter - i + 1) / n_iter``,
-        falling towards zero as in Tieleman's PCD (2008). "constant": every epoch at
-        ``learning_rate``, as scikit-learn's RBM. ``partial_fit`` always trains at
-        ``learning_rate``. The default was chosen by 3-fold CV on training rows only
+    learning_rate_schedule : {"auto", "linear", "annealed", "constant"}, \
+default="auto"
+        How the rate changes over the epochs of ``fit`` (``partial_fit`` always
+        trains at ``learning_rate``). "linear": epoch ``i`` of ``n`` (from 1) runs
+        at ``learning_rate * (n - i + 1) / n``, falling towards zero as in
+        Tieleman's PCD (2008). "annealed": at ``2 * learning_rate * (n - i + 1) /
+        (n + 1)``, the same total step as a constant rate, falling to zero.
+        "constant": every epoch at ``learning_rate``, as scikit-learn's RBM.
+        "auto": "linear" with ``n_iter="auto"``, "annealed" with a number of
+        epochs; the choice is ``learning_rate_schedule_``.
+
+        The decay was chosen by 3-fold CV on training rows only
         (benchmarks/choose_defaults.py): at a constant rate the last epochs of PCD
         leave the model wherever its oscillation stands, -193 to -239 nats of
         validation log-likelihood on MNIST-5k after 10 epochs against -137 to -156
         with the linear decay (GaussianRBM on breast cancer: -45 to -55 against
-        -38); features + LogisticRegression are level.
+        -38); features + LogisticRegression are level. A run whose length the
+        user chose keeps the total step the user chose: the linear decay halves
+        it, which at scikit-learn's explicit settings left 4x4 bars and stripes
+        on its plateau (benchmarks/bench_dropin.py; exact log-likelihood -9.7
+        nats against scikit-learn's -6.0), while a constant rate loses MNIST-5k's
+        annealing.
     batch_size : int, default=10
         Number of examples per minibatch.
     n_iter : "auto" or int, default="auto"
@@ -410,6 +425,8 @@ _COMMON_PARAMS = """
     n_iter_ : int
         Epochs trained since the model was initialised (``fit``'s, then one per
         ``partial_fit``).
+    learning_rate_schedule_ : str
+        The schedule of the last ``fit`` ("auto" resolved).
     h_samples_ : ndarray of shape (batch_size, n_components)
         Binary hidden states of the persistent negative chains (unchanged by training
         with ``persistent=False``).

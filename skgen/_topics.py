@@ -12,6 +12,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_non_negative
 
 from ._base import BaseModel
+from ._defaults import rate_factor
 from ._models import new_stream_state
 from ._models._topics import ReplicatedSoftmaxLayer, document_lengths
 from ._models._training import Adam
@@ -203,8 +204,9 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
             begin = time.time()
             where = "partial_fit" if incremental else f"iteration {iteration + 1}"
             rate = self.learning_rate
-            if self.learning_rate_schedule == "linear" and not incremental:
-                rate *= (n_epochs - iteration) / n_epochs
+            if not incremental:
+                schedule = self.learning_rate_schedule
+                rate *= rate_factor(schedule, iteration + 1, n_epochs)
             self._epoch(X, where, rate)
             self.n_iter_ += 1
             if self.verbose and not incremental:

@@ -33,6 +33,7 @@ def test_each_layer_is_an_rbm_trained_on_the_layer_below():
         n_components=16,
         n_iter=4,
         learning_rate=0.02,
+        learning_rate_schedule="linear",  # DBN's default, passed to every layer
         batch_size=10,
         random_state=second.random_state,
     ).fit(first.transform(X))
