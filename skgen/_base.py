@@ -90,6 +90,15 @@ class BaseModel(BaseEstimator):
     # public module ("skgen") and the class name, for classes defined in skgen.
     _doc_link_module = "skgen"
     _doc_link_template = DOCS_URL + "generated/{estimator_module}.{estimator_name}.html"
+    # Constructor parameters added after a release, each with the value that does
+    # what a model pickled before it did; unpickling fills them in, so that
+    # get_params, clone and set_params work on such a model.
+    _added_params: dict = {}
+
+    def __setstate__(self, state):
+        for name, before in self._added_params.items():
+            state.setdefault(name, before)
+        super().__setstate__(state)
 
     # ------------------------------------------------------------ fitting
     @_fit_context(prefer_skip_nested_validation=False)

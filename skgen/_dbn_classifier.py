@@ -127,6 +127,8 @@ class DBNClassifier(ClassifierLifecycleMixin, PretrainedNetworkMixin, BaseNetwor
 
     _max_updates = _defaults.FINE_TUNING_UPDATES
 
+    _added_params = {"gaussian_visible": False}  # skgen 0.3; Bernoulli before
+
     _parameter_constraints: dict = {
         **TRAINING_CONSTRAINTS,
         **AUTO_EPOCH_CONSTRAINTS,
@@ -191,7 +193,7 @@ class DBNClassifier(ClassifierLifecycleMixin, PretrainedNetworkMixin, BaseNetwor
     _relative_tol = False  # tol is absolute, as MLPClassifier's
     _validation_name = "val. accuracy"
     _out_activation = "softmax"
-    _rbm_binary_rate = 0.05  # chosen on MNIST-5k
+    _rbm_binary_rate = _defaults.BINARY_RATE  # chosen on MNIST-5k
     _loss_digits = 4
 
     def _n_outputs(self, y):

@@ -3,8 +3,11 @@
 A fixed number cannot serve 30 features and 784 alike; these rules are what the
 "auto" values of the estimators resolve to, into fitted attributes. How each was
 chosen (cross-validation on training rows only, ``benchmarks/choose_defaults.py``)
-is in its docstring and in ``benchmarks/RESULTS.md``.
+is in its docstring and in ``benchmarks/RESULTS.md``; the small-table rules were
+chosen with ``benchmarks/choose_small_defaults.py``.
 """
+
+from ._models._training import n_validation
 
 # Hinton & Salakhutdinov's MNIST autoencoder, 784 -> 1000-500-250 -> 30.
 _MNIST_ENCODER = (1000, 500, 250)
@@ -82,10 +85,8 @@ def resolve_schedule(schedule, n_iter):
     """An RBM's ``learning_rate_schedule``: "auto" is "linear" when the length of
     the run is "auto" too (the pair chosen by cross-validation), and "annealed"
     when the user chose the number of epochs: such a run gets the total step of
-    scikit-learn's constant rate, decayed to zero at its end. The linear decay
-    from ``learning_rate`` halves that total, and left 4x4 bars and stripes at
-    scikit-learn's explicit settings (100 epochs) on its plateau: -9.7 nats
-    against scikit-learn's -6.0 (benchmarks/bench_dropin.py)."""
+    scikit-learn's constant rate, decaying towards zero at its end (the RBMs'
+    docstring gives the measurements)."""
     if is_auto(schedule):
         return "linear" if is_auto(n_iter) else "annealed"
     return schedule
@@ -95,15 +96,16 @@ def rate_factor(schedule, epoch, n_epochs):
     """The factor of ``learning_rate`` for ``epoch`` (from 1) of ``n_epochs``.
 
     "linear": ``(n - i + 1) / n``, from 1 towards 0 (Tieleman's PCD, 2008).
-    "annealed": ``2 (n - i + 1) / (n + 1)``, from 2 towards 0, a mean of exactly 1:
+    "annealed": ``2 (n - i + 1) / (n + 1)``, from about 2 towards 0, a mean of 1:
     the same total step as "constant", without its last epochs' oscillation.
     "constant": 1."""
-    if schedule == "constant":
-        return 1.0
     remaining = n_epochs - epoch + 1
-    if schedule == "linear":
-        return remaining / n_epochs
-    return 2.0 * remaining / (n_epochs + 1)
+    factors = {
+        "constant": 1.0,
+        "linear": remaining / n_epochs,
+        "annealed": 2.0 * remaining / (n_epochs + 1),
+    }
+    return factors[schedule]  # "auto" must be resolved first
 
 
 # Adam steps that bound a fine-tuning, and that count as no improvement.
@@ -138,9 +140,10 @@ MIN_VALIDATION_ROWS = 100
 
 def early_stopping_for(n_rows, validation_fraction):
     """Whether "auto" early stopping holds ``validation_fraction`` of ``n_rows``
-    out: only when that makes at least ``MIN_VALIDATION_ROWS`` rows. On fewer, the
+    out: only when that makes at least ``MIN_VALIDATION_ROWS`` rows (counted as the
+    split counts them). On fewer, the
     held-out score moves in steps of a row or two and stops the training at a
     chance low (RBMClassifier on 45 digits held out 5 rows and scored 0.35 on one
     split, 0.83 on the others), and the rows are worth more as training data;
     scikit-learn's MLPs leave early stopping off by default for this reason."""
-    return int(n_rows * validation_fraction) >= MIN_VALIDATION_ROWS
+    return n_validation(n_rows, validation_fraction) >= MIN_VALIDATION_ROWS

@@ -258,8 +258,10 @@ class PretrainedNetworkMixin:
         self.gaussian_visible_ = resolve_gaussian_visible(self.gaussian_visible, X)
 
     def _unit_interval(self):
-        # A model pickled before skgen 0.3 has no gaussian_visible_.
-        if not self.pretrain or getattr(self, "gaussian_visible_", True):
+        # A model pickled before skgen 0.3 has no gaussian_visible_ (its
+        # gaussian_visible is filled in by _added_params).
+        gaussian = getattr(self, "gaussian_visible_", self.gaussian_visible)
+        if not self.pretrain or gaussian:
             return None
         name = type(self).__name__
         return f"{name}(pretrain=True)", "gaussian_visible=True (or 'auto')"

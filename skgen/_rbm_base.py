@@ -357,7 +357,7 @@ default="auto"
         trains at ``learning_rate``). "linear": epoch ``i`` of ``n`` (from 1) runs
         at ``learning_rate * (n - i + 1) / n``, falling towards zero as in
         Tieleman's PCD (2008). "annealed": at ``2 * learning_rate * (n - i + 1) /
-        (n + 1)``, the same total step as a constant rate, falling to zero.
+        (n + 1)``, the same total step as a constant rate, falling towards zero.
         "constant": every epoch at ``learning_rate``, as scikit-learn's RBM.
         "auto": "linear" with ``n_iter="auto"``, "annealed" with a number of
         epochs; the choice is ``learning_rate_schedule_``.

@@ -143,6 +143,8 @@ class RBMClassifier(ClassifierLifecycleMixin, TransformerMixin, BaseNetwork):
     True
     """
 
+    _added_params = {"gaussian_visible": False}  # skgen 0.3; Bernoulli before
+
     _parameter_constraints: dict = {
         **TRAINING_CONSTRAINTS,
         **AUTO_EPOCH_CONSTRAINTS,

@@ -199,9 +199,13 @@ default="auto"
     )
 
     # ------------------------------------------------------------- the model
+    def _likelihood(self):
+        # A model pickled before skgen 0.3 has no likelihood_: its parameter holds it.
+        return getattr(self, "likelihood_", self.likelihood)
+
     def _early_stopping(self):
         if self.early_stopping == "auto":
-            return self.likelihood_ == "gaussian"
+            return self._likelihood() == "gaussian"
         return bool(self.early_stopping)
 
     def _resolve(self, X):
@@ -213,7 +217,9 @@ default="auto"
             self.likelihood_ = self.likelihood
 
     def _unit_interval(self):
-        if self.likelihood != "bernoulli":  # "auto" chose Bernoulli for [0, 1]
+        # "auto" resolves first: on a first pass it picks Bernoulli only for data
+        # in [0, 1]; a later partial_fit outside [0, 1] is warned about.
+        if self._likelihood() != "bernoulli":
             return None
         return f"{type(self).__name__}(likelihood='bernoulli')", (
             "use likelihood='gaussian' (or 'auto')"
@@ -234,8 +240,7 @@ default="auto"
 
     def _loss(self):
         """The likelihood ``p(x | z)`` of the decoder's outputs."""
-        # A model pickled before skgen 0.3 has no likelihood_: its parameter holds it.
-        return LOSSES[getattr(self, "likelihood_", self.likelihood)]
+        return LOSSES[self._likelihood()]
 
     def _conditioning(self):
         """How the class enters the model: not at all in a VAE."""

@@ -137,3 +137,38 @@ def test_a_model_saved_by_one_process_runs_in_another(model, methods, tmp_path):
     got = np.load(tmp_path / "out.npz")
     for name in methods:
         assert_array_equal(got[name], expected[name], err_msg=name)
+
+
+# What skgen 0.3 added to each estimator: parameters (with their 0.2 value) and
+# fitted attributes. A 0.2 model is this one without them.
+ADDED_IN_0_3 = {
+    "VAE": ({"likelihood": "bernoulli"}, ["likelihood_"]),
+    "RBMClassifier": ({}, ["gaussian_visible", "gaussian_visible_", "early_stopping_"]),
+    "DBNClassifier": ({}, ["gaussian_visible", "gaussian_visible_"]),
+    "BernoulliRBM": ({}, ["learning_rate_schedule_"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ADDED_IN_0_3))
+def test_a_model_pickled_before_0_3_predicts_clones_and_trains_on(name):
+    import skgen
+    from sklearn.base import clone
+
+    params, added = ADDED_IN_0_3[name]
+    small = dict(random_state=0, **params)
+    if name in ("RBMClassifier", "DBNClassifier"):
+        small.update(max_iter=2)
+    if name == "DBNClassifier":
+        small.update(hidden_layer_sizes=(8,), rbm_n_iter=1)
+    if name == "VAE":
+        small.update(max_iter=2, hidden_layer_sizes=(8,), n_components=2)
+    if name in ("RBMClassifier", "BernoulliRBM"):
+        small.update(n_components=8)
+    model = getattr(skgen, name)(**small).fit(X, Y)
+    for attribute in added:
+        del model.__dict__[attribute]
+    old = pickle.loads(pickle.dumps(model))
+    repr(old), clone(old)  # get_params has every parameter again
+    if hasattr(old, "predict"):
+        assert_array_equal(old.predict(X), model.predict(X))
+    old.partial_fit(X, Y) if hasattr(old, "classes_") else old.partial_fit(X)

@@ -210,14 +210,14 @@ def test_it_classifies_digits_and_its_features_are_probabilities():
 
 
 def test_auto_early_stopping_needs_100_held_out_rows():
-    """A tenth of 999 rows is 99 rows, too few to stop on: every row trains; a
+    """A tenth of 994 rows is 99 rows, too few to stop on: every row trains; a
     tenth of 1,000 is held out."""
     X, y = load_digits(return_X_y=True)
     X = X / 16.0
     small = RBMClassifier(n_components=4, max_iter=2, random_state=0)
-    small.fit(X[:999], y[:999])
+    small.fit(X[:994], y[:994])
     assert small.early_stopping_ is False and small.validation_scores_ is None
-    assert small.t_ == 2 * 999
+    assert small.t_ == 2 * 994
     big = RBMClassifier(n_components=4, max_iter=2, random_state=0)
     big.fit(X[:1000], y[:1000])
     assert big.early_stopping_ is True and len(big.validation_scores_) == 2

@@ -72,11 +72,17 @@ def minibatch_epoch(order, batch_size, step, name, hint):
     return loss
 
 
+def n_validation(n_rows, fraction):
+    """The rows early stopping holds out of ``n_rows``: ``round(fraction * n)``,
+    at least one."""
+    return max(1, int(round(fraction * n_rows)))
+
+
 def split_validation(X, y, fraction, rng):
-    """Hold out ``round(fraction * n)`` (at least one) random rows of X (and y, when
-    not None): returns ``(X_train, y_train, X_val, y_val)``."""
+    """Hold out :func:`n_validation` random rows of X (and y, when not None):
+    returns ``(X_train, y_train, X_val, y_val)``."""
     n = X.shape[0]
-    n_val = max(1, int(round(fraction * n)))
+    n_val = n_validation(n, fraction)
     if n - n_val < 1:
         raise ValueError(
             f"early_stopping with validation_fraction={fraction} holds out {n_val} of "
