@@ -90,14 +90,20 @@ class BaseModel(BaseEstimator):
     # public module ("skgen") and the class name, for classes defined in skgen.
     _doc_link_module = "skgen"
     _doc_link_template = DOCS_URL + "generated/{estimator_module}.{estimator_name}.html"
-    # Constructor parameters added after a release, each with the value that does
-    # what a model pickled before it did; unpickling fills them in, so that
-    # get_params, clone and set_params work on such a model.
+    # What a release added, for models pickled before it; unpickling fills them in.
+    # Constructor parameters, each with the value that does what such a model did
+    # (so that get_params, clone and set_params work on it):
     _added_params: dict = {}
+    # Fitted attributes that resolve an "auto", each with the parameter whose
+    # value such a model used as it was:
+    _added_attributes: dict = {}
 
     def __setstate__(self, state):
         for name, before in self._added_params.items():
             state.setdefault(name, before)
+        if self._fitted_marker in state:
+            for name, parameter in self._added_attributes.items():
+                state.setdefault(name, state[parameter])
         super().__setstate__(state)
 
     # ------------------------------------------------------------ fitting

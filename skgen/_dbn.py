@@ -170,18 +170,14 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         self.n_jobs = n_jobs
 
     _fitted_marker = "rbms_"
+    _added_attributes = {"gaussian_visible_": "gaussian_visible"}  # skgen 0.3
 
     def _resolve(self, X):
         """``gaussian_visible_``: "auto" is False for X in [0, 1], else True."""
         self.gaussian_visible_ = resolve_gaussian_visible(self.gaussian_visible, X)
 
-    def _gaussian_visible(self):
-        # A DBN pickled before skgen 0.3 has no gaussian_visible_; its parameter
-        # was a bool then.
-        return getattr(self, "gaussian_visible_", self.gaussian_visible)
-
     def _unit_interval(self):
-        if self._gaussian_visible():
+        if self.gaussian_visible_:
             return None
         return "DBN", "gaussian_visible=True (a GaussianRBM at the bottom)"
 
@@ -201,7 +197,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         ``n_rows`` training rows."""
         sizes = check_layer_sizes(self.hidden_layer_sizes, min_layers=1)
         n = len(sizes)
-        gaussian = self._gaussian_visible()
+        gaussian = self.gaussian_visible_
         if n == 1 and gaussian and self.linear_top:
             raise ValueError(
                 "gaussian_visible=True and linear_top=True on a single layer make a "

@@ -249,6 +249,7 @@ class PretrainedNetworkMixin:
     """
 
     _rbm_schedule = "constant"  # the RBMs' learning_rate_schedule
+    _added_attributes = {"gaussian_visible_": "gaussian_visible"}  # skgen 0.3
     # The "auto" rbm_learning_rate of binary RBMs; None: DBN's own "auto".
     _rbm_binary_rate = None
     _out_activation = "identity"  # out_activation_, named as scikit-learn's MLPs
@@ -258,10 +259,7 @@ class PretrainedNetworkMixin:
         self.gaussian_visible_ = resolve_gaussian_visible(self.gaussian_visible, X)
 
     def _unit_interval(self):
-        # A model pickled before skgen 0.3 has no gaussian_visible_ (its
-        # gaussian_visible is filled in by _added_params).
-        gaussian = getattr(self, "gaussian_visible_", self.gaussian_visible)
-        if not self.pretrain or gaussian:
+        if not self.pretrain or self.gaussian_visible_:
             return None
         name = type(self).__name__
         return f"{name}(pretrain=True)", "gaussian_visible=True (or 'auto')"

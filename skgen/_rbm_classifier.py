@@ -143,7 +143,12 @@ class RBMClassifier(ClassifierLifecycleMixin, TransformerMixin, BaseNetwork):
     True
     """
 
-    _added_params = {"gaussian_visible": False}  # skgen 0.3; Bernoulli before
+    # skgen 0.3 added gaussian_visible (Bernoulli before) and the resolved "auto"s.
+    _added_params = {"gaussian_visible": False}
+    _added_attributes = {
+        "gaussian_visible_": "gaussian_visible",
+        "early_stopping_": "early_stopping",
+    }
 
     _parameter_constraints: dict = {
         **TRAINING_CONSTRAINTS,
@@ -205,7 +210,7 @@ class RBMClassifier(ClassifierLifecycleMixin, TransformerMixin, BaseNetwork):
         )
 
     def _early_stopping(self):
-        return getattr(self, "early_stopping_", self.early_stopping)  # pre-0.3 pickles
+        return self.early_stopping_
 
     def _unit_interval(self):
         if self.objective == "discriminative" or self._visible_units().gaussian:
@@ -251,8 +256,7 @@ class RBMClassifier(ClassifierLifecycleMixin, TransformerMixin, BaseNetwork):
         return model if dtype is None else model.astype(dtype)
 
     def _visible_units(self):
-        # A model pickled before skgen 0.3 has no gaussian_visible_: Bernoulli.
-        return GAUSSIAN if getattr(self, "gaussian_visible_", False) else BERNOULLI
+        return GAUSSIAN if self.gaussian_visible_ else BERNOULLI
 
     def _loss_and_grads(self, model, xb, yb):
         return model.loss_and_grads(

@@ -175,6 +175,7 @@ random_state, verbose :
         self.n_jobs = n_jobs
 
     _divergence_hint = "Lower learning_rate."
+    _added_attributes: dict = {}  # one likelihood per column, not VAE's likelihood
 
     # ------------------------------------------------------------- the table
     def _structure(self):

@@ -192,6 +192,7 @@ default="auto"
         self.n_jobs = n_jobs
 
     _fitted_marker = "encoder_coefs_"
+    _added_attributes = {"likelihood_": "likelihood"}  # skgen 0.3
     _validation_name = "val. ELBO"
     _divergence_hint = (
         "Lower learning_rate, and use likelihood='gaussian' with standardised X "
@@ -199,13 +200,9 @@ default="auto"
     )
 
     # ------------------------------------------------------------- the model
-    def _likelihood(self):
-        # A model pickled before skgen 0.3 has no likelihood_: its parameter holds it.
-        return getattr(self, "likelihood_", self.likelihood)
-
     def _early_stopping(self):
         if self.early_stopping == "auto":
-            return self._likelihood() == "gaussian"
+            return self.likelihood_ == "gaussian"
         return bool(self.early_stopping)
 
     def _resolve(self, X):
@@ -219,7 +216,7 @@ default="auto"
     def _unit_interval(self):
         # "auto" resolves first: on a first pass it picks Bernoulli only for data
         # in [0, 1]; a later partial_fit outside [0, 1] is warned about.
-        if self._likelihood() != "bernoulli":
+        if self.likelihood_ != "bernoulli":
             return None
         return f"{type(self).__name__}(likelihood='bernoulli')", (
             "use likelihood='gaussian' (or 'auto')"
@@ -240,7 +237,7 @@ default="auto"
 
     def _loss(self):
         """The likelihood ``p(x | z)`` of the decoder's outputs."""
-        return LOSSES[self._likelihood()]
+        return LOSSES[self.likelihood_]
 
     def _conditioning(self):
         """How the class enters the model: not at all in a VAE."""
