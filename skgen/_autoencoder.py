@@ -11,7 +11,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from . import _defaults
 from ._dbn import DBN
 from ._models._losses import LOSSES
-from ._models._stack import Stack, logistic_activations
+from ._models._stack import Stack, stack_activations
 from ._network_base import (
     AUTO_EPOCH_CONSTRAINTS,
     TRAINING_CONSTRAINTS,
@@ -314,7 +314,7 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
         else:
             self.dbn_ = None
             enc_sizes = [X.shape[1]] + sizes
-            acts = logistic_activations(n_hidden + 1)
+            acts = stack_activations(n_hidden + 1)
             stack = Stack.initialized(enc_sizes, acts, dtype, rng) + Stack.initialized(
                 enc_sizes[::-1], acts, dtype, rng
             )
@@ -359,6 +359,8 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
             momentum=self.rbm_momentum,
             weight_decay=self.rbm_weight_decay,
             gaussian_visible=gaussian,
+            hidden_units="bernoulli",
+            features="top",
             linear_top=True,
             verbose=self.verbose,
             random_state=self._train_rng_.randint(0, 2**31 - 1),
@@ -372,7 +374,7 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
 
     def _stacks(self, dtype=None):
         """The encoder and the decoder (in ``dtype``, or sharing the fitted arrays)."""
-        acts = logistic_activations(len(self.encoder_coefs_))
+        acts = stack_activations(len(self.encoder_coefs_))
         encoder = Stack(self.encoder_coefs_, self.encoder_intercepts_, acts)
         decoder = Stack(self.decoder_coefs_, self.decoder_intercepts_, acts)
         if dtype is not None:

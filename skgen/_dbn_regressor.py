@@ -42,6 +42,10 @@ class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork)
         Model X with Gaussian visible units in the bottom RBM (real-valued,
         standardised features); False for data in [0, 1]. "auto": True unless
         every training value lies in [0, 1]; the choice is ``gaussian_visible_``.
+    hidden_units : {"bernoulli", "relu"}, default="bernoulli"
+        The RBMs' hidden units, as :class:`DBN`'s, and with them the fine-tuned
+        network's activation: logistic for "bernoulli", ReLU for "relu".
+        REGRESSOR_UNITS_CHOICE
     rbm_learning_rate : "auto", float or sequence of float, default="auto"
         Learning rate of the RBMs (one or one per layer); "auto" is :class:`DBN`'s.
     rbm_n_iter : "auto", int or sequence of int, default="auto"
@@ -137,12 +141,15 @@ class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork)
     True
     """
 
+    _added_params = {"hidden_units": "bernoulli"}  # skgen 0.4
+
     _parameter_constraints: dict = {
         **TRAINING_CONSTRAINTS,
         **AUTO_EPOCH_CONSTRAINTS,
         "hidden_layer_sizes": ["array-like"],
         "pretrain": ["boolean"],
         "gaussian_visible": [StrOptions({"auto"}), "boolean"],
+        "hidden_units": [StrOptions({"bernoulli", "relu"})],
         "rbm_learning_rate": [
             Interval(Real, 0, None, closed="neither"),
             StrOptions({"auto"}),
@@ -164,6 +171,7 @@ class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork)
         *,
         pretrain=True,
         gaussian_visible="auto",
+        hidden_units="bernoulli",
         rbm_learning_rate="auto",
         rbm_n_iter="auto",
         rbm_batch_size=10,
@@ -184,6 +192,7 @@ class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork)
         self.hidden_layer_sizes = hidden_layer_sizes
         self.pretrain = pretrain
         self.gaussian_visible = gaussian_visible
+        self.hidden_units = hidden_units
         self.rbm_learning_rate = rbm_learning_rate
         self.rbm_n_iter = rbm_n_iter
         self.rbm_batch_size = rbm_batch_size

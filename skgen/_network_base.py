@@ -16,8 +16,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from . import _defaults
 from ._base import BaseModel
 from ._dbn import DBN
-from ._models._stack import Stack, logistic_activations
+from ._models._stack import Stack, stack_activations
 from ._models._training import Adam, minibatch_epoch, split_validation, train_epochs
+from ._models._units import UNITS
 from ._parallel import N_JOBS_CONSTRAINT, refresh
 from ._validation import (
     check_finite_params,
@@ -239,13 +240,15 @@ class BaseNetwork(BaseModel):
 
 class PretrainedNetworkMixin:
     """The network of :class:`DBNClassifier` and :class:`DBNRegressor`: hidden layers
-    of logistic units pretrained as a :class:`DBN` (or started from Glorot weights
-    with ``pretrain=False``), unrolled, with a linear output layer on top.
+    of logistic (or, with rectified hidden units, ReLU) units pretrained as a
+    :class:`DBN` (or started from Glorot weights with ``pretrain=False``), unrolled,
+    with a linear output layer on top.
 
     The estimator defines ``_n_outputs(y)`` and its loss; it has the parameters
     ``hidden_layer_sizes``, ``pretrain``, ``gaussian_visible`` (a bottom RBM with
-    Gaussian visible units: True, False or "auto"), ``rbm_learning_rate``,
-    ``rbm_n_iter``, ``rbm_batch_size`` and ``cd_k``.
+    Gaussian visible units: True, False or "auto"), ``hidden_units`` ("bernoulli"
+    or "relu"), ``rbm_learning_rate``, ``rbm_n_iter``, ``rbm_batch_size`` and
+    ``cd_k``.
     """
 
     _rbm_schedule = "constant"  # the RBMs' learning_rate_schedule
@@ -264,10 +267,18 @@ class PretrainedNetworkMixin:
         name = type(self).__name__
         return f"{name}(pretrain=True)", "gaussian_visible=True (or 'auto')"
 
+    def _hidden_activation(self):
+        """The fine-tuned network's hidden activation: the mean of the hidden units."""
+        return UNITS[self.hidden_units].activation
+
     def _rbm_rates(self, n_layers):
         """The RBMs' ``learning_rate`` for the DBN: "auto" resolved with this
-        estimator's binary rate, if it has one."""
-        if not _defaults.is_auto(self.rbm_learning_rate) or not self._rbm_binary_rate:
+        estimator's binary rate, if it has one (rectified units: the DBN's own)."""
+        if (
+            not _defaults.is_auto(self.rbm_learning_rate)
+            or not self._rbm_binary_rate
+            or self.hidden_units != "bernoulli"
+        ):
             return self.rbm_learning_rate
         gaussian = self.gaussian_visible_
         return [
@@ -277,7 +288,7 @@ class PretrainedNetworkMixin:
 
     def _structure(self):
         sizes = check_layer_sizes(self.hidden_layer_sizes, min_layers=1)
-        return {"hidden_layer_sizes": tuple(sizes)}
+        return {"hidden_layer_sizes": tuple(sizes), "hidden_units": self.hidden_units}
 
     def _initialize(self, X, y):
         sizes = check_layer_sizes(self.hidden_layer_sizes, min_layers=1)
@@ -291,6 +302,7 @@ class PretrainedNetworkMixin:
                 cd_k=self.cd_k,
                 batch_size=self.rbm_batch_size,
                 gaussian_visible=self.gaussian_visible_,
+                hidden_units=self.hidden_units,
                 verbose=self.verbose,
                 random_state=rng.randint(0, 2**31 - 1),
             )
@@ -305,7 +317,7 @@ class PretrainedNetworkMixin:
             stack = Stack.from_rbms(self.dbn_._layers(), dtype) + top
         else:
             self.dbn_ = None
-            acts = logistic_activations(len(sizes) + 1)
+            acts = stack_activations(len(sizes) + 1, self._hidden_activation())
             stack = Stack.initialized([X.shape[1]] + sizes + [n_out], acts, dtype, rng)
         self.coefs_, self.intercepts_ = stack.coefs, stack.intercepts
         self.n_layers_ = len(self.coefs_) + 1
@@ -315,7 +327,7 @@ class PretrainedNetworkMixin:
         self.loss_ = float(self.loss_curve_[-1])  # as scikit-learn's MLPs
 
     def _model(self, dtype=None):
-        acts = logistic_activations(len(self.coefs_))
+        acts = stack_activations(len(self.coefs_), self._hidden_activation())
         stack = Stack(self.coefs_, self.intercepts_, acts)
         return stack if dtype is None else stack.astype(dtype)
 

@@ -168,6 +168,7 @@ class GaussianRBM(_BaseRBM):
         shuffle=True,
         momentum=0.0,
         weight_decay=0.0,
+        hidden_units="bernoulli",
         verbose=0,
         random_state=None,
         n_jobs=None,
@@ -183,6 +184,7 @@ class GaussianRBM(_BaseRBM):
             shuffle=shuffle,
             momentum=momentum,
             weight_decay=weight_decay,
+            hidden_units=hidden_units,
             verbose=verbose,
             random_state=random_state,
             n_jobs=n_jobs,
@@ -194,7 +196,9 @@ class GaussianRBM(_BaseRBM):
 
         The log partition function is exact when ``n_components <= 20`` and
         estimated by AIS otherwise (see :meth:`log_likelihood`, which this calls with
-        its defaults).
+        its defaults). With ``hidden_units="relu"`` it raises
+        NotImplementedError: neither layer is binary, so ``log Z`` can be neither
+        enumerated nor estimated by skgen's AIS.
 
         Parameters
         ----------
@@ -228,4 +232,5 @@ class _LinearHiddenRBM(BernoulliRBM):
     exact for at most 20 visible units; there is no AIS for it.
     """
 
-    _hidden = GAUSSIAN
+    def _hidden(self):
+        return GAUSSIAN

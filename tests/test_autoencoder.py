@@ -198,13 +198,20 @@ def test_auto_rates_keep_a_gaussian_bottom_layer_from_diverging():
     X = StandardScaler().fit_transform(load_breast_cancer().data)
     ae = DeepAutoencoder(rbm_n_iter=3, max_iter=3, random_state=0).fit(X)
     assert [r.learning_rate for r in ae.dbn_.rbms_] == [0.01, 0.01]  # 30 -> 120 -> 3
-    dbn = DBN(gaussian_visible=True, n_iter=3, random_state=0).fit(X)
+    binary_units = dict(hidden_units="bernoulli", n_iter=3, random_state=0)
+    dbn = DBN(gaussian_visible=True, **binary_units).fit(X)
     assert [r.learning_rate for r in dbn.rbms_] == [0.01, 0.1]
     assert np.isfinite(dbn.transform(X)).all()
-    binary = DBN(hidden_layer_sizes=(8, 4), linear_top=True, n_iter=0).fit(X_DIGITS)
+    binary = DBN(
+        hidden_layer_sizes=(8, 4), linear_top=True, n_iter=0, hidden_units="bernoulli"
+    ).fit(X_DIGITS)
     assert [r.learning_rate for r in binary.rbms_] == [0.1, 0.01]
     with pytest.raises(DivergenceError, match="Layer 1 of 2"):
-        DBN(gaussian_visible=True, learning_rate=0.05, random_state=0).fit(X)
+        DBN(gaussian_visible=True, learning_rate=0.05, **binary_units).fit(X)
+    # rectified units (DBN's default): rates from each layer's input, which train
+    rectified = DBN(gaussian_visible=True, n_iter=3, random_state=0).fit(X)
+    assert rectified.rbms_[0].learning_rate == pytest.approx(0.5 / 30)
+    assert np.isfinite(rectified.transform(X)).all()
 
 
 def test_loss_auto_picks_cross_entropy_for_unit_interval_data():

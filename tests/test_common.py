@@ -22,6 +22,14 @@ from skgen import (
 # samples with an exact log partition function.
 ESTIMATORS = [
     BernoulliRBM(n_components=8, n_iter=5, random_state=0),
+    # rectified units want a rate below 1 / mean ||x||^2 (2e4 on the checks' data)
+    BernoulliRBM(
+        n_components=8,
+        n_iter=5,
+        hidden_units="relu",
+        learning_rate=1e-5,
+        random_state=0,
+    ),
     GaussianRBM(n_components=8, n_iter=5, learning_rate=0.01, random_state=0),
     VAE(n_components=2, hidden_layer_sizes=(8,), max_iter=5, random_state=0),
     VAE(
@@ -32,6 +40,7 @@ ESTIMATORS = [
         random_state=0,
     ),
     DBN(hidden_layer_sizes=(6, 4), n_iter=3, random_state=0),
+    DBN(hidden_layer_sizes=(6, 4), n_iter=3, hidden_units="bernoulli", random_state=0),
     DBN(
         hidden_layer_sizes=(6, 4),
         n_iter=3,
@@ -40,6 +49,13 @@ ESTIMATORS = [
         random_state=0,
     ),
     DBNClassifier(hidden_layer_sizes=(8,), rbm_n_iter=2, batch_size=16, random_state=0),
+    DBNClassifier(
+        hidden_layer_sizes=(8,),
+        hidden_units="bernoulli",
+        rbm_n_iter=2,
+        batch_size=16,
+        random_state=0,
+    ),
     DBNRegressor(hidden_layer_sizes=(8,), rbm_n_iter=2, batch_size=16, random_state=0),
     RBMClassifier(n_components=16, batch_size=16, random_state=0),
     ReplicatedSoftmax(n_components=4, n_iter=3, random_state=0),

@@ -6,6 +6,7 @@ import re
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
+from scipy.special import logsumexp
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
@@ -24,6 +25,8 @@ def test_each_layer_is_an_rbm_trained_on_the_layer_below():
         hidden_layer_sizes=(32, 16),
         n_iter=[3, 4],
         learning_rate=[0.05, 0.02],
+        hidden_units="bernoulli",
+        features="top",
         random_state=0,
     ).fit(X)
     first, second = dbn.rbms_
@@ -39,6 +42,52 @@ def test_each_layer_is_an_rbm_trained_on_the_layer_below():
     ).fit(first.transform(X))
     assert_array_equal(second.components_, again.components_)
     assert_allclose(dbn.transform(X), second.transform(first.transform(X)))
+
+
+def test_rectified_layers_learn_at_a_rate_set_by_their_input():
+    """The default: rectified hidden units, each RBM above the first a GaussianRBM
+    on the rectified features below, trained by CD-1 (not persistent) at
+    0.5 / mean ||input||^2 (at most 0.1); transform gives every layer's
+    features."""
+    X = X_DIGITS[:300]
+    dbn = DBN(hidden_layer_sizes=(32, 16), n_iter=3, random_state=0).fit(X)
+    first, second = dbn.rbms_
+    assert type(first) is BernoulliRBM and type(second) is GaussianRBM
+    assert first.hidden_units == second.hidden_units == "relu"
+    assert not first.persistent and not second.persistent
+    H = first.transform(X)
+    assert H.min() == 0.0 and (H == 0).mean() > 0.2  # rectified: many exactly 0
+    rate = 0.5 / np.square(X).sum(axis=1).mean()
+    assert first.learning_rate == pytest.approx(rate)
+    assert second.learning_rate == pytest.approx(
+        min(0.5 / np.square(H).sum(axis=1).mean(), 0.1)
+    )
+    again = GaussianRBM(
+        n_components=16,
+        n_iter=3,
+        learning_rate=second.learning_rate,
+        learning_rate_schedule="linear",
+        hidden_units="relu",
+        persistent=False,
+        random_state=second.random_state,
+    ).fit(H)
+    assert_array_equal(second.components_, again.components_)
+    features = dbn.transform(X)
+    assert_allclose(features, np.hstack([H, second.transform(H)]))
+    assert_array_equal(
+        dbn.get_feature_names_out(), [f"dbn{i}" for i in range(48)]
+    )
+    # inverse_transform reads the top layer's block of transform's output
+    assert_allclose(
+        dbn.inverse_transform(features),
+        dbn.set_params(features="top").inverse_transform(features[:, 32:]),
+    )
+    assert dbn.transform(X).shape == (300, 16)
+    # a rate of the user's own is kept, and a warm start keeps the first rates
+    given = DBN(hidden_layer_sizes=(8, 4), learning_rate=[0.01, 0.002], n_iter=1)
+    assert [r.learning_rate for r in given.fit(X).rbms_] == [0.01, 0.002]
+    dbn.set_params(features="all").partial_fit(X[:50] * 0.5)
+    assert first.learning_rate == pytest.approx(rate)
 
 
 def test_dbn_features_beat_raw_pixels_on_nudged_digits():
@@ -60,7 +109,11 @@ def test_dbn_features_beat_raw_pixels_on_nudged_digits():
 def test_down_pass_reconstructs_and_samples_look_like_data():
     X = X_DIGITS[:1000]
     dbn = DBN(
-        hidden_layer_sizes=(64, 32), n_iter=15, learning_rate=0.1, random_state=0
+        hidden_layer_sizes=(64, 32),
+        n_iter=15,
+        learning_rate=0.1,
+        hidden_units="bernoulli",
+        random_state=0,
     ).fit(X)
     recon = dbn.inverse_transform(dbn.transform(X))
     mean_error = np.square(X - X.mean(axis=0)).sum(axis=1).mean()
@@ -83,6 +136,7 @@ def test_gaussian_first_layer_for_real_valued_data():
         gaussian_visible=True,
         learning_rate=0.01,
         n_iter=3,
+        hidden_units="bernoulli",
         random_state=0,
     ).fit(X)
     assert isinstance(dbn.rbms_[0], GaussianRBM)
@@ -96,7 +150,7 @@ def test_partial_fit_trains_every_layer_block_by_block():
     for block in np.array_split(X_DIGITS[:300], 3):
         assert dbn.partial_fit(block) is dbn
     assert all(hasattr(rbm, "components_") for rbm in dbn.rbms_)
-    assert dbn.transform(X_DIGITS[:5]).shape == (5, 8)
+    assert dbn.transform(X_DIGITS[:5]).shape == (5, 24)
 
 
 def test_pickle_and_determinism_and_feature_names():
@@ -106,14 +160,20 @@ def test_pickle_and_determinism_and_feature_names():
     assert_array_equal(a.transform(X), b.transform(X))
     clone = pickle.loads(pickle.dumps(a))
     assert_array_equal(clone.transform(X), a.transform(X))
-    assert_array_equal(a.get_feature_names_out(), ["dbn0", "dbn1", "dbn2"])
+    assert_array_equal(
+        a.get_feature_names_out(), [f"dbn{i}" for i in range(11)]
+    )
     assert a.transform(X.astype(np.float32)).dtype == np.float32
 
 
 def test_verbose_reports_each_layer_and_epoch(capsys):
-    DBN(hidden_layer_sizes=(8, 4), n_iter=2, verbose=2, random_state=0).fit(
-        X_DIGITS[:100]
-    )
+    DBN(
+        hidden_layer_sizes=(8, 4),
+        n_iter=2,
+        verbose=2,
+        hidden_units="bernoulli",
+        random_state=0,
+    ).fit(X_DIGITS[:100])
     out = capsys.readouterr().out
     assert re.search(r"\[DBN\] Layer 1/2: 64 -> 8 units, 2 epochs", out)
     assert re.search(r"\[DBN\] Layer 2/2: 8 -> 4 units", out)
@@ -126,7 +186,7 @@ def test_bad_settings_get_clear_errors():
     with pytest.raises(ValueError, match="positive integers"):
         DBN(hidden_layer_sizes=(8, 0)).fit(X_DIGITS[:20])
     dbn = DBN(hidden_layer_sizes=(8, 4), n_iter=1, random_state=0).fit(X_DIGITS[:20])
-    with pytest.raises(ValueError, match="expects codes of 4"):
+    with pytest.raises(ValueError, match="expects codes of 12"):
         dbn.inverse_transform(np.zeros((2, 3)))
     with pytest.raises(ValueError, match="X has 3 features, but DBN is expecting 64"):
         dbn.transform(np.zeros((2, 3)))
@@ -136,22 +196,28 @@ def test_classifier_unrolls_the_pretrained_stack():
     from skgen import DBNClassifier
 
     X, y = X_DIGITS[:300], load_digits().target[:300]
-    clf = DBNClassifier(
-        hidden_layer_sizes=(32, 16),
-        rbm_n_iter=2,
-        max_iter=1,
-        learning_rate=1e-12,
-        random_state=0,
-    ).fit(X, y)
-    for coef, intercept, rbm in zip(clf.coefs_, clf.intercepts_, clf.dbn_.rbms_):
-        assert_allclose(coef, rbm.components_.T, atol=1e-9)
-        assert_allclose(intercept, rbm.intercept_hidden_, atol=1e-9)
-    assert clf.coefs_[-1].shape == (16, 10)
-    # Before fine-tuning, the hidden layers compute exactly the DBN's up pass.
-    hidden = 1 / (
-        1 + np.exp(-(clf.dbn_.transform(X) @ clf.coefs_[-1] + clf.intercepts_[-1]))
-    )
-    assert hidden.shape == (300, 10)
+    for units in ("bernoulli", "relu"):
+        clf = DBNClassifier(
+            hidden_layer_sizes=(32, 16),
+            hidden_units=units,
+            rbm_n_iter=2,
+            max_iter=1,
+            learning_rate=1e-12,
+            random_state=0,
+        ).fit(X, y)
+        assert clf.dbn_.hidden_units == units
+        for coef, intercept, rbm in zip(clf.coefs_, clf.intercepts_, clf.dbn_.rbms_):
+            assert_allclose(coef, rbm.components_.T, atol=1e-9)
+            assert_allclose(intercept, rbm.intercept_hidden_, atol=1e-9)
+        assert clf.coefs_[-1].shape == (16, 10)
+        # Before fine-tuning, the hidden layers compute the DBN's up pass (logistic
+        # or ReLU units, as the RBMs' means), and the output layer reads the top.
+        top = clf.dbn_.set_params(features="top").transform(X)
+        logits = top @ clf.coefs_[-1] + clf.intercepts_[-1]
+        assert_allclose(
+            clf.predict_log_proba(X), logits - logsumexp(logits, axis=1)[:, None],
+            atol=1e-6,
+        )
     scratch = DBNClassifier(
         hidden_layer_sizes=(32, 16), pretrain=False, max_iter=1, random_state=0
     ).fit(X, y)
@@ -219,6 +285,8 @@ def test_linear_top_gives_unbounded_codes_and_refuses_a_gaussian_gaussian_layer(
         linear_top=True,
         learning_rate=[0.05, 0.01],
         n_iter=5,
+        hidden_units="bernoulli",
+        features="top",
         random_state=0,
     ).fit(X_DIGITS[:300])
     top = dbn.rbms_[-1]
@@ -233,6 +301,8 @@ def test_linear_top_gives_unbounded_codes_and_refuses_a_gaussian_gaussian_layer(
         DBN(hidden_layer_sizes=(3,), gaussian_visible=True, linear_top=True).fit(
             X_DIGITS[:20]
         )
+    with pytest.raises(ValueError, match="above rectified units"):
+        DBN(hidden_layer_sizes=(8, 3), linear_top=True).fit(X_DIGITS[:20])
 
 
 @pytest.mark.parametrize("schedule", ["linear", "constant"])

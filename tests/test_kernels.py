@@ -29,6 +29,7 @@ from skgen._kernels._blas import gemm as gemm_intrinsic
 from skgen._kernels._cd import cd_epoch_csr, cd_epoch_dense, cd_step
 from skgen._kernels._random import new_state, next_u64, standard_normal, uniform
 from skgen._kernels._sampling import ais_log_weights, gibbs_chain
+from skgen._kernels._units import BINARY, LINEAR, RELU
 
 DTYPES = [np.float32, np.float64]
 # Results of float32 kernels are compared with float64 numpy within these tolerances.
@@ -425,6 +426,15 @@ def reference_visible_sample(h, W, b, gaussian, state):
     return reference_bernoulli(special.expit(act), state)
 
 
+def reference_relu_sample(mean, state):
+    """Noisy rectified draws: a normal draw for each positive mean, row-major."""
+    out = np.zeros_like(mean)
+    on = mean > 0
+    noise = draw_normal(state, int(on.sum()))
+    out[on] = np.maximum(mean[on] + np.sqrt(special.expit(mean[on])) * noise, 0.0)
+    return out
+
+
 def reference_cd_step(
     v_pos,
     chains,
@@ -438,10 +448,11 @@ def reference_cd_step(
     k,
     persistent,
     gaussian,
-    gaussian_hidden,
+    hidden,
     state,
 ):
-    """One (persistent) CD-k update in float64 numpy.
+    """One (persistent) CD-k update in float64 numpy; ``hidden`` is "binary",
+    "linear" or "relu" (whose reconstructions are the visible means).
 
     Returns the new ``(chains, W, b, c, vel)``.
 
@@ -451,17 +462,27 @@ def reference_cd_step(
 
     def p_hidden(v):
         act = v @ W.T + c
-        return act if gaussian_hidden else special.expit(act)
+        if hidden == "linear":
+            return act
+        return np.maximum(act, 0.0) if hidden == "relu" else special.expit(act)
 
     def sample_hidden(mean):
-        if gaussian_hidden:
+        if hidden == "linear":
             return mean + draw_normal(state, mean.size).reshape(mean.shape)
+        if hidden == "relu":
+            return reference_relu_sample(mean, state)
         return reference_bernoulli(mean, state)
+
+    def visible(h):
+        if hidden == "relu":  # mean-field reconstruction
+            act = h @ W + b
+            return act if gaussian else special.expit(act)
+        return reference_visible_sample(h, W, b, gaussian, state)
 
     h_pos = p_hidden(v_pos)
     h_chain = chains if persistent else sample_hidden(h_pos)
     for step in range(k):
-        v_neg = reference_visible_sample(h_chain, W, b, gaussian, state)
+        v_neg = visible(h_chain)
         if step < k - 1:
             h_chain = sample_hidden(p_hidden(v_neg))
     h_neg = p_hidden(v_neg)
@@ -501,14 +522,24 @@ CD_CASES = [
     ),
     pytest.param(dict(persistent=False, k=2, gaussian=True), id="Gaussian CD-2"),
     pytest.param(
-        dict(persistent=True, k=1, gaussian_hidden=True),
+        dict(persistent=True, k=1, hidden="linear"),
         id="linear (Gaussian) hidden units, persistent CD-1",
     ),
     pytest.param(
-        dict(persistent=False, k=2, momentum=0.5, gaussian_hidden=True),
+        dict(persistent=False, k=2, momentum=0.5, hidden="linear"),
         id="linear (Gaussian) hidden units, CD-2 with momentum",
     ),
+    pytest.param(
+        dict(persistent=False, k=1, hidden="relu"),
+        id="rectified hidden units, CD-1 with mean reconstructions",
+    ),
+    pytest.param(
+        dict(persistent=True, k=2, gaussian=True, hidden="relu"),
+        id="rectified hidden units, Gaussian visible, persistent CD-2",
+    ),
 ]
+
+HIDDEN_CODES = {"binary": BINARY, "linear": LINEAR, "relu": RELU}
 
 N_VISIBLE, N_HIDDEN, BATCH = 7, 5, 4
 
@@ -528,7 +559,7 @@ class CDProblem:
         momentum=0.0,
         weight_decay=0.0,
         gaussian=False,
-        gaussian_hidden=False,
+        hidden="binary",
         seed=0,
     ):
         rng = np.random.RandomState(seed)
@@ -559,8 +590,9 @@ class CDProblem:
             weight_decay,
             k,
             persistent,
-            gaussian,
-            gaussian_hidden,
+            LINEAR if gaussian else BINARY,
+            HIDDEN_CODES[hidden],
+            hidden == "relu",
         )
         self.state = make_state(seed)
 
@@ -589,7 +621,7 @@ class CDProblem:
 def test_cd_step_matches_numpy_reference(case):
     problem = CDProblem(np.float64, **case)
     persistent, gaussian = case["persistent"], case.get("gaussian", False)
-    gaussian_hidden = case.get("gaussian_hidden", False)
+    hidden = case.get("hidden", "binary")
     chains = problem.chains.copy()
     W, b, c = problem.W.copy(), problem.b.copy(), problem.c.copy()
     vel = tuple(v.copy() for v in problem.vel)
@@ -610,7 +642,7 @@ def test_cd_step_matches_numpy_reference(case):
             k,
             persistent,
             gaussian,
-            gaussian_hidden,
+            hidden,
             state,
         )
         rows = slice(None) if persistent else slice(len(x))
@@ -740,7 +772,7 @@ def test_gibbs_chain_without_weights_samples_bernoulli_sigmoid_b_from_any_start(
     for start in (0.0, 1.0):
         v = np.full((n, 5), start, dtype=dtype)
         h = np.empty((n, 3), dtype)
-        gibbs_chain(v, W, b, c, 2, False, make_state(int(start)), h)
+        gibbs_chain(v, W, b, c, 2, BINARY, make_state(int(start)), h)
         assert v.dtype == dtype
         check_bernoulli_frequencies(v, p)
 
@@ -752,7 +784,7 @@ def test_gibbs_chain_without_weights_samples_normal_b_for_gaussian_units(dtype):
     W = np.zeros((2, 3), dtype=dtype)
     c = np.zeros(2, dtype=dtype)
     v = np.full((n, 3), 10.0, dtype=dtype)
-    gibbs_chain(v, W, b, c, 1, True, make_state(4), np.empty((n, 2), dtype))
+    gibbs_chain(v, W, b, c, 1, LINEAR, make_state(4), np.empty((n, 2), dtype))
     sample = v.astype(np.float64)
     assert_mean_close(sample, b, 1.0)
     assert_array_less_equal(np.abs(sample.var(axis=0) - 1.0), N_SE * np.sqrt(2.0 / n))
@@ -770,7 +802,8 @@ def test_gibbs_chain_matches_numpy_reference(gaussian):
         h = reference_bernoulli(special.expit(expected @ W.T + c), state)
         expected = reference_visible_sample(h, W, b, gaussian, state)
     kernel_state = make_state(6)
-    gibbs_chain(v, W, b, c, 3, gaussian, kernel_state, np.empty((6, N_HIDDEN)))
+    kind = LINEAR if gaussian else BINARY
+    gibbs_chain(v, W, b, c, 3, kind, kernel_state, np.empty((6, N_HIDDEN)))
     assert_allclose(v, expected, rtol=1e-12, atol=1e-12)
     assert_array_equal(kernel_state, state)
 
@@ -783,8 +816,9 @@ def test_ais_log_weights_are_zero_without_weights_and_hidden_biases(gaussian):
     v = rng.standard_normal((50, 4))
     if not gaussian:
         v = (v > 0) * 1.0
+    kind = LINEAR if gaussian else BINARY
     log_w = ais_log_weights(
-        W, b, np.zeros(3), np.linspace(0, 1, 20), v, gaussian, make_state(0)
+        W, b, np.zeros(3), np.linspace(0, 1, 20), v, kind, make_state(0)
     )
     assert log_w.dtype == np.float64
     assert_array_equal(log_w, 0.0)
@@ -825,7 +859,8 @@ def test_ais_log_weights_estimate_the_exact_log_partition_function(gaussian, dty
         log_z_base = np.logaddexp(0.0, b).sum()
     betas = np.linspace(0.0, 1.0, 500).astype(dtype)
     W, b, c, v = (x.astype(dtype) for x in (W, b, c, v))
-    log_w = ais_log_weights(W, b, c, betas, v, gaussian, make_state(1))
+    kind = LINEAR if gaussian else BINARY
+    log_w = ais_log_weights(W, b, c, betas, v, kind, make_state(1))
     log_mean_w = special.logsumexp(log_w) - np.log(n_runs)
     log_z = log_z_base + n_hidden * np.log(2.0) + log_mean_w
     exact = brute_force_log_z(*(x.astype(np.float64) for x in (W, b, c)), gaussian)

@@ -51,6 +51,9 @@ SMALL_VAE = dict(n_components=2, hidden_layer_sizes=(8,), **NET)
 ESTIMATORS = {
     "BernoulliRBM": BernoulliRBM(n_components=8, n_iter=3, random_state=0),
     "GaussianRBM": GaussianRBM(n_components=8, n_iter=3, random_state=0),
+    "BernoulliRBM-relu": BernoulliRBM(
+        n_components=8, n_iter=3, hidden_units="relu", random_state=0
+    ),
     "VAE": VAE(**SMALL_VAE),
     "VAE-gaussian": VAE(likelihood="gaussian", **SMALL_VAE),
     "TabularVAE": TabularVAE(**SMALL_VAE),
@@ -64,7 +67,13 @@ ESTIMATORS = {
         gaussian_visible=True,
         random_state=0,
     ),
+    "DBN-binary": DBN(
+        hidden_layer_sizes=(8, 4), n_iter=2, hidden_units="bernoulli", random_state=0
+    ),
     "DBNClassifier": DBNClassifier(hidden_layer_sizes=(8,), rbm_n_iter=2, **NET),
+    "DBNClassifier-binary": DBNClassifier(
+        hidden_layer_sizes=(8,), rbm_n_iter=2, hidden_units="bernoulli", **NET
+    ),
     "RBMClassifier": RBMClassifier(n_components=8, **NET),
     "ReplicatedSoftmax": ReplicatedSoftmax(n_components=4, n_iter=3, random_state=0),
     "RatingRBM": RatingRBM(n_components=4, max_iter=3, batch_size=10, random_state=0),
@@ -229,7 +238,7 @@ def test_auto_epoch_limits_count_adam_steps_and_are_kept(name):
     the fit stops on that patience (tol is unreachable)."""
     X = data(name)
     est = fit(make(name, max_iter="auto", n_iter_no_change="auto", tol=1e9), X)
-    max_iter = 334 if name == "DBNClassifier" else 3334
+    max_iter = 334 if name.startswith("DBNClassifier") else 3334
     assert (est.max_iter_, est.n_iter_no_change_) == (max_iter, 84)
     assert est.n_iter_ == 85
     est = fit(make(name, max_iter=7, n_iter_no_change=3), X)

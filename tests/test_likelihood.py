@@ -261,3 +261,84 @@ def test_linear_hidden_rbm_learns_two_noisy_prototypes():
     assert_allclose(model.transform(X), X @ W.T + c, rtol=1e-12)  # unbounded means
     with pytest.raises(NotImplementedError, match="linear hidden units"):
         model.log_partition_function(method="ais")
+
+
+# ---------------------------------------------------------------------------------
+# Rectified hidden units: stepped sigmoid units (Nair & Hinton, 2010)
+# ---------------------------------------------------------------------------------
+
+# Binary copies that stand in for one stepped sigmoid unit when enumerating: with
+# inputs below 2.5 the copies beyond these add less than 1e-6 nats.
+N_COPIES = 16
+
+
+def test_rectified_log_marginal_sums_the_binary_copies():
+    """A rectified unit is a stack of binary copies with biases x - 0.5, x - 1.5,
+    ...; summing them out one by one must give the unit's log-marginal."""
+    x = np.linspace(-6.0, 2.5, 18)[:, None]
+    offsets = np.arange(1, N_COPIES + 1) - 0.5
+    per_copy = np.logaddexp(0.0, x - offsets[None, :]).sum(axis=1)
+    got = UNITS["relu"].log_marginal(x, np.zeros(1))
+    assert_allclose(got, per_copy, atol=1e-6)
+    # The tail is summed too: a large input needs more copies than 16.
+    big = UNITS["relu"].log_marginal(np.array([[40.0]]), np.zeros(1))
+    i = np.arange(1, 200)
+    assert_allclose(big, np.logaddexp(0.0, 40.0 - (i - 0.5)).sum(), rtol=1e-12)
+
+
+def test_rectified_hidden_log_partition_matches_joint_enumeration():
+    """Exact log Z of binary visible and rectified hidden units (the visible layer
+    enumerated, the hidden one summed out) against the sum over every joint
+    state of the visible units and each hidden unit's binary copies."""
+    W, b, c = random_model(3, 1, seed=12, scale=0.5)
+    v = np.array(list(itertools.product([0.0, 1.0], repeat=3)))
+    copies = np.array(list(itertools.product([0.0, 1.0], repeat=N_COPIES)))
+    offsets = np.arange(1, N_COPIES + 1) - 0.5
+    x = v @ W.T + c  # (8, 1)
+    # -E(v, copies) = b.v + sum_i s_i (x - offset_i)
+    neg_energy = (v @ b)[:, None] + x * copies.sum(axis=1)[None, :] - (
+        copies @ offsets
+    )[None, :]
+    assert x.max() < 2.5
+    model = layer(W, b, c, hidden="relu")
+    assert_allclose(lik.exact_log_partition(model), logsumexp(neg_energy), atol=1e-6)
+    assert_allclose(
+        model.free_energy(v), -logsumexp(neg_energy, axis=1), atol=1e-6
+    )
+
+
+def test_rectified_hidden_log_likelihood_is_normalised_and_ais_refused():
+    W, b, c = random_model(4, 3, seed=13, scale=0.5)
+    model = with_params(
+        BernoulliRBM(n_components=3, n_iter=0, hidden_units="relu", random_state=0),
+        W,
+        b,
+        c,
+    )
+    states = np.array(list(itertools.product([0.0, 1.0], repeat=4)))
+    assert_allclose(logsumexp(model.log_likelihood(states)), 0.0, atol=1e-12)
+    with pytest.raises(NotImplementedError, match="AIS is not implemented for relu"):
+        model.log_likelihood(states, method="ais")
+
+
+def test_rectified_units_mean_and_draws():
+    """The mean is max(0, x); draws of a unit with positive mean m are
+    max(0, m + N(0, sigmoid(m))), and a unit with a negative input stays off."""
+    from scipy.special import expit
+    from scipy.stats import norm
+
+    from skgen._kernels._random import new_state
+    from skgen._kernels._units import RELU, sample_hidden
+
+    x = np.array([[-1.0, 0.0, 0.3, 2.0]])
+    mean = UNITS["relu"].mean(x.copy(), np.zeros(4))
+    assert_allclose(mean, [[0.0, 0.0, 0.3, 2.0]])
+    means = np.repeat(mean, 40000, axis=0)
+    draws = np.empty_like(means)
+    sample_hidden(means, draws, RELU, new_state(np.random.RandomState(0)))
+    assert np.all(draws[:, :2] == 0.0) and np.all(draws >= 0.0)
+    for j, m in ((2, 0.3), (3, 2.0)):
+        s = np.sqrt(expit(m))
+        # E[max(0, m + s Z)] = m Phi(m / s) + s phi(m / s)
+        expected = m * norm.cdf(m / s) + s * norm.pdf(m / s)
+        assert abs(draws[:, j].mean() - expected) < 4 * draws[:, j].std() / 200

@@ -173,3 +173,39 @@ def test_a_model_pickled_before_0_3_predicts_clones_and_trains_on(name):
     if predicted is not None:
         assert_array_equal(old.predict(X), predicted)
     old.partial_fit(X, Y) if hasattr(old, "classes_") else old.partial_fit(X)
+
+
+# What skgen 0.4 added: the hidden unit type (binary before) and DBN's features
+# (the top layer's before), as parameters with their 0.3 behaviour.
+ADDED_IN_0_4 = {
+    "BernoulliRBM": {"hidden_units": "bernoulli"},
+    "GaussianRBM": {"hidden_units": "bernoulli"},
+    "DBN": {"hidden_units": "bernoulli", "features": "top"},
+    "DBNClassifier": {"hidden_units": "bernoulli"},
+    "DBNRegressor": {"hidden_units": "bernoulli"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(ADDED_IN_0_4))
+def test_a_model_pickled_before_0_4_keeps_its_binary_units(name):
+    import skgen
+
+    before = ADDED_IN_0_4[name]
+    small = dict(random_state=0, **before)
+    if name.startswith("DBN"):
+        small.update(hidden_layer_sizes=(8, 4))
+    if name in ("DBNClassifier", "DBNRegressor"):
+        small.update(max_iter=2, rbm_n_iter=1)
+    if name.endswith("RBM") or name == "DBN":
+        small.update(n_iter=2)
+    if name.endswith("RBM"):
+        small.update(n_components=8)
+    model = getattr(skgen, name)(**small)
+    model.fit(X, Y.astype(float) if name == "DBNRegressor" else Y)
+    method = "transform" if hasattr(model, "transform") else "predict"
+    expected = getattr(model, method)(X)
+    for parameter in before:
+        del model.__dict__[parameter]
+    old = pickle.loads(pickle.dumps(model))
+    assert {k: old.get_params()[k] for k in before} == before
+    assert_array_equal(getattr(old, method)(X), expected)

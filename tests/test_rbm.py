@@ -230,6 +230,7 @@ def test_constructor_matches_sklearn():
         shuffle=True,
         momentum=0.0,
         weight_decay=0.0,
+        hidden_units="bernoulli",
         n_jobs=None,
     )
 

@@ -93,6 +93,31 @@ def add_bias_normal_sample(act, bias, state):
 
 
 @kernel
+def add_bias_relu(act, bias):
+    """``act <- max(0, act + bias)`` row by row, in place."""
+    n, m = act.shape
+    for i in range(n):
+        for j in range(m):
+            act[i, j] = max(act[i, j] + bias[j], 0.0)
+
+
+@kernel
+def noisy_relu_sample(mean, out, state):
+    """``out <- max(0, mean + N(0, sigmoid(mean)))`` where ``mean > 0``, else 0
+    (``out`` may be ``mean``): Nair & Hinton's (2010) noisy rectified linear units,
+    drawn from the rectified mean ``max(0, x)``, so that a unit whose input is
+    negative stays off. Draws taken one after another, as in
+    :func:`add_bias_normal_sample`."""
+    n, m = mean.shape
+    for i in range(n):
+        for j in range(m):
+            x = mean[i, j]
+            if x > 0.0:
+                x = x + np.sqrt(sigmoid(x)) * standard_normal(state)
+            out[i, j] = max(x, 0.0)
+
+
+@kernel
 def add_normal_noise(mean, out, state):
     """``out <- mean + N(0, 1)`` (``out`` may be ``mean``): draws taken one after
     another, as in :func:`add_bias_normal_sample`."""

@@ -16,7 +16,7 @@ import numpy as np
 
 from ._blas import gemm
 from ._jit import inline_kernel, kernel
-from ._units import hidden_mean, sample_hidden, sample_visible
+from ._units import hidden_mean, sample_hidden, sample_visible, visible_mean
 
 
 @kernel
@@ -25,11 +25,12 @@ def cd_step(vv, n_pos, hh, chains, params, velocity, settings, state):
 
     ``params`` is ``(W, b, c)``, updated in place; ``velocity`` the momentum buffers
     of the same shapes, used only when momentum > 0; ``settings`` is
-    ``(learning_rate, momentum, weight_decay, k, persistent, gaussian_visible,
-    gaussian_hidden)``: Gaussian units are linear with unit-variance noise, else
-    binary. ``chains`` holds the hidden states of the negative chains: with
-    ``persistent`` it is read and written (PCD), otherwise it is scratch space of at
-    least ``n_pos`` rows that the chains start from (CD).
+    ``(learning_rate, momentum, weight_decay, k, persistent, visible_kind,
+    hidden_kind, mean_field)``, the kinds unit codes of ``skgen._kernels._units``;
+    with ``mean_field`` the negative phase reconstructs the visible units by their
+    means instead of drawing them. ``chains`` holds the hidden states of the
+    negative chains: with ``persistent`` it is read and written (PCD), otherwise it
+    is scratch space of at least ``n_pos`` rows that the chains start from (CD).
     """
     W, b, c = params
     vel_W, vel_b, vel_c = velocity
@@ -39,8 +40,9 @@ def cd_step(vv, n_pos, hh, chains, params, velocity, settings, state):
         weight_decay,
         k,
         persistent,
-        gaussian,
-        gaussian_hidden,
+        visible_kind,
+        hidden_kind,
+        mean_field,
     ) = settings
     n_chains = chains.shape[0] if persistent else n_pos
     n_all = n_pos + n_chains
@@ -51,19 +53,22 @@ def cd_step(vv, n_pos, hh, chains, params, velocity, settings, state):
     h_chain = chains[:n_chains]
 
     if not persistent:
-        hidden_mean(v_pos, W, c, h_pos, gaussian_hidden)
-        sample_hidden(h_pos, h_chain, gaussian_hidden, state)
+        hidden_mean(v_pos, W, c, h_pos, hidden_kind)
+        sample_hidden(h_pos, h_chain, hidden_kind, state)
     for step in range(k):
-        sample_visible(h_chain, W, b, v_neg, gaussian, state)
+        if mean_field:
+            visible_mean(h_chain, W, b, v_neg, visible_kind)
+        else:
+            sample_visible(h_chain, W, b, v_neg, visible_kind, state)
         if step < k - 1:
-            hidden_mean(v_neg, W, c, h_neg, gaussian_hidden)
-            sample_hidden(h_neg, h_chain, gaussian_hidden, state)
+            hidden_mean(v_neg, W, c, h_neg, hidden_kind)
+            sample_hidden(h_neg, h_chain, hidden_kind, state)
     if persistent:
         # Positive and negative rows at once, then the chains' next state.
-        hidden_mean(vv[:n_all], W, c, hh[:n_all], gaussian_hidden)
-        sample_hidden(h_neg, h_chain, gaussian_hidden, state)
+        hidden_mean(vv[:n_all], W, c, hh[:n_all], hidden_kind)
+        sample_hidden(h_neg, h_chain, hidden_kind, state)
     else:
-        hidden_mean(v_neg, W, c, h_neg, gaussian_hidden)
+        hidden_mean(v_neg, W, c, h_neg, hidden_kind)
 
     n_vis = vv.shape[1]
     n_hid = hh.shape[1]

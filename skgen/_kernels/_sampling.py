@@ -10,21 +10,21 @@ from ._units import sample_given_input, sample_visible
 
 
 @kernel
-def gibbs_chain(v, W, b, c, n_steps, gaussian, state, h, gaussian_hidden=False):
+def gibbs_chain(v, W, b, c, n_steps, visible_kind, state, h, hidden_kind=0):
     """Run ``n_steps`` full Gibbs steps v -> h -> v in place on the rows of ``v``.
 
     ``h`` is scratch space of shape (n_rows, n_hidden). Each step samples the hidden
-    units (binary, or linear with unit-variance Gaussian noise), then the visible
-    ones; the result is a sample, not a mean.
+    units, then the visible ones (the kinds are unit codes of ``_units``, binary by
+    default); the result is a sample, not a mean.
     """
     for _ in range(n_steps):
         gemm(False, True, 1.0, v, W, 0.0, h)
-        sample_given_input(h, c, gaussian_hidden, state)
-        sample_visible(h, W, b, v, gaussian, state)
+        sample_given_input(h, c, hidden_kind, state)
+        sample_visible(h, W, b, v, visible_kind, state)
 
 
 @kernel
-def ais_log_weights(W, b, c, betas, v, gaussian, state):
+def ais_log_weights(W, b, c, betas, v, visible_kind, state):
     """Log importance weights of AIS runs that anneal ``W`` and ``c`` in from zero.
 
     Salakhutdinov & Murray (2008) with the base model "same visible biases, no weights,
@@ -47,7 +47,7 @@ def ais_log_weights(W, b, c, betas, v, gaussian, state):
         if k < betas.shape[0] - 1:
             # v ~ p_k(v | h): weights scaled by beta through GEMM's alpha.
             gemm(False, False, betas[k], act, W, 0.0, v)
-            sample_given_input(v, b, gaussian, state)
+            sample_given_input(v, b, visible_kind, state)
     return log_w
 
 

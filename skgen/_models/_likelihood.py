@@ -68,15 +68,24 @@ def exact_log_partition(layer, chunk=4096):
     layer = layer.astype(np.float64)
     n_units = enumerated_units(layer)
     if n_units is None:
-        raise ValueError(
-            "An RBM with Gaussian visible and Gaussian hidden units has no "
-            "normalisable distribution; make one of the layers binary."
+        if layer.visible.gaussian and layer.hidden.gaussian:
+            raise ValueError(
+                "An RBM with Gaussian visible and Gaussian hidden units has no "
+                "normalisable distribution; make one of the layers binary."
+            )
+        raise NotImplementedError(
+            f"log Z of an RBM with {layer.visible.name} visible and "
+            f"{layer.hidden.name} hidden units is not available: neither layer "
+            "is binary, so neither can be enumerated, and there is no AIS for "
+            f"{layer.hidden.name} hidden units. Use binary hidden units to score "
+            "this model, or compare models by their features or reconstructions."
         )
     if n_units > MAX_EXACT_UNITS:
         hint = (
             "use method='ais'"
             if layer.hidden.enumerable
-            else "log Z of linear hidden units is only available by enumeration"
+            else f"log Z of {_hidden_name(layer)} hidden units is only available "
+            "by enumeration"
         )
         raise ValueError(
             f"Exact enumeration needs the enumerated layer to have at most "
@@ -131,7 +140,7 @@ def ais_log_partition(layer, n_runs, n_betas, rng):
     log_z0 = layer.visible.log_marginal(zeros, b)[0] + layer.n_hidden * np.log(2.0)
     # betas stay float64: each step's log weight is a small difference of softplus terms
     log_w = ais_log_weights(
-        W, b, c, ais_betas(n_betas), v, layer.visible.gaussian, state
+        W, b, c, ais_betas(n_betas), v, layer.visible.code, state
     )
     return ais_estimate(log_z0, log_w)
 
@@ -147,6 +156,11 @@ def ais_estimate(log_z0, log_w):
     return float(log_z0 + top + np.log(mean)), float(std_err)
 
 
+def _hidden_name(layer):
+    """The hidden units' name in messages: Gaussian hidden units are "linear"."""
+    return "linear" if layer.hidden.gaussian else layer.hidden.name
+
+
 def log_partition(layer, method, n_runs, n_betas, rng):
     """``(log Z, standard error)``: exact when ``method`` is "exact", or "auto" and the
     enumerated layer is small enough; AIS otherwise."""
@@ -156,8 +170,8 @@ def log_partition(layer, method, n_runs, n_betas, rng):
         return exact_log_partition(layer), 0.0
     if not layer.hidden.enumerable:
         raise NotImplementedError(
-            "AIS is not implemented for linear hidden units; log Z is exact for "
-            f"at most {MAX_EXACT_UNITS} visible units, this model has "
+            f"AIS is not implemented for {_hidden_name(layer)} hidden units; log Z "
+            f"is exact for at most {MAX_EXACT_UNITS} visible units, this model has "
             f"{layer.W.shape[1]}."
         )
     return ais_log_partition(layer, n_runs, n_betas, rng)

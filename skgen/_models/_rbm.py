@@ -102,10 +102,10 @@ class RBMLayer:
             self.b,
             self.c,
             n_steps,
-            self.visible.gaussian,
+            self.visible.code,
             state,
             h,
-            self.hidden.gaussian,
+            self.hidden.code,
         )
         return v
 
@@ -138,8 +138,9 @@ class RBMLayer:
             float(weight_decay),
             int(k),
             persistent,
-            self.visible.gaussian,
-            self.hidden.gaussian,
+            self.visible.code,
+            self.hidden.code,
+            self.hidden.mean_field_reconstruction,
         )
         bounds = batch_bounds(X.shape[0], batch_size)
         if order is None:

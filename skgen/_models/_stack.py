@@ -35,10 +35,11 @@ def init_layer(n_in, n_out, activation, dtype, rng, scheme):
     return coef, np.zeros(n_out, dtype=dtype)
 
 
-def logistic_activations(n_layers):
-    """Logistic hidden layers and a linear last one: the activations of an unrolled
-    stack of binary RBMs (and of a network initialised to stand in for one)."""
-    return ["logistic"] * (n_layers - 1) + ["identity"]
+def stack_activations(n_layers, hidden="logistic"):
+    """``hidden`` layers and a linear last one: the activations of an unrolled stack
+    of RBMs (logistic for binary hidden units, "relu" for rectified ones), and of a
+    network initialised to stand in for one."""
+    return [hidden] * (n_layers - 1) + ["identity"]
 
 
 class Stack:

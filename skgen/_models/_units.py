@@ -10,14 +10,21 @@ exact partition functions are written once for every pair of unit types:
 * Bernoulli: ``E(x; bias) = -bias . x``, ``x`` in {0, 1}.
 * Gaussian (unit variance; "linear" units as hidden units):
   ``E(x; bias) = ||x - bias||^2 / 2``.
+* Rectified (hidden units only): Nair & Hinton's (2010) stepped sigmoid units, each
+  the sum of infinitely many binary copies with shared weights and biases
+  ``bias - 0.5, bias - 1.5, ...``; summed out, a unit with input ``x`` contributes
+  ``sum_{i >= 1} softplus(x - i + 0.5)`` to the free energy. Their mean and draws
+  are the paper's approximations: ``max(0, x)`` and the noisy rectified linear
+  unit ``max(0, x + N(0, sigmoid(x)))``.
 
 A new unit type (softmax, replicated softmax) is one more subclass and one entry of
-``UNITS``, plus its branch in the kernels.
+``UNITS``, plus its code and branches in the kernels.
 """
 
 import numpy as np
 from scipy.special import expit
 
+from .._kernels import _units as codes
 from .._kernels._units import add_bias_mean
 
 HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
@@ -41,17 +48,22 @@ def _column_means(X):
 
 
 class Units:
-    """A unit type. ``gaussian`` is the kernels' flag for it; ``enumerable`` says
-    whether the states of a layer of them can be enumerated (binary units)."""
+    """A unit type. ``code`` is the kernels' code for it; ``gaussian`` says whether
+    it is linear with unit-variance Gaussian noise; ``enumerable`` whether the
+    states of a layer of them can be enumerated (binary units)."""
 
     name = None
+    code = codes.BINARY
     gaussian = False
     enumerable = False
     activation = None  # the dense-network activation of the unit's mean
+    # CD with these as hidden units reconstructs the visible layer by its means
+    # instead of a draw.
+    mean_field_reconstruction = False
 
     def mean(self, act, bias):
         """``E[x | input act]``, written into ``act`` (C-contiguous, float) in place."""
-        add_bias_mean(act, bias, self.gaussian)
+        add_bias_mean(act, bias, self.code)
         return act
 
     def energy(self, x, bias):
@@ -109,6 +121,7 @@ class GaussianUnits(Units):
     """Linear units with unit-variance Gaussian noise: ``x | a ~ N(a + bias, I)``."""
 
     name = "gaussian"
+    code = codes.LINEAR
     gaussian = True
     activation = "identity"
 
@@ -128,12 +141,48 @@ class GaussianUnits(Units):
         return _column_means(X)
 
 
+class RectifiedUnits(Units):
+    """Noisy rectified linear hidden units (Nair & Hinton, 2010): stepped sigmoid
+    units, with mean ``max(0, a + bias)`` and draws ``max(0, m + N(0, sigmoid(m)))``
+    from that mean ``m`` (a unit with a negative input stays off)."""
+
+    name = "relu"
+    code = codes.RELU
+    activation = "relu"
+    # On digits' training rows (validation split), features + LogisticRegression
+    # after CD-1: 0.98 with mean reconstructions, 0.95 with drawn binary visible
+    # units, 0.93-0.95 with persistent chains.
+    mean_field_reconstruction = True
+
+    # The copies summed by log_marginal: as many as needed for the largest input,
+    # plus this many whose terms fall below exp(-36), 2e-16 of a nat.
+    _TAIL = 36
+
+    def log_marginal(self, a, bias):
+        """``sum_j sum_{i >= 1} softplus(x_j - i + 0.5)`` with ``x = a + bias``:
+        the copies up to where the terms fall below double precision."""
+        x = np.asarray(a, dtype=np.float64) + bias.astype(np.float64)
+        if x.size == 0:
+            return np.zeros(x.shape[0])
+        n_copies = int(np.ceil(max(x.max(), 0.0))) + self._TAIL
+        total = np.zeros(x.shape[0])
+        for i in range(1, n_copies + 1):
+            total += np.logaddexp(0.0, x - (i - 0.5)).sum(axis=1)
+        return total
+
+
 def _units_named(name):
     return UNITS[name]
 
 
 BERNOULLI = BernoulliUnits()
 GAUSSIAN = GaussianUnits()
+RELU = RectifiedUnits()
 
 # By name; "linear" is the name Hinton & Salakhutdinov give Gaussian hidden units.
-UNITS = {"bernoulli": BERNOULLI, "gaussian": GAUSSIAN, "linear": GAUSSIAN}
+UNITS = {
+    "bernoulli": BERNOULLI,
+    "gaussian": GAUSSIAN,
+    "linear": GAUSSIAN,
+    "relu": RELU,
+}
