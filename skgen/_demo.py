@@ -313,7 +313,9 @@ def _gaussian_rbm(data):
 
 def _dbn(data):
     _announce("DBN(256, 256): greedy pretraining, features for a logistic regression")
-    dbn = DBN(hidden_layer_sizes=(256, 256), **data.rbm_settings())
+    # The DBN's rectified layers set their own rates from their input's size.
+    settings = {k: v for k, v in data.rbm_settings().items() if k != "learning_rate"}
+    dbn = DBN(hidden_layer_sizes=(256, 256), **settings)
     return [_features_row("DBN(256, 256) + LR", dbn, data)], {}
 
 
@@ -322,7 +324,7 @@ def _classifiers(data):
     _announce("DBNClassifier(500, 500): pretraining, then backpropagation")
     max_iter = 20 if data.quick else 200
     clf = DBNClassifier(
-        rbm_n_iter=2 if data.quick else 5,
+        rbm_n_iter=2 if data.quick else 15,
         max_iter=max_iter,
         random_state=0,
         verbose=1,
@@ -607,7 +609,6 @@ def autoencoder_settings(data):
         settings.update(
             hidden_layer_sizes=(64, 32),
             rbm_batch_size=10,
-            code_learning_rate=0.01,
             learning_rate=1e-2,
         )
     if data.quick:

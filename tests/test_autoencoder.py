@@ -14,12 +14,15 @@ from sklearn.preprocessing import StandardScaler
 from test_network import numerical_grad
 
 from skgen import DeepAutoencoder, DivergenceError
+from skgen import GaussianRBM
 from skgen._rbm import _LinearHiddenRBM
 
 X_DIGITS = load_digits().data / 16.0
 X_TRAIN, X_TEST = X_DIGITS[:1200], X_DIGITS[1200:]
 
+# Hinton & Salakhutdinov's binary recipe; the rectified units have tests of their own.
 SMALL = dict(
+    hidden_units="bernoulli",
     hidden_layer_sizes=(32,),
     n_components=4,
     rbm_n_iter=3,
@@ -62,6 +65,32 @@ def test_unrolled_network_is_the_pretrained_stack(loss):
     assert_allclose(ae.transform(X), ae.dbn_.transform(X), rtol=1e-10, atol=1e-12)
     Z = ae.transform(X)
     assert_allclose(ae.inverse_transform(Z), ae.dbn_.inverse_transform(Z), atol=1e-10)
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "squared_error"])
+def test_rectified_units_unroll_into_a_relu_network_with_a_linear_code(loss):
+    """hidden_units="relu": every RBM rectified (the code's too), the encoder ReLU
+    layers then the code RBM's input before rectification, the decoder ReLU layers
+    mirroring them; before fine-tuning it is the stack's up and down passes."""
+    X = X_DIGITS[:300]
+    if loss == "squared_error":
+        X = StandardScaler().fit_transform(X)
+    ae = pretrained_only(X, hidden_layer_sizes=(16, 8), loss=loss, hidden_units="relu")
+    rbms = ae.dbn_.rbms_
+    assert [r.hidden_units for r in rbms] == ["relu"] * 3
+    assert [type(r) for r in rbms[1:]] == [GaussianRBM, GaussianRBM]
+    first, second, code = (r._layer() for r in rbms)
+    h1 = first.mean_hidden(X)
+    h2 = second.mean_hidden(h1)
+    Z = h2 @ code.W.T + code.c  # linear: not rectified
+    assert (Z < 0).any()
+    assert_allclose(ae.transform(X), Z, rtol=1e-10, atol=1e-10)
+    down = np.maximum(Z @ code.W + code.b, 0)  # reconstructs h2: ReLU
+    down = np.maximum(down @ second.W + second.b, 0)  # reconstructs h1: ReLU
+    out = down @ first.W + first.b
+    if loss == "cross_entropy":
+        out = 1 / (1 + np.exp(-out))
+    assert_allclose(ae.inverse_transform(Z), out, rtol=1e-8, atol=1e-10)
 
 
 @pytest.mark.parametrize("loss", ["cross_entropy", "squared_error"])
@@ -111,6 +140,7 @@ def test_fine_tuning_improves_on_pretraining_and_beats_pca():
         rbm_n_iter=10,
         rbm_batch_size=10,
         code_learning_rate=0.01,
+        hidden_units="bernoulli",
     )
     before = pretrained_only(X_TRAIN, **params)
     ae = DeepAutoencoder(
@@ -196,7 +226,9 @@ def test_auto_rates_keep_a_gaussian_bottom_layer_from_diverging():
     from skgen import DBN
 
     X = StandardScaler().fit_transform(load_breast_cancer().data)
-    ae = DeepAutoencoder(rbm_n_iter=3, max_iter=3, random_state=0).fit(X)
+    ae = DeepAutoencoder(
+        rbm_n_iter=3, max_iter=3, hidden_units="bernoulli", random_state=0
+    ).fit(X)
     assert [r.learning_rate for r in ae.dbn_.rbms_] == [0.01, 0.01]  # 30 -> 120 -> 3
     binary_units = dict(hidden_units="bernoulli", n_iter=3, random_state=0)
     dbn = DBN(gaussian_visible=True, **binary_units).fit(X)
@@ -371,7 +403,9 @@ def test_settings_errors_name_the_autoencoders_own_parameters():
         DeepAutoencoder(**{**SMALL, "rbm_n_iter": [2]}).fit(X_DIGITS[:50])
     X = StandardScaler().fit_transform(X_DIGITS[:50])
     with pytest.raises(ValueError, match="needs at least one hidden layer"):
-        DeepAutoencoder(hidden_layer_sizes=(), n_components=2).fit(X)
+        DeepAutoencoder(
+            hidden_layer_sizes=(), n_components=2, hidden_units="bernoulli"
+        ).fit(X)
     ae = DeepAutoencoder(**SMALL).fit(X_DIGITS[:50])
     with pytest.raises(ValueError, match="Expected 2D array, got 1D array"):
         ae.inverse_transform(np.zeros(4))  # a 1-D code, not one row

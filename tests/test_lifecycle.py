@@ -519,7 +519,11 @@ def test_data_warnings_point_at_the_callers_line(name):
         ("DBN", {"learning_rate": [1e30, 0.05]}, "one value per layer .*: 1e\\+30"),
         ("DBNClassifier", {"rbm_learning_rate": 1e30}, "rbm_learning_rate"),
         ("DBNRegressor", {"rbm_learning_rate": 1e30}, "rbm_learning_rate"),
-        ("DeepAutoencoder", {"rbm_learning_rate": 1e30}, "code_learning_rate"),
+        (
+            "DeepAutoencoder",
+            {"rbm_learning_rate": 1e30, "hidden_units": "bernoulli"},
+            "code_learning_rate",
+        ),
     ],
 )
 def test_a_layer_diverging_in_pretraining_names_the_callers_parameters(

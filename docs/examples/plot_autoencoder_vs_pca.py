@@ -23,7 +23,6 @@ ae = DeepAutoencoder(
     n_components=8,
     rbm_n_iter=10,
     rbm_batch_size=10,
-    code_learning_rate=0.01,
     learning_rate=1e-2,
     random_state=0,
 ).fit(X_train)

@@ -74,9 +74,11 @@ class Stack:
         Each RBM gives the layer ``x -> E[h | x]``: weights ``W.T``, the hidden biases,
         the activation of its hidden units. With ``mirror`` the stack goes on down
         again: ``h -> E[v | h]`` with ``W`` and the visible biases, top RBM first
-        (Hinton & Salakhutdinov's unrolled autoencoder, untied). The mirror's last
-        layer is left linear: its output is the pre-activation that an output loss
-        links (a sigmoid for Bernoulli data, nothing for Gaussian).
+        (Hinton & Salakhutdinov's unrolled autoencoder, untied), each with the
+        activation of the units it reconstructs, the hidden units of the RBM below
+        (whose visible units model them: Gaussian ones above rectified units). The
+        mirror's last layer is left linear: its output is the pre-activation that
+        an output loss links (a sigmoid for Bernoulli data, nothing for Gaussian).
         """
         coefs = [np.ascontiguousarray(r.W.T, dtype=dtype) for r in layers]
         intercepts = [r.c.astype(dtype) for r in layers]
@@ -85,7 +87,7 @@ class Stack:
             down = layers[::-1]
             coefs += [r.W.astype(dtype) for r in down]
             intercepts += [r.b.astype(dtype) for r in down]
-            acts += [r.visible.activation for r in down[:-1]] + ["identity"]
+            acts += [below.hidden.activation for below in down[1:]] + ["identity"]
         return cls(coefs, intercepts, acts)
 
     def __add__(self, other):
