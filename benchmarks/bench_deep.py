@@ -128,13 +128,16 @@ def classifier(data, repeats):
             n_iter=10,
             random_state=0,
         ),
-        "DBN(256, 256), 10 epochs per layer": DBN(
+        "DBN(256, 256) binary, 10 epochs per layer": DBN(
             hidden_layer_sizes=(256, 256),
             learning_rate=0.05,
             batch_size=32,
             n_iter=10,
+            hidden_units="bernoulli",
+            features="top",
             random_state=0,
         ),
+        "DBN() (rectified units, every layer)": DBN(random_state=0),
     }
     for name, transformer in features.items():
         clf = LogisticRegression(C=1.0, max_iter=2000)

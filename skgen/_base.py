@@ -104,6 +104,10 @@ class BaseModel(BaseEstimator):
         if self._fitted_marker in state:
             for name, parameter in self._added_attributes.items():
                 state.setdefault(name, state[parameter])
+        # state an older release stored where a property now computes it
+        for name in list(state):
+            if isinstance(getattr(type(self), name, None), property):
+                del state[name]
         super().__setstate__(state)
 
     # ------------------------------------------------------------ fitting
@@ -217,7 +221,9 @@ class BaseModel(BaseEstimator):
         return {}
 
     def _check_unchanged(self):
-        now, then = self._structure(), self._fitted_structure_
+        # A model fitted before a parameter joined the structure had its old value.
+        now = self._structure()
+        then = {**self._added_params, **self._fitted_structure_}
         changed = [f"{k} is {now[k]!r}" for k in now if now[k] != then[k]]
         if changed:
             was = ", ".join(f"{then[k]!r}" for k in now if now[k] != then[k])

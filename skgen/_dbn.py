@@ -15,6 +15,7 @@ from ._defaults import (
     rectified_learning_rate,
 )
 from ._errors import DivergenceError
+from ._models._units import UNITS
 from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs, threaded
 from ._rbm import BernoulliRBM, GaussianRBM, _LinearHiddenRBM
 from ._validation import (
@@ -43,13 +44,15 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
     hidden_layer_sizes : tuple of int, default=(256, 256)
         Hidden units of each RBM, bottom first.
     learning_rate : "auto", float or sequence of float, default="auto"
-        Learning rate of every RBM, or one per layer. "auto": each layer's own
-        estimator's default, :class:`BernoulliRBM`'s 0.1 for binary units (0.853
-        against 0.82 at 0.05 for features + LR in 3-fold CV on digits' training
-        rows), 0.01 for an RBM with Gaussian units on either side (a
-        Gaussian-visible bottom layer diverges at 0.05 on standardised data, and a
-        linear top layer wants a smaller rate). Each RBM in ``rbms_`` shows the
-        rate it used.
+        Learning rate of every RBM, or one per layer. "auto": for rectified
+        hidden units, ``0.5 / mean ||x||^2`` of each RBM's input in each training
+        call, at most 0.1 (a quarter of the bound of the least-mean-squares rule
+        they follow; see ``hidden_units``). For binary units, each layer's own
+        estimator's default, :class:`BernoulliRBM`'s 0.1 (0.853 against 0.82 at
+        0.05 for features + LR in 3-fold CV on digits' training rows), 0.01 for
+        an RBM with Gaussian units on either side (a Gaussian-visible bottom
+        layer diverges at 0.05 on standardised data, and a linear top layer wants
+        a smaller rate). Each RBM in ``rbms_`` shows the rate it used.
     learning_rate_schedule : {"linear", "constant"}, default="linear"
         How each RBM's rate changes over its epochs, as in :class:`BernoulliRBM`.
     n_iter : "auto", int or sequence of int, default="auto"
@@ -234,6 +237,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         sizes = check_layer_sizes(self.hidden_layer_sizes, min_layers=1)
         n = len(sizes)
         rectified = self.hidden_units == "relu"
+        # persistent chains are no sampler with mean reconstructions
+        mean_field = UNITS[self.hidden_units].mean_field_reconstruction
         # Gaussian visible units: the bottom RBM's on real data, and every upper
         # RBM's on the rectified features of the one below.
         gaussian = [
@@ -249,7 +254,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
             )
         linear = [self.linear_top and i == n - 1 for i in range(n)]
         if is_auto(self.learning_rate):
-            # None: a rectified layer's rate, set from its input when first trained
+            # None: a rectified layer's rate, set from its input in each training call
             rates = [
                 None
                 if rectified and not linear[i]
@@ -283,7 +288,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
                 cd_k=k,
                 batch_size=self.batch_size,
                 persistent=(
-                    not (rectified and not linear[i])
+                    not (mean_field and not linear[i])
                     if is_auto(self.persistent)
                     else self.persistent
                 ),
@@ -319,7 +324,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         data = X
         for i, (rbm, (_, params)) in enumerate(zip(self.rbms_, settings)):
             begin = time.time()
-            if cold and "learning_rate" not in params:
+            if "learning_rate" not in params:  # "auto" for a rectified layer
                 rbm.set_params(learning_rate=rectified_learning_rate(data))
             try:
                 rbm._fit(data, incremental=incremental, checked=True)
@@ -362,10 +367,15 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         return means if every_layer else data
 
     def _down(self, H):
-        """Mean-field down pass from the top hidden layer to the visible units."""
+        """Mean-field down pass from the top hidden layer to the visible units:
+        each RBM's visible means, as the units of the layer below them (rectified
+        features rectified), as the unrolled decoder of ``Stack.from_rbms``."""
+        layers = self._layers(H.dtype)
         data = H
-        for layer in reversed(self._layers(H.dtype)):
-            data = layer.mean_visible(data)
+        for i in range(len(layers) - 1, -1, -1):
+            data = layers[i].mean_visible(data)
+            if i > 0 and layers[i - 1].hidden.activation == "relu":
+                np.maximum(data, 0, out=data)
         return data
 
     @threaded

@@ -66,7 +66,7 @@ class DBNClassifier(ClassifierLifecycleMixin, PretrainedNetworkMixin, BaseNetwor
     rbm_batch_size : int, default=10
         Minibatch size of the RBMs.
     cd_k : int, default=1
-        Gibbs steps of the RBMs' (persistent) CD.
+        Gibbs steps of the RBMs' CD (persistent for binary hidden units).
     learning_rate : float, default=3e-3
         Adam's step size for fine-tuning.
     alpha : float, default=1e-4

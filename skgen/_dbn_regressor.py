@@ -56,7 +56,7 @@ class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork)
     rbm_batch_size : int, default=10
         Minibatch size of the RBMs.
     cd_k : int, default=1
-        Gibbs steps of the RBMs' (persistent) CD.
+        Gibbs steps of the RBMs' CD (persistent for binary hidden units).
     learning_rate : float, default=1e-2
         Adam's step size for fine-tuning (see the note on the defaults).
     alpha : float, default=1e-4

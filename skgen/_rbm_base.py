@@ -14,8 +14,8 @@ from ._defaults import (
     SCHEDULES,
     is_auto,
     rate_factor,
+    mean_squared_norm,
     rbm_epochs,
-    rectified_learning_rate,
     resolve_schedule,
 )
 from ._models import _likelihood as lik
@@ -195,12 +195,16 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
             if layer.visible.gaussian
             else "To fix it, lower learning_rate."
         )
-        if self.hidden_units == "relu":
-            hint += (
-                " Rectified hidden units need a rate below 1 / mean ||x||^2, "
-                f"{2 * rectified_learning_rate(X):.3g} for this X."
+
+        def with_bound():  # rectified units: the LMS rule's bound, for this X
+            bound = 2.0 / max(mean_squared_norm(X), 1e-12)
+            return (
+                f"{hint} Rectified hidden units need a rate below 2 / mean "
+                f"||x||^2, {bound:.3g} for this X."
             )
-        check_finite_params(self, where, layer.params, hint)
+
+        relu = self._hidden().mean_field_reconstruction
+        check_finite_params(self, where, layer.params, with_bound if relu else hint)
 
     # ---------------------------------------------------------- representation
     @threaded
@@ -434,10 +438,10 @@ default="auto"
         sigmoid units they approximate; ``log_likelihood`` is exact for at most
         20 binary visible units (there is no AIS for them, and none with
         Gaussian visible units). CD with them reconstructs the visible units by
-        their means, and they want a ``learning_rate`` below ``1 / mean
-        ||x||^2`` (the rate of the least-mean-squares rule they follow below
-        their threshold): :class:`DBN` uses half of it, 0.033 on digits' 64
-        pixels, 0.006 on MNIST's 784.
+        their means, and they need a ``learning_rate`` below ``2 / mean
+        ||x||^2`` (the bound of the least-mean-squares rule they follow below
+        their threshold): :class:`DBN` uses a quarter of it, 0.033 on digits'
+        64 pixels, 0.006 on MNIST's 784.
     verbose : int, default=0
         The verbosity level. The default, zero, means silent mode.
     random_state : int, RandomState instance or None, default=None

@@ -149,9 +149,11 @@ def check_unit_interval(X, estimator_name, alternative="use GaussianRBM"):
 def check_finite_params(estimator, where, params, hint):
     """Raise :class:`DivergenceError` if a parameter is not finite or above 1e8.
     ``where`` names the step for the message, e.g. "iteration 3"; ``hint`` what to
-    change."""
+    change (or a function that says it, called only when needed)."""
     if all(p.size == 0 or np.abs(p).max() <= EXPLODED for p in params):
         return  # NaN fails the comparison too
+    if callable(hint):
+        hint = hint()
     raise DivergenceError(
         f"{type(estimator).__name__} diverged in {where}: its parameters are no longer "
         f"finite or have exploded past {EXPLODED:.0e} "

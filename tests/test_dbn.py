@@ -13,7 +13,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skgen import DBN, BernoulliRBM, GaussianRBM
+from skgen import DBN, BernoulliRBM, DivergenceError, GaussianRBM
 from skgen._demo import nudged_digits
 
 X_DIGITS = load_digits().data / 16.0
@@ -83,11 +83,44 @@ def test_rectified_layers_learn_at_a_rate_set_by_their_input():
         dbn.set_params(features="top").inverse_transform(features[:, 32:]),
     )
     assert dbn.transform(X).shape == (300, 16)
-    # a rate of the user's own is kept, and a warm start keeps the first rates
+    # a rate of the user's own is kept; "auto" is set from each call's input
     given = DBN(hidden_layer_sizes=(8, 4), learning_rate=[0.01, 0.002], n_iter=1)
     assert [r.learning_rate for r in given.fit(X).rbms_] == [0.01, 0.002]
+    given.set_params(learning_rate="auto").partial_fit(X[:50])
+    assert given.rbms_[0].learning_rate == pytest.approx(
+        0.5 / np.square(X[:50]).sum(axis=1).mean()
+    )
     dbn.set_params(features="all").partial_fit(X[:50] * 0.5)
-    assert first.learning_rate == pytest.approx(rate)
+    assert first.learning_rate == pytest.approx(
+        min(0.5 / np.square(X[:50] * 0.5).sum(axis=1).mean(), 0.1)  # at most 0.1
+    )
+
+
+def test_rectified_down_pass_and_samples():
+    """The down pass rectifies the features it reconstructs, as the unrolled
+    decoder does; samples are visible means in [0, 1]."""
+    X = X_DIGITS[:300]
+    dbn = DBN(hidden_layer_sizes=(32, 16), features="top", random_state=0).fit(X)
+    first, second = (r._layer() for r in dbn.rbms_)
+    H = dbn.transform(X)
+    middle = np.maximum(H @ second.W + second.b, 0)
+    expected = 1 / (1 + np.exp(-(middle @ first.W + first.b)))
+    assert_allclose(dbn.inverse_transform(H), expected, rtol=1e-10)
+    samples = dbn.sample(20, n_steps=50, random_state=0)
+    assert samples.shape == (20, 64) and samples.min() >= 0 and samples.max() <= 1
+    assert np.isfinite(dbn.score(X))
+
+
+def test_rectified_units_errors_say_what_to_do():
+    X = StandardScaler().fit_transform(X_DIGITS[:100])
+    model = GaussianRBM(n_components=4, n_iter=1, hidden_units="relu", random_state=0)
+    with pytest.raises(NotImplementedError, match="neither layer is binary"):
+        model.fit(X).score(X)
+    bound = 2 / np.square(X_DIGITS[:100]).sum(axis=1).mean()
+    with pytest.raises(DivergenceError, match=f"below 2 / mean .*{bound:.3g} for"):
+        BernoulliRBM(hidden_units="relu", learning_rate=1e9, random_state=0).fit(
+            X_DIGITS[:100]
+        )
 
 
 def test_dbn_features_beat_raw_pixels_on_nudged_digits():

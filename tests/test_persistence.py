@@ -183,6 +183,7 @@ ADDED_IN_0_4 = {
     "DBN": {"hidden_units": "bernoulli", "features": "top"},
     "DBNClassifier": {"hidden_units": "bernoulli"},
     "DBNRegressor": {"hidden_units": "bernoulli"},
+    "DeepAutoencoder": {"hidden_units": "bernoulli"},
 }
 
 
@@ -200,12 +201,24 @@ def test_a_model_pickled_before_0_4_keeps_its_binary_units(name):
         small.update(n_iter=2)
     if name.endswith("RBM"):
         small.update(n_components=8)
+    if name == "DeepAutoencoder":
+        small.update(hidden_layer_sizes=(8,), n_components=2, max_iter=2, rbm_n_iter=1)
     model = getattr(skgen, name)(**small)
-    model.fit(X, Y.astype(float) if name == "DBNRegressor" else Y)
+    y = Y.astype(float) if name == "DBNRegressor" else Y
+    model.fit(X, y)
     method = "transform" if hasattr(model, "transform") else "predict"
     expected = getattr(model, method)(X)
+    # A 0.3 model: without the parameters, its structure without them, and a
+    # DBN's _n_features_out stored as an attribute (a property since).
     for parameter in before:
         del model.__dict__[parameter]
+        model._fitted_structure_.pop(parameter, None)
+    if name == "DBN":
+        model.__dict__["_n_features_out"] = 4
     old = pickle.loads(pickle.dumps(model))
     assert {k: old.get_params()[k] for k in before} == before
     assert_array_equal(getattr(old, method)(X), expected)
+    old.partial_fit(X, y, classes=np.unique(Y)) if name == "DBNClassifier" else (
+        old.partial_fit(X, y)
+    )
+    old.fit(X, y)  # a new fit forgets the old state, properties included

@@ -7,7 +7,8 @@ Each unit type is an integer code, the ``kind`` argument of these kernels:
   (Gaussian visible units, or the linear hidden units of a deep autoencoder's code
   layer);
 * ``RELU``: a noisy rectified linear unit (Nair & Hinton, 2010), mean
-  ``max(0, input)``, drawn as ``max(0, mean + N(0, sigmoid(mean)))``.
+  ``m = max(0, input)``, drawn as ``max(0, m + N(0, sigmoid(m)))`` where ``m > 0``
+  and 0 where the input is negative.
 
 The model layer (``skgen._models._units``) maps its unit types onto these codes; a new
 unit type adds a code and its branches here and an entry there.

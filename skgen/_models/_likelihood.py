@@ -166,8 +166,8 @@ def log_partition(layer, method, n_runs, n_betas, rng):
     enumerated layer is small enough; AIS otherwise."""
     n_units = enumerated_units(layer)
     small = n_units is not None and n_units <= MAX_EXACT_UNITS
-    if method == "exact" or (method == "auto" and small):
-        return exact_log_partition(layer), 0.0
+    if method == "exact" or (method == "auto" and small) or n_units is None:
+        return exact_log_partition(layer), 0.0  # (None: says why there is none)
     if not layer.hidden.enumerable:
         raise NotImplementedError(
             f"AIS is not implemented for {_hidden_name(layer)} hidden units; log Z "
