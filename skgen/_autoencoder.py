@@ -82,11 +82,13 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
         unrolled with ReLU hidden layers and a linear code (the code RBM's input,
         before rectification), and ``rbm_learning_rate``,
         ``code_learning_rate``, ``rbm_momentum`` and ``rbm_weight_decay`` are
-        unused. Chosen on training rows only (benchmarks/RESULTS.md): held-out
-        squared error 0.81 / 7.87 / 5.93 on digits / breast cancer / wine (3-fold
-        CV) and 7.99 on a validation split of MNIST-5k, against 1.30 / 10.05 /
-        5.97 / 8.04 with binary units (PCA: 1.56 / 9.10 / 6.52 / 14.30); codes +
-        LR 0.914 / 0.955 / 0.940 / 0.878 against 0.897 / 0.960 / 0.933 / 0.857.
+        unused. Chosen on training rows only
+        (benchmarks/choose_autoencoder_units.py): held-out squared error 0.81 /
+        7.43 / 5.28 on digits / breast cancer / wine (3-fold CV) and 7.99 on a
+        validation split of MNIST-5k, against 1.27 / 8.02 / 6.45 / 8.04 with
+        binary units (PCA: 1.56 / 8.69 / 6.33 / 14.30); codes + LR 0.913 / 0.955 /
+        0.940 / 0.878 against 0.897 / 0.960 / 0.933 / 0.858 (PCA: 0.898 / 0.958 /
+        0.947 / 0.889).
     rbm_learning_rate : "auto", float or sequence of float, default="auto"
         With ``hidden_units="bernoulli"``: learning rate of the binary-hidden
         RBMs, one value or one per hidden layer.
