@@ -24,6 +24,7 @@ from ._validation import (
     check_layer_sizes,
     in_unit_interval,
     per_layer,
+    warn_at_caller,
 )
 
 # The output loss of each fine-tuning objective.
@@ -358,6 +359,7 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
         """The encoder pretrained as a DBN whose top RBM has linear hidden units
         (with rectified units, a rectified one unrolled linear)."""
         if self.hidden_units == "relu":
+            self._warn_binary_settings()
             dbn = self._rectified_dbn(sizes)
             dbn._rate_advice = (
                 "In a DeepAutoencoder with rectified units each RBM's rate is 0.5 / "
@@ -409,6 +411,29 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
             "or one per hidden layer) and code_learning_rate (the code layer)."
         )
         return dbn._fit(X, checked=True)
+
+    def _warn_binary_settings(self):
+        """Say so when settings of the binary recipe were given to rectified units,
+        which set their own rates."""
+        defaults = type(self)().get_params()
+        given = [
+            name
+            for name in (
+                "rbm_learning_rate",
+                "code_learning_rate",
+                "rbm_momentum",
+                "rbm_weight_decay",
+            )
+            if getattr(self, name) != defaults[name]
+        ]
+        if given:
+            warn_at_caller(
+                f"{', '.join(given)} {'applies' if len(given) == 1 else 'apply'} to "
+                "hidden_units='bernoulli' only; with "
+                "rectified units each RBM learns at a rate set from its input's size "
+                "(DBN's 'auto'), without momentum or weight decay. Pass "
+                "hidden_units='bernoulli' to use them."
+            )
 
     def _rectified_dbn(self, sizes):
         """The stack of rectified RBMs that pretrains the encoder, code included, at

@@ -253,6 +253,13 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
                 "below the top, or linear_top=False."
             )
         linear = [self.linear_top and i == n - 1 for i in range(n)]
+        if rectified and all(linear):
+            raise ValueError(
+                "linear_top=True makes the only RBM's hidden units linear, which "
+                "leaves no rectified layer for hidden_units='relu'; pass "
+                "hidden_units='bernoulli' (the hidden units then play no part) or "
+                "add a layer."
+            )
         if is_auto(self.learning_rate):
             # None: a rectified layer's rate, set from its input in each training call
             rates = [

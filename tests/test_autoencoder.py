@@ -3,6 +3,7 @@
 import pickle
 import re
 import threading
+import warnings
 
 import numpy as np
 import pytest
@@ -91,6 +92,15 @@ def test_rectified_units_unroll_into_a_relu_network_with_a_linear_code(loss):
     if loss == "cross_entropy":
         out = 1 / (1 + np.exp(-out))
     assert_allclose(ae.inverse_transform(Z), out, rtol=1e-8, atol=1e-10)
+
+
+def test_binary_settings_given_to_rectified_units_are_named():
+    settings = {**SMALL, "hidden_units": "relu"}
+    with pytest.warns(UserWarning, match="rbm_momentum applies to hidden_units="):
+        DeepAutoencoder(**settings, rbm_momentum=0.9).fit(X_DIGITS[:50])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        DeepAutoencoder(**settings).fit(X_DIGITS[:50])  # the defaults: no warning
 
 
 @pytest.mark.parametrize("loss", ["cross_entropy", "squared_error"])

@@ -336,6 +336,8 @@ def test_linear_top_gives_unbounded_codes_and_refuses_a_gaussian_gaussian_layer(
         )
     with pytest.raises(ValueError, match="above rectified units"):
         DBN(hidden_layer_sizes=(8, 3), linear_top=True).fit(X_DIGITS[:20])
+    with pytest.raises(ValueError, match="leaves no rectified layer"):
+        DBN(hidden_layer_sizes=(3,), linear_top=True).fit(X_DIGITS[:20])
 
 
 @pytest.mark.parametrize("schedule", ["linear", "constant"])

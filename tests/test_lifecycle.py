@@ -94,6 +94,7 @@ ESTIMATORS = {
         rbm_n_iter=2,
         loss="squared_error",
         rbm_learning_rate=0.005,
+        hidden_units="bernoulli",
         **NET,
     ),
 }
