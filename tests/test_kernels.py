@@ -450,15 +450,31 @@ def reference_cd_step(
     gaussian,
     hidden,
     state,
+    log_var=None,
+    offset=None,
+    min_log_var=None,
 ):
     """One (persistent) CD-k update in float64 numpy; ``hidden`` is "binary",
     "linear" or "relu" (whose reconstructions are the visible means).
 
-    Returns the new ``(chains, W, b, c, vel)``.
+    Returns the new ``(chains, W, b, c, vel, log_var)``.
 
     The gradients are scikit-learn's BernoulliRBM._fit ones, except that the negative
     statistics are averaged over the chains (the positive ones over the batch rows).
+    With ``log_var`` (Gaussian visible units with learned variances ``s^2``) and
+    ``offset`` (their centres ``m``), the energy is ``||(v - b) / s||^2 / 2 - ((v -
+    m) / s) . W.T h - c . h``: the phases run on ``u = (v - m) / s`` with biases ``(b
+    - m) / s``, the step of ``b`` is its gradient times ``s^2`` and that of ``log
+    s^2`` is ``d(-F)/d log s^2 = ((u - (b - m) / s)^2 - u * (W.T E[h | u])) / 2``
+    averaged over each phase (checked against finite differences of the free energy
+    in test_likelihood.py); ``log s^2`` stays at or above ``min_log_var``.
     """
+    learned = log_var is not None
+    s = np.exp(0.5 * log_var) if learned else np.ones_like(b)
+    m = offset if learned else np.zeros_like(b)
+    b_given = b
+    b = (b - m) / s
+    v_pos = (v_pos - m) / s
 
     def p_hidden(v):
         act = v @ W.T + c
@@ -489,16 +505,34 @@ def reference_cd_step(
     if persistent:
         h_chain = sample_hidden(h_neg)
 
+    def d_log_var(u, h):
+        return (0.5 * ((u - b) ** 2 - u * (h @ W))).mean(axis=0)
+
     grad_W = h_pos.T @ v_pos / len(v_pos) - h_neg.T @ v_neg / len(v_neg)
     grad_b = v_pos.mean(axis=0) - v_neg.mean(axis=0)
     grad_c = h_pos.mean(axis=0) - h_neg.mean(axis=0)
-    step_W = learning_rate * (grad_W - weight_decay * W)
-    step_b = learning_rate * grad_b
-    step_c = learning_rate * grad_c
+    steps = [
+        learning_rate * (grad_W - weight_decay * W),
+        learning_rate * grad_b * s,
+        learning_rate * grad_c,
+    ]
+    if learned:
+        grad_log_var = d_log_var(v_pos, h_pos) - d_log_var(v_neg, h_neg)
+        steps.append(learning_rate * grad_log_var)
     if momentum > 0:
-        vel = tuple(momentum * v + s for v, s in zip(vel, (step_W, step_b, step_c)))
-        step_W, step_b, step_c = vel
-    return h_chain, W + step_W, b + step_b, c + step_c, vel
+        vel = tuple(momentum * v + step for v, step in zip(vel, steps))
+        steps = list(vel)
+    new_log_var = None
+    if learned:
+        new_log_var = np.maximum(log_var + steps[3], min_log_var)
+    return (
+        h_chain,
+        W + steps[0],
+        b_given + steps[1],
+        c + steps[2],
+        vel,
+        new_log_var,
+    )
 
 
 CD_CASES = [
@@ -537,6 +571,18 @@ CD_CASES = [
         dict(persistent=True, k=2, gaussian=True, hidden="relu"),
         id="rectified hidden units, Gaussian visible, persistent CD-2",
     ),
+    pytest.param(
+        dict(persistent=True, k=1, gaussian=True, learned=True),
+        id="Gaussian visible with learned variances, persistent CD-1",
+    ),
+    pytest.param(
+        dict(persistent=False, k=2, gaussian=True, learned=True, momentum=0.5),
+        id="Gaussian visible with learned variances, CD-2 with momentum",
+    ),
+    pytest.param(
+        dict(persistent=False, k=1, gaussian=True, learned=True, hidden="relu"),
+        id="Gaussian visible with learned variances, rectified hidden units",
+    ),
 ]
 
 HIDDEN_CODES = {"binary": BINARY, "linear": LINEAR, "relu": RELU}
@@ -560,6 +606,7 @@ class CDProblem:
         weight_decay=0.0,
         gaussian=False,
         hidden="binary",
+        learned=False,
         seed=0,
     ):
         rng = np.random.RandomState(seed)
@@ -572,10 +619,17 @@ class CDProblem:
         self.b = rng.normal(0, 0.5, N_VISIBLE).astype(dtype)
         self.c = rng.normal(0, 0.5, N_HIDDEN).astype(dtype)
         shape_vel = (N_HIDDEN, N_VISIBLE) if momentum > 0 else (0, 0)
+        # log variances and centres of learned-variance Gaussian units (empty: unit
+        # variances)
+        self.log_var = rng.normal(0, 0.5, N_VISIBLE if learned else 0).astype(dtype)
+        self.offset = rng.normal(0, 1, N_VISIBLE if learned else 0).astype(dtype)
+        # floors close enough below the start that some steps reach them
+        self.min_log_var = self.log_var - dtype(0.02)
         self.vel = (
             rng.normal(0, 0.01, shape_vel).astype(dtype),
             rng.normal(0, 0.01, shape_vel[1]).astype(dtype),
             rng.normal(0, 0.01, shape_vel[0]).astype(dtype),
+            rng.normal(0, 0.01, shape_vel[1] if learned else 0).astype(dtype),
         )
         if persistent:
             self.chains = (rng.uniform(size=(n_chains, N_HIDDEN)) < 0.5).astype(dtype)
@@ -604,7 +658,14 @@ class CDProblem:
             len(x),
             self.hh,
             self.chains,
-            (self.W, self.b, self.c),
+            (
+                self.W,
+                self.b,
+                self.c,
+                self.log_var,
+                self.offset,
+                self.min_log_var,
+            ),
             tuple(self.vel),
             self.options,
             self.state,
@@ -624,12 +685,13 @@ def test_cd_step_matches_numpy_reference(case):
     hidden = case.get("hidden", "binary")
     chains = problem.chains.copy()
     W, b, c = problem.W.copy(), problem.b.copy(), problem.c.copy()
-    vel = tuple(v.copy() for v in problem.vel)
+    log_var = problem.log_var.copy() if case.get("learned") else None
+    vel = tuple(v.copy() for v in problem.vel if v.size or case.get("learned"))
     state = problem.state.copy()
     learning_rate, momentum, weight_decay, k = problem.options[:4]
     for x in problem.batches:
         problem.step(x)
-        chains, W, b, c, vel = reference_cd_step(
+        chains, W, b, c, vel, log_var = reference_cd_step(
             x,
             chains,
             W,
@@ -644,6 +706,9 @@ def test_cd_step_matches_numpy_reference(case):
             gaussian,
             hidden,
             state,
+            log_var,
+            problem.offset,
+            problem.min_log_var,
         )
         rows = slice(None) if persistent else slice(len(x))
         # Binary chains match exactly; linear ones to rounding.
@@ -651,6 +716,8 @@ def test_cd_step_matches_numpy_reference(case):
         assert_allclose(problem.W, W, rtol=1e-10, atol=1e-12)
         assert_allclose(problem.b, b, rtol=1e-10, atol=1e-12)
         assert_allclose(problem.c, c, rtol=1e-10, atol=1e-12)
+        if log_var is not None:
+            assert_allclose(problem.log_var, log_var, rtol=1e-10, atol=1e-12)
         for got, expected in zip(problem.vel, vel):
             assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
         assert_array_equal(problem.state, state)  # both read the same number of draws
@@ -667,7 +734,7 @@ def test_cd_step_in_float32_stays_float32_and_close_to_float64(case):
         assert got.shape == expected.shape
     rows = slice(None) if case["persistent"] else slice(BATCH)
     assert_allclose(single.chains[rows], double.chains[rows], rtol=1e-5, atol=1e-6)
-    for name in ("W", "b", "c"):
+    for name in ("W", "b", "c", "log_var"):
         assert_allclose(
             getattr(single, name), getattr(double, name), rtol=1e-4, atol=1e-5
         )
@@ -687,7 +754,14 @@ def run_epoch(problem, X, order=None):
         problem.vv,
         problem.hh,
         problem.chains,
-        (problem.W, problem.b, problem.c),
+        (
+            problem.W,
+            problem.b,
+            problem.c,
+            problem.log_var,
+            problem.offset,
+            problem.min_log_var,
+        ),
         tuple(problem.vel),
         problem.options,
         problem.state,
@@ -698,12 +772,12 @@ def run_epoch(problem, X, order=None):
         cd_epoch_dense(X, *args)
 
 
-EPOCH_CASES = [CD_CASES[0], CD_CASES[4], CD_CASES[5]]
+EPOCH_CASES = [CD_CASES[0], CD_CASES[4], CD_CASES[5], CD_CASES[-3]]
 
 
 def assert_same_parameters(got, expected):
     """Bit-identical parameters, chains, velocities and RNG state."""
-    for name in ("W", "b", "c", "chains", "state"):
+    for name in ("W", "b", "c", "log_var", "chains", "state"):
         assert_array_equal(getattr(got, name), getattr(expected, name), err_msg=name)
     for got_vel, expected_vel in zip(got.vel, expected.vel):
         assert_array_equal(got_vel, expected_vel, err_msg="velocity")

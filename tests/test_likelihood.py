@@ -45,12 +45,16 @@ def layer(W, b, c, visible="bernoulli", hidden="bernoulli"):
     return RBMLayer(W, b, c, UNITS[visible], UNITS[hidden])
 
 
-def with_params(estimator, W, b, c):
-    """A fitted estimator carrying the given parameters."""
+def with_params(estimator, W, b, c, log_var=None):
+    """A fitted estimator carrying the given parameters (and, for a GaussianRBM that
+    learns its variances, the log variances ``log_var``; default 0: unit variances)."""
     estimator.fit(np.zeros((2, W.shape[1])))
     estimator.components_ = W.copy()
     estimator.intercept_visible_ = b.copy()
     estimator.intercept_hidden_ = c.copy()
+    if hasattr(estimator, "log_variance_visible_"):
+        zeros = np.zeros(W.shape[1])
+        estimator.log_variance_visible_ = zeros if log_var is None else log_var.copy()
     return estimator
 
 
@@ -79,6 +83,76 @@ def test_gaussian_log_partition_matches_numerical_integration():
     density = np.exp(-model.free_energy(grid))
     numeric = np.log(np.trapezoid(density, grid[:, 0]))
     assert_allclose(lik.exact_log_partition(model), numeric, rtol=1e-8)
+
+
+def learned_variance_model(n_visible, n_hidden, seed, scale=1.0):
+    """A random RBM with Gaussian visible units of learned variances and centres."""
+    W, b, c = random_model(n_visible, n_hidden, seed, scale)
+    rng = np.random.RandomState(seed + 100)
+    log_var, offset = rng.normal(0, 1, n_visible), rng.normal(0, 1, n_visible)
+    return RBMLayer(W, b, c, UNITS["gaussian"], UNITS["bernoulli"], log_var, offset)
+
+
+def learned_free_energy(W, b, c, log_var, offset, v):
+    """Krizhevsky's energy, centred, summed over h by brute force:
+    ``E(v, h) = ||(v - b) / s||^2 / 2 - ((v - m) / s) . W.T h - c . h``."""
+    s = np.exp(0.5 * log_var)
+    h = np.array(list(itertools.product([0.0, 1.0], repeat=W.shape[0])))
+    quadratic = 0.5 * np.square((v - b) / s).sum(axis=1)
+    return quadratic - logsumexp(((v - offset) / s) @ W.T @ h.T + h @ c, axis=1)
+
+
+def test_learned_variance_free_energy_is_krizhevskys():
+    model = learned_variance_model(3, 4, seed=8)
+    v = np.random.RandomState(0).normal(0, 2, (20, 3))
+    expected = learned_free_energy(
+        model.W, model.b, model.c, model.log_var, model.offset, v
+    )
+    assert_allclose(model.free_energy(v), expected, rtol=1e-12)
+
+
+def test_learned_variance_log_partition_matches_numerical_integration():
+    model = learned_variance_model(1, 3, seed=2)
+    model.log_var[:] = np.log(0.3**2)
+    grid = np.linspace(-15, 15, 200001)[:, None]
+    density = np.exp(-model.free_energy(grid))
+    numeric = np.log(np.trapezoid(density, grid[:, 0]))
+    assert_allclose(lik.exact_log_partition(model.in_units()) + model.log_jacobian(),
+                    numeric, rtol=1e-8)
+    assert_allclose(lik.log_partition(model, "exact", 2, 2, None)[0], numeric,
+                    rtol=1e-8)
+
+
+def test_learned_variance_log_likelihood_is_normalised_in_two_dimensions():
+    W, b, c = random_model(2, 3, seed=9, scale=0.7)
+    log_var = np.log([0.2, 3.0])
+    model = with_params(GaussianRBM(n_components=3, n_iter=0), W, b, c, log_var)
+    x = np.linspace(-14, 14, 1401)
+    grid = np.stack(np.meshgrid(x, x, indexing="ij"), axis=-1).reshape(-1, 2)
+    density = np.exp(model.log_likelihood(grid)).reshape(len(x), len(x))
+    total = np.trapezoid(np.trapezoid(density, x, axis=1), x)
+    assert_allclose(total, 1.0, atol=1e-6)
+
+
+def test_learned_variance_gradient_is_that_of_the_free_energy():
+    """The statistic whose data-minus-model average the kernel follows for ``log
+    s^2``, ``((u - (b - m) / s)^2 - u * (W.T E[h | u])) / 2`` with ``u = (v - m) /
+    s``, is ``-dF/d log s^2``."""
+    model = learned_variance_model(4, 3, seed=10)
+    v = np.random.RandomState(1).normal(0, 1.5, (6, 4))
+    s, m = model.scale, model.offset
+    u = (v - m) / s
+    bias = (model.b - m) / s
+    statistic = 0.5 * ((u - bias) ** 2 - u * (model.mean_hidden(v) @ model.W))
+    eps = 1e-6
+    for j in range(4):
+        up, down = (
+            RBMLayer(model.W, model.b, model.c, model.visible, model.hidden,
+                     model.log_var + eps * np.eye(4)[j] * sign, m)
+            for sign in (1, -1)
+        )
+        numeric = -(up.free_energy(v) - down.free_energy(v)) / (2 * eps)
+        assert_allclose(statistic[:, j], numeric, rtol=1e-6, atol=1e-8)
 
 
 def test_pseudo_likelihood_matches_scikit_learn():
@@ -170,17 +244,23 @@ def test_sampler_draws_the_model_distribution():
     assert total_variation < 0.03
 
 
-def test_gaussian_sampler_has_the_model_mean_and_variance():
+@pytest.mark.parametrize("learned", [False, True])
+def test_gaussian_sampler_has_the_model_mean_and_variance(learned):
     W, b, c = random_model(3, 2, seed=7, scale=0.8)
-    model = with_params(GaussianRBM(n_components=2, n_iter=0, random_state=0), W, b, c)
-    # Exact moments: a mixture over h of N(b + W^T h, I) with weights
-    # p(h) proportional to exp(c.h + (||b + W^T h||^2 - ||b||^2) / 2).
+    log_var = np.log([0.25, 1.0, 4.0]) if learned else np.zeros(3)
+    model = with_params(
+        GaussianRBM(n_components=2, n_iter=0, random_state=0), W, b, c, log_var
+    )
+    # Exact moments: a mixture over h of N(b + s W^T h, diag(s^2)) with weights
+    # p(h) proportional to exp(c.h + (||b / s + W^T h||^2 - ||b / s||^2) / 2).
+    s = np.exp(0.5 * log_var)
     h = np.array(list(itertools.product([0.0, 1.0], repeat=2)))
-    means = h @ W + b
-    log_w = h @ c + 0.5 * (np.square(means).sum(axis=1) - b @ b)
+    scaled = h @ W + b / s
+    log_w = h @ c + 0.5 * (np.square(scaled).sum(axis=1) - np.square(b / s).sum())
     weights = np.exp(log_w - logsumexp(log_w))
+    means = scaled * s
     mean = weights @ means
-    cov = np.eye(3) + (weights[:, None] * (means - mean)).T @ (means - mean)
+    cov = np.diag(s**2) + (weights[:, None] * (means - mean)).T @ (means - mean)
     samples = model.sample(20000, n_steps=30)
     assert_allclose(samples.mean(axis=0), mean, atol=0.05)
     assert_allclose(np.cov(samples.T), cov, atol=0.08)

@@ -348,3 +348,32 @@ def test_content_uniforms_are_each_rows_own_stream_and_depend_on_it_alone():
     assert ((u >= 0) & (u < 1)).all()
     assert_array_equal(content_uniforms(X[::-1], 7), u[::-1])  # not the position
     assert not np.array_equal(content_uniforms(X, 8), u)
+
+
+@pytest.mark.parametrize("learned", [False, True])
+def test_rbms_unroll_into_the_network_of_their_conditional_means(learned):
+    """Stack.from_rbms gives E[h | v] going up and E[v | h] coming down, with a
+    GaussianRBM's learned variances and centres folded into the weights."""
+    from skgen._models._rbm import RBMLayer
+    from skgen._models._units import UNITS
+
+    rng = np.random.RandomState(0)
+    bottom = RBMLayer(
+        rng.normal(size=(4, 5)),
+        rng.normal(size=5),
+        rng.normal(size=4),
+        UNITS["gaussian"],
+        UNITS["bernoulli"],
+        rng.normal(size=5) if learned else None,
+        rng.normal(size=5) if learned else None,
+    )
+    top = RBMLayer(rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=3))
+    v = rng.normal(size=(6, 5))
+    outs = Stack.from_rbms([bottom, top], np.float64, mirror=True).forward(v)
+    h1 = bottom.mean_hidden(v)
+    h2 = top.mean_hidden(h1)
+    assert_allclose(outs[1], h1, rtol=1e-12)
+    assert_allclose(outs[2], h2, rtol=1e-12)
+    assert_allclose(outs[3], top.mean_visible(h2), rtol=1e-12)
+    # the last layer is linear: for Gaussian visible units, their mean
+    assert_allclose(outs[4], bottom.mean_visible(outs[3]), rtol=1e-12)

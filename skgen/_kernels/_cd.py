@@ -10,6 +10,17 @@ first, then the chains) and their hidden activations in ``hh``, so that
   the negative rows by minus theirs.
 
 Persistent CD-1 therefore costs three BLAS calls per minibatch and no temporaries.
+
+Gaussian visible units with learned variances (``log_var``, the log of each unit's
+variance) follow Krizhevsky's (2009) energy, centred at fixed offsets ``m``
+(``skgen._models._rbm``): ``E(v, h) = sum_i (v_i - b_i)^2 / (2 s_i^2) - ((v - m) /
+s) . W.T h - c . h``. In the coordinates ``u = (v - m) / s`` it is the unit-variance RBM
+with visible biases ``(b - m) / s``. The step maps its positive rows to ``u`` and runs
+the unit-variance phases there; the gradients are those of ``W`` and ``log s^2`` (one
+more GEMM, ``E[h | u] @ W``, for the last) and that of ``b`` times ``s^2``, the step of
+``(b - m) / s`` in ``u``: so the whole update is the same whatever the units of each
+column (divided by ``s^2`` instead, the step of a column with a small variance was
+large enough to throw its variance up by thousands of nats).
 """
 
 import numpy as np
@@ -23,8 +34,11 @@ from ._units import hidden_mean, sample_hidden, sample_visible, visible_mean
 def cd_step(vv, n_pos, hh, chains, params, velocity, settings, state):
     """One CD-k (or persistent CD-k) update from the first ``n_pos`` rows of ``vv``.
 
-    ``params`` is ``(W, b, c)``, updated in place; ``velocity`` the momentum buffers
-    of the same shapes, used only when momentum > 0; ``settings`` is
+    ``params`` is ``(W, b, c, log_var, offset, min_log_var)``, updated in place (but
+    the last two), with ``log_var`` the log variances of Gaussian visible units that
+    learn them, ``offset`` their centres and ``min_log_var`` the floors of
+    ``log_var``, or all three empty (the others); ``velocity`` the momentum
+    buffers of ``(W, b, c, log_var)``, used only when momentum > 0; ``settings`` is
     ``(learning_rate, momentum, weight_decay, k, persistent, visible_kind,
     hidden_kind, mean_field)``, the kinds unit codes of ``skgen._kernels._units``;
     with ``mean_field`` the negative phase reconstructs the visible units by their
@@ -32,8 +46,8 @@ def cd_step(vv, n_pos, hh, chains, params, velocity, settings, state):
     negative chains: with ``persistent`` it is read and written (PCD), otherwise it
     is scratch space of at least ``n_pos`` rows that the chains start from (CD).
     """
-    W, b, c = params
-    vel_W, vel_b, vel_c = velocity
+    W, b, c, log_var, offset, min_log_var = params
+    vel_W, vel_b, vel_c, vel_z = velocity
     (
         learning_rate,
         momentum,
@@ -51,15 +65,29 @@ def cd_step(vv, n_pos, hh, chains, params, velocity, settings, state):
     h_pos = hh[:n_pos]
     h_neg = hh[n_pos:n_all]
     h_chain = chains[:n_chains]
+    n_vis = vv.shape[1]
+    n_hid = hh.shape[1]
+
+    # With learned variances, the phases run on u = (v - m) / s, biases (b - m) / s.
+    learned = log_var.shape[0] > 0
+    bias = np.empty_like(b)
+    scale = np.empty_like(b)
+    for j in range(n_vis):
+        scale[j] = np.exp(0.5 * log_var[j]) if learned else 1.0
+        bias[j] = (b[j] - offset[j]) / scale[j] if learned else b[j]
+    if learned:
+        for i in range(n_pos):
+            for j in range(n_vis):
+                v_pos[i, j] = (v_pos[i, j] - offset[j]) / scale[j]
 
     if not persistent:
         hidden_mean(v_pos, W, c, h_pos, hidden_kind)
         sample_hidden(h_pos, h_chain, hidden_kind, state)
     for step in range(k):
         if mean_field:
-            visible_mean(h_chain, W, b, v_neg, visible_kind)
+            visible_mean(h_chain, W, bias, v_neg, visible_kind)
         else:
-            sample_visible(h_chain, W, b, v_neg, visible_kind, state)
+            sample_visible(h_chain, W, bias, v_neg, visible_kind, state)
         if step < k - 1:
             hidden_mean(v_neg, W, c, h_neg, hidden_kind)
             sample_hidden(h_neg, h_chain, hidden_kind, state)
@@ -70,8 +98,9 @@ def cd_step(vv, n_pos, hh, chains, params, velocity, settings, state):
     else:
         hidden_mean(v_neg, W, c, h_neg, hidden_kind)
 
-    n_vis = vv.shape[1]
-    n_hid = hh.shape[1]
+    grad_z = np.zeros(n_vis)
+    if learned:
+        _log_variance_gradient(vv[:n_all], hh[:n_all], W, bias, n_pos, grad_z)
     # Bias gradients, then scale hh so that one GEMM gives the weight gradient: each
     # phase is averaged over its own rows (batch rows, chains).
     grad_b = np.zeros(n_vis)
@@ -87,8 +116,11 @@ def cd_step(vv, n_pos, hh, chains, params, velocity, settings, state):
                 vel_W[i, j] -= decay * W[i, j]
                 W[i, j] += vel_W[i, j]
         for j in range(n_vis):
-            vel_b[j] = momentum * vel_b[j] + learning_rate * grad_b[j]
+            vel_b[j] = momentum * vel_b[j] + learning_rate * grad_b[j] * scale[j]
             b[j] += vel_b[j]
+            if learned:
+                vel_z[j] = momentum * vel_z[j] + learning_rate * grad_z[j]
+                log_var[j] = max(log_var[j] + vel_z[j], min_log_var[j])
         for j in range(n_hid):
             vel_c[j] = momentum * vel_c[j] + learning_rate * grad_c[j]
             c[j] += vel_c[j]
@@ -96,9 +128,30 @@ def cd_step(vv, n_pos, hh, chains, params, velocity, settings, state):
         shrink = 1.0 - learning_rate * weight_decay
         gemm(True, False, learning_rate, hh[:n_all], vv[:n_all], shrink, W)
         for j in range(n_vis):
-            b[j] += learning_rate * grad_b[j]
+            b[j] += learning_rate * grad_b[j] * scale[j]
+            if learned:
+                log_var[j] = max(
+                    log_var[j] + learning_rate * grad_z[j], min_log_var[j]
+                )
         for j in range(n_hid):
             c[j] += learning_rate * grad_c[j]
+
+
+@inline_kernel
+def _log_variance_gradient(uu, hh, W, bias, n_pos, grad_z):
+    """Add the gradient of the log-likelihood with respect to the log variances,
+    ``d(-E)/d log s^2 = ((u - bias)^2 - u * (W.T h)) / 2`` per unit, averaged over
+    the positive rows (the first ``n_pos`` of ``uu``, in ``u = (v - m) / s``, with
+    ``bias = (b - m) / s``) minus that over the negative ones, with ``h`` their hidden
+    means ``hh``."""
+    n_all, n_vis = uu.shape
+    recon = np.empty((n_all, n_vis), dtype=uu.dtype)
+    gemm(False, False, 1.0, hh, W, 0.0, recon)
+    for i in range(n_all):
+        weight = 0.5 / n_pos if i < n_pos else -0.5 / (n_all - n_pos)
+        for j in range(n_vis):
+            d = uu[i, j] - bias[j]
+            grad_z[j] += weight * (d * d - uu[i, j] * recon[i, j])
 
 
 @inline_kernel

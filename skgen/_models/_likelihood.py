@@ -163,7 +163,11 @@ def _hidden_name(layer):
 
 def log_partition(layer, method, n_runs, n_betas, rng):
     """``(log Z, standard error)``: exact when ``method`` is "exact", or "auto" and the
-    enumerated layer is small enough; AIS otherwise."""
+    enumerated layer is small enough; AIS otherwise. With learned visible variances,
+    that of the unit-variance RBM of ``v / s`` plus ``sum_i log s_i``."""
+    if layer.log_var is not None:
+        log_z, std_err = log_partition(layer.in_units(), method, n_runs, n_betas, rng)
+        return log_z + layer.log_jacobian(), std_err
     n_units = enumerated_units(layer)
     small = n_units is not None and n_units <= MAX_EXACT_UNITS
     if method == "exact" or (method == "auto" and small) or n_units is None:

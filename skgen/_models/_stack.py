@@ -79,13 +79,17 @@ class Stack:
         (whose visible units model them: Gaussian ones above rectified units). The
         mirror's last layer is left linear: its output is the pre-activation that
         an output loss links (a sigmoid for Bernoulli data, nothing for Gaussian).
+        An RBM with learned visible variances gives its folded weights
+        (``RBMLayer.unrolled``).
         """
-        coefs = [np.ascontiguousarray(r.W.T, dtype=dtype) for r in layers]
-        intercepts = [r.c.astype(dtype) for r in layers]
+        unrolled = [r.unrolled() for r in layers]
+        coefs = [np.array(up.T, dtype, order="C") for up, _, _ in unrolled]
+        intercepts = [c.astype(dtype) for _, c, _ in unrolled]
         acts = [r.hidden.activation for r in layers]
         if mirror:
             down = layers[::-1]
-            coefs += [r.W.astype(dtype) for r in down]
+            # copies: the decoder is untied from the RBMs (and the encoder)
+            coefs += [np.array(w, dtype, order="C") for _, _, w in unrolled[::-1]]
             intercepts += [r.b.astype(dtype) for r in down]
             acts += [below.hidden.activation for below in down[1:]] + ["identity"]
         return cls(coefs, intercepts, acts)

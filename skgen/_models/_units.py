@@ -50,6 +50,16 @@ def _column_means(X):
     return sums / X.shape[0]
 
 
+def column_variances(X):
+    """Float64 column variances of a dense or CSR ``X`` (divided by the rows)."""
+    means = _column_means(X)
+    if hasattr(X, "indptr"):
+        squares = X.multiply(X).tocsr()
+    else:
+        squares = np.square(np.asarray(X), dtype=np.float64)
+    return np.maximum(_column_means(squares) - np.square(means), 0.0)
+
+
 class Units:
     """A unit type. ``code`` is the kernels' code for it; ``gaussian`` says whether
     it is linear with unit-variance Gaussian noise; ``enumerable`` whether the
