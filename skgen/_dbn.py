@@ -7,6 +7,7 @@ import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from . import _defaults
 from ._base import BaseModel
 from ._defaults import (
     is_auto,
@@ -79,7 +80,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
     weight_decay : float, default=0.0
         L2 penalty on the RBM weights.
     gaussian_visible : "auto" or bool, default="auto"
-        Make the bottom RBM a :class:`GaussianRBM` for real-valued, standardised
+        Make the bottom RBM a :class:`GaussianRBM` (with unit variances, which the
+        networks unrolled from the stack assume) for real-valued, standardised
         data (its ``learning_rate`` is then best around 0.001-0.01). "auto":
         True unless every training value lies in [0, 1] (binary data,
         intensities, ``MinMaxScaler``'s output), so that a ``StandardScaler``
@@ -306,6 +308,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
             )
             if rate is None:
                 del params["learning_rate"]
+            if cls is GaussianRBM:
+                params["visible_variance"] = _defaults.DBN_VISIBLE_VARIANCE
             settings.append((cls, params))
         return settings
 
@@ -332,7 +336,9 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         for i, (rbm, (_, params)) in enumerate(zip(self.rbms_, settings)):
             begin = time.time()
             if "learning_rate" not in params:  # "auto" for a rectified layer
-                rbm.set_params(learning_rate=rectified_learning_rate(data))
+                learned = params.get("visible_variance") == "learned"
+                rate = rectified_learning_rate(data, standardised=learned)
+                rbm.set_params(learning_rate=rate)
             try:
                 rbm._fit(data, incremental=incremental, checked=True)
             except DivergenceError as error:

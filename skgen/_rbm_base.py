@@ -97,6 +97,19 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         """The hidden unit type."""
         return UNITS[self.hidden_units]
 
+    def _learns_variance(self):
+        """Whether the visible units learn variances (``log_variance_visible_``)."""
+        return False
+
+    def _store(self, layer):
+        """Make the layer's arrays the fitted attributes."""
+        W, b, c = layer.params[:3]
+        self.components_, self.intercept_visible_, self.intercept_hidden_ = W, b, c
+        if layer.log_var is not None:
+            self.log_variance_visible_ = layer.log_var
+            self.offset_visible_ = layer.offset
+            self.min_log_variance_visible_ = layer.min_log_var
+
     def _dtype(self):
         return self.components_.dtype
 
@@ -133,9 +146,14 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
     def _initialize(self, X):
         rng, dtype = self._train_rng_, X.dtype
         layer = RBMLayer.initialized(
-            X, self.n_components, rng, self._visible, self._hidden()
+            X,
+            self.n_components,
+            rng,
+            self._visible,
+            self._hidden(),
+            learn_variance=self._learns_variance(),
         )
-        self.components_, self.intercept_visible_, self.intercept_hidden_ = layer.params
+        self._store(layer)
         self.h_samples_ = np.zeros((self.batch_size, self.n_components), dtype=dtype)
         self.n_iter_ = 0
         self._n_features_out = self.n_components
@@ -158,11 +176,20 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
             self.intercept_hidden_,
             self._visible,
             self._hidden(),
+            getattr(self, "log_variance_visible_", None),  # as fitted
+            getattr(self, "offset_visible_", None),
+            getattr(self, "min_log_variance_visible_", None),
         ).astype(dtype)
-        if layer.b.shape != (W.shape[1],) or layer.c.shape != (W.shape[0],):
+        n_hidden, n_visible = W.shape
+        consistent = layer.b.shape == (n_visible,) and layer.c.shape == (n_hidden,)
+        if layer.log_var is not None:
+            shapes = {p.shape for p in (layer.log_var, layer.offset, layer.min_log_var)}
+            consistent = consistent and shapes == {(n_visible,)}
+        if not consistent:
             raise ValueError(
-                "intercept_visible_ and intercept_hidden_ do not match components_ "
-                f"{W.shape}; call fit to train a consistent model."
+                "intercept_visible_ and intercept_hidden_ (and the learned "
+                f"variances' arrays) do not match components_ {W.shape}; call fit "
+                "to train a consistent model."
             )
         return layer
 
@@ -176,7 +203,7 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         """
         refresh()
         layer = self._layer()
-        self.components_, self.intercept_visible_, self.intercept_hidden_ = layer.params
+        self._store(layer)
         self.h_samples_ = np.ascontiguousarray(self.h_samples_, dtype=layer.dtype)
         if self.momentum > 0 and self._velocity_[0].shape != layer.W.shape:
             self._velocity_ = tuple(np.zeros_like(p) for p in layer.params)
@@ -189,10 +216,10 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
             self._rng_state_,
             self._train_rng_.permutation(X.shape[0]) if self.shuffle else None,
         )
-        hint = (
+        hint = (  # learned variances standardise X themselves
             "To fix it, standardise X (sklearn.preprocessing.StandardScaler) and "
             "lower learning_rate."
-            if layer.visible.gaussian
+            if layer.visible.gaussian and layer.log_var is None
             else "To fix it, lower learning_rate."
         )
 
@@ -254,7 +281,8 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
 
         Each chain starts from the model with its weights removed (Bernoulli units
         with probability ``sigmoid(intercept_visible_)``, or ``N(intercept_visible_,
-        1)`` for Gaussian units) and runs ``n_steps`` Gibbs steps.
+        s^2)`` for Gaussian units of variance ``s^2``) and runs ``n_steps`` Gibbs
+        steps.
 
         Parameters
         ----------

@@ -68,6 +68,7 @@ def test_rectified_layers_learn_at_a_rate_set_by_their_input():
         learning_rate=second.learning_rate,
         learning_rate_schedule="linear",
         hidden_units="relu",
+        visible_variance="unit",  # as the DBN's layers
         persistent=False,
         random_state=second.random_state,
     ).fit(H)

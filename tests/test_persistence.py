@@ -176,22 +176,27 @@ def test_a_model_pickled_before_0_3_predicts_clones_and_trains_on(name):
 
 
 # What skgen 0.4 added: the hidden unit type (binary before) and DBN's features
-# (the top layer's before), as parameters with their 0.3 behaviour.
-ADDED_IN_0_4 = {
-    "BernoulliRBM": {"hidden_units": "bernoulli"},
-    "GaussianRBM": {"hidden_units": "bernoulli"},
-    "DBN": {"hidden_units": "bernoulli", "features": "top"},
-    "DBNClassifier": {"hidden_units": "bernoulli"},
-    "DBNRegressor": {"hidden_units": "bernoulli"},
-    "DeepAutoencoder": {"hidden_units": "bernoulli"},
-}
+# (the top layer's before), as parameters with their 0.3 behaviour; what 0.5 added:
+# GaussianRBM's learned variances (unit variances before).
+ADDED = [
+    ("0.4", "BernoulliRBM", {"hidden_units": "bernoulli"}),
+    ("0.4", "GaussianRBM", {"hidden_units": "bernoulli"}),
+    ("0.4", "DBN", {"hidden_units": "bernoulli", "features": "top"}),
+    ("0.4", "DBNClassifier", {"hidden_units": "bernoulli"}),
+    ("0.4", "DBNRegressor", {"hidden_units": "bernoulli"}),
+    ("0.4", "DeepAutoencoder", {"hidden_units": "bernoulli"}),
+    ("0.5", "GaussianRBM", {"visible_variance": "unit"}),
+]
 
 
-@pytest.mark.parametrize("name", sorted(ADDED_IN_0_4))
-def test_a_model_pickled_before_0_4_keeps_its_binary_units(name):
+@pytest.mark.parametrize(
+    "name, before", [added[1:] for added in ADDED], ids=[" ".join(a[:2]) for a in ADDED]
+)
+def test_a_model_pickled_before_a_parameter_was_added_keeps_its_old_behaviour(
+    name, before
+):
     import skgen
 
-    before = ADDED_IN_0_4[name]
     small = dict(random_state=0, **before)
     if name.startswith("DBN"):
         small.update(hidden_layer_sizes=(8, 4))
@@ -208,7 +213,7 @@ def test_a_model_pickled_before_0_4_keeps_its_binary_units(name):
     model.fit(X, y)
     method = "transform" if hasattr(model, "transform") else "predict"
     expected = getattr(model, method)(X)
-    # A 0.3 model: without the parameters, its structure without them, and a
+    # An older model: without the parameters, its structure without them, and a
     # DBN's _n_features_out stored as an attribute (a property since).
     for parameter in before:
         del model.__dict__[parameter]

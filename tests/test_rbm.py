@@ -575,19 +575,22 @@ def test_values_outside_unit_interval_warn_with_the_fix():
         BernoulliRBM(n_iter=1).fit(sp.csr_matrix(-Xdigits[:50] + Xdigits[50:100]))
 
 
-def test_diverging_fit_raises_instead_of_returning_nan():
+@pytest.mark.parametrize(
+    "variance, fix",
+    # unit variances need standardised data; learned ones standardise it themselves
+    [("unit", "StandardScaler.*learning_rate"), ("learned", "fix it, lower learning")],
+)
+def test_diverging_fit_raises_instead_of_returning_nan(variance, fix):
     from sklearn.exceptions import NotFittedError
 
     X = np.random.RandomState(0).normal(scale=1e4, size=(100, 20))
-    model = GaussianRBM(n_components=20, learning_rate=10.0)
-    with pytest.raises(
-        DivergenceError, match="diverged in iteration 1.*StandardScaler"
-    ):
+    model = GaussianRBM(n_components=20, learning_rate=10.0, visible_variance=variance)
+    with pytest.raises(DivergenceError, match=f"diverged in iteration 1.*{fix}"):
         model.fit(X)
     with pytest.raises(NotFittedError):  # not a fitted model full of NaN
         model.transform(X)
     with pytest.raises(DivergenceError, match="diverged in partial_fit.*learning_rate"):
-        GaussianRBM(n_components=20, learning_rate=10.0).partial_fit(X)
+        model.partial_fit(X)
 
 
 def test_diverging_partial_fit_leaves_the_model_as_it_was():
@@ -652,3 +655,90 @@ def test_methods_need_a_fitted_model():
     ]:
         with pytest.raises(NotFittedError):
             getattr(BernoulliRBM(), method)(*args)
+
+
+# ------------------------------------------------ GaussianRBM's learned variances
+def standardised_cancer():
+    from sklearn.datasets import load_breast_cancer
+
+    X = load_breast_cancer().data
+    return (X - X.mean(axis=0)) / X.std(axis=0)
+
+
+def test_learned_variances_are_the_default_and_unit_variances_remain():
+    assert GaussianRBM().visible_variance == "learned"
+    X = standardised_cancer()[:200]
+    unit = GaussianRBM(n_components=8, n_iter=3, visible_variance="unit",
+                       random_state=0).fit(X)
+    assert not hasattr(unit, "log_variance_visible_")
+    learned = GaussianRBM(n_components=8, n_iter=3, random_state=0).fit(X)
+    assert learned.log_variance_visible_.shape == (30,)
+    assert learned.log_variance_visible_.dtype == learned.components_.dtype
+
+
+def test_learned_variances_fit_a_table_better_than_unit_variances():
+    """Standardised breast cancer: the columns' noise is far below 1 once a few
+    hidden units explain their correlations; unit variances cannot say so."""
+    X = standardised_cancer()
+    train, test = X[::2], X[1::2]
+    scores = {
+        kind: GaussianRBM(n_components=16, visible_variance=kind, random_state=0)
+        .fit(train)
+        .score(test)
+        for kind in ("unit", "learned")
+    }
+    assert scores["learned"] > scores["unit"] + 2.0
+    variances = np.exp(
+        GaussianRBM(n_components=16, random_state=0).fit(train).log_variance_visible_
+    )
+    assert np.all(variances < 1.0)
+
+
+def test_learned_variances_make_the_fit_blind_to_each_columns_units():
+    """Variances and centres start at the columns' own and the update of the visible
+    biases is scaled to match: a column in other units (another scale and zero)
+    gives the same model in those units, so a StandardScaler changes nothing."""
+    X = standardised_cancer()[:150, :6]
+    units = np.array([0.01, 0.5, 1.0, 7.0, 300.0, 2e4])  # variances above 1e-6
+    zeros = np.array([5.0, -3.0, 0.0, 100.0, 1e3, -2e5])
+    a = GaussianRBM(n_components=5, n_iter=4, random_state=0).fit(X)
+    b = GaussianRBM(n_components=5, n_iter=4, random_state=0).fit(X * units + zeros)
+    X = X * units + zeros, X
+    assert_allclose(a.offset_visible_, X[1].mean(axis=0), atol=1e-12)
+    assert_allclose(b.offset_visible_, X[0].mean(axis=0), rtol=1e-9)
+    assert_allclose(b.transform(X[0]), a.transform(X[1]), rtol=1e-6, atol=1e-9)
+    assert_allclose(b.components_, a.components_, rtol=1e-6, atol=1e-9)
+    assert_allclose(
+        b.log_variance_visible_, a.log_variance_visible_ + 2 * np.log(units),
+        rtol=1e-7, atol=1e-7,
+    )
+    # densities in the new units: the old ones over the Jacobian
+    assert_allclose(
+        b.score_samples(X[0]), a.score_samples(X[1]) - np.log(units).sum(), rtol=1e-7
+    )
+    assert_allclose(
+        b.sample(4, n_steps=5, random_state=1),
+        a.sample(4, n_steps=5, random_state=1) * units + zeros,
+        rtol=1e-6,
+    )
+
+
+def test_samples_carry_each_columns_own_noise():
+    """Independent columns of spreads 0.1 and 3: unit variances would give every
+    column unit noise; learned ones give each its own."""
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(2000, 2)) * [0.1, 3.0]
+    model = GaussianRBM(n_components=4, random_state=0).fit(X)
+    samples = model.sample(3000, n_steps=20, random_state=0)
+    assert_allclose(samples.std(axis=0), [0.1, 3.0], rtol=0.15)
+    assert_allclose(np.exp(0.5 * model.log_variance_visible_), [0.1, 3.0], rtol=0.15)
+
+
+def test_a_changed_visible_variance_needs_a_new_fit():
+    X = standardised_cancer()[:100]
+    model = GaussianRBM(n_components=4, n_iter=1, random_state=0).fit(X)
+    model.set_params(visible_variance="unit")
+    for method in (model.partial_fit, model.transform):
+        with pytest.raises(ValueError, match="visible_variance is 'unit'"):
+            method(X)
+    assert not hasattr(model.fit(X), "log_variance_visible_")
