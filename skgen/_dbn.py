@@ -80,9 +80,10 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
     weight_decay : float, default=0.0
         L2 penalty on the RBM weights.
     gaussian_visible : "auto" or bool, default="auto"
-        Make the bottom RBM a :class:`GaussianRBM` (with unit variances, which the
-        networks unrolled from the stack assume) for real-valued, standardised
-        data (its ``learning_rate`` is then best around 0.001-0.01). "auto":
+        Make the bottom RBM a :class:`GaussianRBM` (with unit variances: learned
+        ones made the DBN's features worse in cross-validation, see
+        ``_defaults.DBN_VISIBLE_VARIANCE``) for real-valued, standardised data
+        (its ``learning_rate`` is then best around 0.001-0.01). "auto":
         True unless every training value lies in [0, 1] (binary data,
         intensities, ``MinMaxScaler``'s output), so that a ``StandardScaler``
         in front gets Gaussian units; the choice is ``gaussian_visible_``.

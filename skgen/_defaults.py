@@ -10,7 +10,7 @@ chosen with ``benchmarks/choose_small_defaults.py``.
 import numpy as np
 
 from ._models._training import n_validation
-from ._models._units import column_variances
+from ._models._units import column_variances, spreads
 
 # Hinton & Salakhutdinov's MNIST autoencoder, 784 -> 1000-500-250 -> 30.
 _MNIST_ENCODER = (1000, 500, 250)
@@ -66,9 +66,14 @@ RECTIFIED_STEP = 0.5
 MAX_RECTIFIED_RATE = 0.1
 
 
-def mean_squared_norm(X):
+def mean_squared_norm(X, standardised=False):
     """``mean ||x||^2`` over the rows of ``X`` (dense or sparse), float64, without a
-    copy of X."""
+    copy of X. With ``standardised``, of the rows with their columns standardised
+    as learned-variance Gaussian units start (``_units.spreads``): the number of
+    columns that vary."""
+    if standardised:
+        _, used = spreads(X)
+        return float(np.sum(column_variances(X) / used))
     if hasattr(X, "multiply"):
         total = float(X.multiply(X).sum())
     else:
@@ -91,11 +96,7 @@ def rectified_learning_rate(X, standardised=False):
     MNIST's 784 (88), and on the rectified features that an upper layer sees,
     whose size is not known before the layer below is trained.
     """
-    if standardised:
-        variance = column_variances(X)
-        size = float(np.sum(variance / np.maximum(variance, 1e-6)))
-    else:
-        size = mean_squared_norm(X)
+    size = mean_squared_norm(X, standardised)
     return min(RECTIFIED_STEP / max(size, 1e-12), MAX_RECTIFIED_RATE)
 
 

@@ -104,6 +104,13 @@ class BernoulliRBM(_BaseRBM):
         return self.score_samples(X).mean()
 
 
+def _inserted(text, anchor, addition):
+    """``text`` with ``addition`` (which starts with a newline) before ``anchor``."""
+    if anchor not in text:
+        raise RuntimeError(f"{anchor!r} is not in the shared docstring")
+    return text.replace(anchor, addition.rstrip("\n") + anchor, 1)
+
+
 VISIBLE_VARIANCE = """
     visible_variance : {"learned", "unit"}, default="learned"
         "learned": each visible unit learns its variance (``log_variance_visible_``),
@@ -130,6 +137,10 @@ LOG_VARIANCE = """
     offset_visible_ : ndarray of shape (n_features,)
         The fixed centres of the visible units' input to the hidden units, the
         first training data's column means; only with
+        ``visible_variance="learned"``.
+    min_log_variance_visible_ : ndarray of shape (n_features,)
+        The floors of ``log_variance_visible_``: 1/100 of each column's variance
+        in the first training data (of 1 for a constant column); only with
         ``visible_variance="learned"``.
 """
 
@@ -162,14 +173,14 @@ class GaussianRBM(_BaseRBM):
     ----------
     n_components : int, default=256
         Number of binary hidden units."""
-        + _COMMON_PARAMS.replace("LEARNING_RATE", "0.01").replace(
-            "\n    verbose : int",
-            VISIBLE_VARIANCE + "    verbose : int",
-            1,
-        ).replace(
+        + _inserted(
+            _inserted(
+                _COMMON_PARAMS.replace("LEARNING_RATE", "0.01"),
+                "\n    verbose : int",
+                VISIBLE_VARIANCE,
+            ),
             "\n    random_state_ : RandomState instance",
-            LOG_VARIANCE + "    random_state_ : RandomState instance",
-            1,
+            LOG_VARIANCE,
         )
         + """
     See Also

@@ -224,14 +224,19 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         )
 
         def with_bound():  # rectified units: the LMS rule's bound, for this X
-            bound = 2.0 / max(mean_squared_norm(X), 1e-12)
+            learned = layer.log_var is not None  # which sees X standardised
+            bound = 2.0 / max(mean_squared_norm(X, learned), 1e-12)
             return (
                 f"{hint} Rectified hidden units need a rate below 2 / mean "
-                f"||x||^2, {bound:.3g} for this X."
+                f"||x||^2{' (x standardised)' if learned else ''}, {bound:.3g} "
+                "for this X."
             )
 
         relu = self._hidden().mean_field_reconstruction
-        check_finite_params(self, where, layer.params, with_bound if relu else hint)
+        # learned variances: the visible biases in the standardised units, since
+        # in the data's own they may be as large as its values
+        checked = layer.in_units().params + layer.params[3:]
+        check_finite_params(self, where, checked, with_bound if relu else hint)
 
     # ---------------------------------------------------------- representation
     @threaded

@@ -467,7 +467,8 @@ def reference_cd_step(
     - m) / s``, the step of ``b`` is its gradient times ``s^2`` and that of ``log
     s^2`` is ``d(-F)/d log s^2 = ((u - (b - m) / s)^2 - u * (W.T E[h | u])) / 2``
     averaged over each phase (checked against finite differences of the free energy
-    in test_likelihood.py); ``log s^2`` stays at or above ``min_log_var``.
+    in test_likelihood.py); ``log s^2`` stays at or above ``min_log_var``, where its
+    momentum is reset.
     """
     learned = log_var is not None
     s = np.exp(0.5 * log_var) if learned else np.ones_like(b)
@@ -525,6 +526,9 @@ def reference_cd_step(
     new_log_var = None
     if learned:
         new_log_var = np.maximum(log_var + steps[3], min_log_var)
+        if momentum > 0:  # a variance at its floor keeps no momentum
+            floored = log_var + steps[3] < min_log_var
+            vel = vel[:3] + (np.where(floored, 0.0, vel[3]),)
     return (
         h_chain,
         W + steps[0],

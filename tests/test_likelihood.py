@@ -45,16 +45,16 @@ def layer(W, b, c, visible="bernoulli", hidden="bernoulli"):
     return RBMLayer(W, b, c, UNITS[visible], UNITS[hidden])
 
 
-def with_params(estimator, W, b, c, log_var=None):
+def with_params(estimator, W, b, c, log_var=None, offset=None):
     """A fitted estimator carrying the given parameters (and, for a GaussianRBM that
-    learns its variances, the log variances ``log_var``; default 0: unit variances)."""
+    learns its variances, the log variances ``log_var`` and centres ``offset``)."""
     estimator.fit(np.zeros((2, W.shape[1])))
     estimator.components_ = W.copy()
     estimator.intercept_visible_ = b.copy()
     estimator.intercept_hidden_ = c.copy()
-    if hasattr(estimator, "log_variance_visible_"):
-        zeros = np.zeros(W.shape[1])
-        estimator.log_variance_visible_ = zeros if log_var is None else log_var.copy()
+    if log_var is not None:
+        estimator.log_variance_visible_ = log_var.copy()
+        estimator.offset_visible_ = offset.copy()
     return estimator
 
 
@@ -125,8 +125,8 @@ def test_learned_variance_log_partition_matches_numerical_integration():
 
 def test_learned_variance_log_likelihood_is_normalised_in_two_dimensions():
     W, b, c = random_model(2, 3, seed=9, scale=0.7)
-    log_var = np.log([0.2, 3.0])
-    model = with_params(GaussianRBM(n_components=3, n_iter=0), W, b, c, log_var)
+    log_var, offset = np.log([0.2, 3.0]), np.array([0.5, -1.0])
+    model = with_params(GaussianRBM(n_components=3, n_iter=0), W, b, c, log_var, offset)
     x = np.linspace(-14, 14, 1401)
     grid = np.stack(np.meshgrid(x, x, indexing="ij"), axis=-1).reshape(-1, 2)
     density = np.exp(model.log_likelihood(grid)).reshape(len(x), len(x))
@@ -190,11 +190,23 @@ def test_exact_log_likelihood_rises_during_training_on_bars_and_stripes():
     assert history[-1] < np.log(1 / 30)
 
 
-@pytest.mark.parametrize("Estimator", [BernoulliRBM, GaussianRBM])
-def test_ais_agrees_with_exact_log_partition(Estimator):
+@pytest.mark.parametrize(
+    "Estimator, learned",
+    [(BernoulliRBM, False), (GaussianRBM, False), (GaussianRBM, True)],
+)
+def test_ais_agrees_with_exact_log_partition(Estimator, learned):
     rng = np.random.RandomState(0)
     W, b, c = random_model(10, 12, seed=3, scale=0.7)
-    model = with_params(Estimator(n_components=12, n_iter=0, random_state=1), W, b, c)
+    params = {}
+    if Estimator is GaussianRBM:
+        params["visible_variance"] = "learned" if learned else "unit"
+    model = with_params(
+        Estimator(n_components=12, n_iter=0, random_state=1, **params),
+        W,
+        b,
+        c,
+        *((rng.normal(0, 0.5, 10), rng.normal(0, 2, 10)) if learned else ()),
+    )
     exact, zero = model.log_partition_function(method="exact")
     assert zero == 0.0
     ais, std_err = model.log_partition_function(method="ais", n_runs=200, n_betas=2000)
@@ -248,17 +260,29 @@ def test_sampler_draws_the_model_distribution():
 def test_gaussian_sampler_has_the_model_mean_and_variance(learned):
     W, b, c = random_model(3, 2, seed=7, scale=0.8)
     log_var = np.log([0.25, 1.0, 4.0]) if learned else np.zeros(3)
+    offset = np.array([1.0, -2.0, 0.5]) if learned else np.zeros(3)
     model = with_params(
-        GaussianRBM(n_components=2, n_iter=0, random_state=0), W, b, c, log_var
+        GaussianRBM(
+            n_components=2,
+            n_iter=0,
+            random_state=0,
+            visible_variance="learned" if learned else "unit",
+        ),
+        W,
+        b,
+        c,
+        *((log_var, offset) if learned else ()),
     )
     # Exact moments: a mixture over h of N(b + s W^T h, diag(s^2)) with weights
-    # p(h) proportional to exp(c.h + (||b / s + W^T h||^2 - ||b / s||^2) / 2).
+    # p(h) proportional to exp(c.h + (||beta + W^T h||^2 - ||beta||^2) / 2),
+    # beta = (b - m) / s.
     s = np.exp(0.5 * log_var)
+    beta = (b - offset) / s
     h = np.array(list(itertools.product([0.0, 1.0], repeat=2)))
-    scaled = h @ W + b / s
-    log_w = h @ c + 0.5 * (np.square(scaled).sum(axis=1) - np.square(b / s).sum())
+    scaled = h @ W + beta
+    log_w = h @ c + 0.5 * (np.square(scaled).sum(axis=1) - np.square(beta).sum())
     weights = np.exp(log_w - logsumexp(log_w))
-    means = scaled * s
+    means = offset + scaled * s
     mean = weights @ means
     cov = np.diag(s**2) + (weights[:, None] * (means - mean)).T @ (means - mean)
     samples = model.sample(20000, n_steps=30)

@@ -699,15 +699,16 @@ def test_learned_variances_make_the_fit_blind_to_each_columns_units():
     biases is scaled to match: a column in other units (another scale and zero)
     gives the same model in those units, so a StandardScaler changes nothing."""
     X = standardised_cancer()[:150, :6]
-    units = np.array([0.01, 0.5, 1.0, 7.0, 300.0, 2e4])  # variances above 1e-6
-    zeros = np.array([5.0, -3.0, 0.0, 100.0, 1e3, -2e5])
+    units = np.array([0.01, 0.5, 1.0, 7.0, 300.0, 2e4])
+    zeros = np.array([5.0, -3.0, 0.0, 1e8, 1e3, -2e5])  # 1e8: variances in 2 passes
     a = GaussianRBM(n_components=5, n_iter=4, random_state=0).fit(X)
     b = GaussianRBM(n_components=5, n_iter=4, random_state=0).fit(X * units + zeros)
     X = X * units + zeros, X
     assert_allclose(a.offset_visible_, X[1].mean(axis=0), atol=1e-12)
     assert_allclose(b.offset_visible_, X[0].mean(axis=0), rtol=1e-9)
-    assert_allclose(b.transform(X[0]), a.transform(X[1]), rtol=1e-6, atol=1e-9)
-    assert_allclose(b.components_, a.components_, rtol=1e-6, atol=1e-9)
+    # to rounding: a column near 1e8 holds its values to 1.5e-8 in float64
+    assert_allclose(b.transform(X[0]), a.transform(X[1]), rtol=1e-6, atol=1e-7)
+    assert_allclose(b.components_, a.components_, rtol=1e-6, atol=1e-7)
     assert_allclose(
         b.log_variance_visible_, a.log_variance_visible_ + 2 * np.log(units),
         rtol=1e-7, atol=1e-7,
@@ -742,3 +743,49 @@ def test_a_changed_visible_variance_needs_a_new_fit():
         with pytest.raises(ValueError, match="visible_variance is 'unit'"):
             method(X)
     assert not hasattr(model.fit(X), "log_variance_visible_")
+
+
+def test_learned_variances_on_sparse_and_float32_input():
+    X = standardised_cancer()[:120]
+    X[np.abs(X) < 0.5] = 0.0  # a third of the entries
+    dense = GaussianRBM(n_components=6, n_iter=3, random_state=0).fit(X)
+    for container in (sp.csr_matrix, sp.csc_array):
+        sparse = GaussianRBM(n_components=6, n_iter=3, random_state=0).fit(
+            container(X)
+        )
+        assert_allclose(sparse.components_, dense.components_, rtol=1e-10, atol=1e-12)
+        assert_allclose(sparse.log_variance_visible_, dense.log_variance_visible_,
+                        rtol=1e-10, atol=1e-12)
+        assert_allclose(dense.transform(container(X)), dense.transform(X), rtol=1e-10)
+        assert_allclose(
+            dense.score_samples(container(X[:5])), dense.score_samples(X[:5])
+        )
+    single = GaussianRBM(n_components=6, n_iter=3, random_state=0).fit(
+        X.astype(np.float32)
+    )
+    for name in (
+        "log_variance_visible_",
+        "offset_visible_",
+        "min_log_variance_visible_",
+    ):
+        assert getattr(single, name).dtype == np.float32
+    assert single.transform(X.astype(np.float32)).dtype == np.float32
+    assert_allclose(single.transform(X), dense.transform(X), atol=2e-3)
+
+
+def test_a_column_constant_in_the_first_block_keeps_its_values_where_they_are():
+    """A column constant in the first block (a rare 0/1 flag absent from it) gets
+    variance 1, as StandardScaler treats it, not a spike that the next block's
+    values would blow up."""
+    rng = np.random.RandomState(0)
+    X = standardised_cancer()[:200, :5]
+    flag = (rng.uniform(size=200) < 0.1).astype(float)
+    flag[:20] = 0.0
+    X = np.column_stack([X, flag])
+    model = GaussianRBM(n_components=8, random_state=0)
+    model.partial_fit(X[:20])
+    assert abs(model.log_variance_visible_[-1]) < 0.1  # near 1, not a spike
+    assert model.min_log_variance_visible_[-1] == pytest.approx(np.log(0.01))
+    for start in range(20, 200, 20):
+        model.partial_fit(X[start : start + 20])
+    assert np.isfinite(model.score_samples(X)).all()

@@ -9,7 +9,8 @@ first, then the chains) and their hidden activations in ``hh``, so that
   whole weight update, with ``hh_scaled`` the positive rows divided by their count and
   the negative rows by minus theirs.
 
-Persistent CD-1 therefore costs three BLAS calls per minibatch and no temporaries.
+Persistent CD-1 therefore costs three BLAS calls per minibatch and no temporaries of
+the minibatch's size (learned variances below add one GEMM and one).
 
 Gaussian visible units with learned variances (``log_var``, the log of each unit's
 variance) follow Krizhevsky's (2009) energy, centred at fixed offsets ``m``
@@ -120,7 +121,10 @@ def cd_step(vv, n_pos, hh, chains, params, velocity, settings, state):
             b[j] += vel_b[j]
             if learned:
                 vel_z[j] = momentum * vel_z[j] + learning_rate * grad_z[j]
-                log_var[j] = max(log_var[j] + vel_z[j], min_log_var[j])
+                log_var[j] += vel_z[j]
+                if log_var[j] < min_log_var[j]:  # at the floor: no more momentum
+                    log_var[j] = min_log_var[j]
+                    vel_z[j] = 0.0
         for j in range(n_hid):
             vel_c[j] = momentum * vel_c[j] + learning_rate * grad_c[j]
             c[j] += vel_c[j]

@@ -164,7 +164,7 @@ def _hidden_name(layer):
 def log_partition(layer, method, n_runs, n_betas, rng):
     """``(log Z, standard error)``: exact when ``method`` is "exact", or "auto" and the
     enumerated layer is small enough; AIS otherwise. With learned visible variances,
-    that of the unit-variance RBM of ``v / s`` plus ``sum_i log s_i``."""
+    that of the unit-variance RBM of ``u = (v - m) / s`` plus ``sum_i log s_i``."""
     if layer.log_var is not None:
         log_z, std_err = log_partition(layer.in_units(), method, n_runs, n_betas, rng)
         return log_z + layer.log_jacobian(), std_err

@@ -24,12 +24,12 @@ import numpy as np
 from .._kernels._cd import cd_epoch_csr, cd_epoch_dense
 from .._kernels._random import new_state
 from .._kernels._sampling import gibbs_chain
-from ._units import BERNOULLI, column_variances
+from ._units import BERNOULLI, spreads
 
 # A learned variance stays above this share of its column's variance in the first
-# training data (and above 1e-6, GaussianMixture's reg_covar): a variance that
-# collapses onto a few training values makes the standardised inputs, and with them
-# the CD steps, explode (four rows of digits diverged at 1e-6 of each column's own).
+# training data: a variance that collapses onto a few training values makes the
+# standardised inputs, and with them the CD steps, explode (four rows of digits
+# diverged with a floor of 1e-6 of each column's own).
 MIN_RELATIVE_VARIANCE = 1e-2
 
 # The dtypes the kernels are compiled for, which every estimator keeps; anything
@@ -65,7 +65,7 @@ class RBMLayer:
             if offset is None:
                 offset = np.zeros_like(log_var)
             if min_log_var is None:
-                min_log_var = np.full_like(log_var, np.log(1e-6))
+                min_log_var = np.full_like(log_var, np.log(MIN_RELATIVE_VARIANCE))
         self.offset, self.min_log_var = offset, min_log_var
 
     @classmethod
@@ -83,20 +83,20 @@ class RBMLayer:
         cost of this start; the estimators' linear rate decay removes the swing.
 
         With ``learn_variance`` (Gaussian visible units), the variances start at the
-        columns' own (at least 1e-6) and the offsets are the columns' means, so that
-        ``u = (v - m) / s`` starts standardised whatever the units of ``X``; the
-        variances stay above ``MIN_RELATIVE_VARIANCE`` of where they started.
+        columns' own (1 for a constant column) and the offsets are the columns'
+        means, so that ``u = (v - m) / s`` starts standardised whatever the units of
+        ``X``; the variances stay above ``MIN_RELATIVE_VARIANCE`` of where they
+        started.
         """
         dtype = X.dtype
         W = rng.normal(0, 0.01, (n_hidden, X.shape[1])).astype(dtype)
         b = visible.bias_matching(X).astype(dtype)
         log_var = offset = floor = None
         if learn_variance:
-            variance = column_variances(X)
-            log_var = np.log(np.maximum(variance, 1e-6)).astype(dtype)
-            offset = b.copy()  # the column means (Gaussian units' matching biases)
-            floor = np.log(np.maximum(variance * MIN_RELATIVE_VARIANCE, 1e-6))
-            floor = floor.astype(dtype)
+            offset, variance = spreads(X)
+            log_var = np.log(variance).astype(dtype)
+            offset = offset.astype(dtype)
+            floor = np.log(variance * MIN_RELATIVE_VARIANCE).astype(dtype)
         c = np.zeros(n_hidden, dtype=dtype)
         return cls(W, b, c, visible, hidden, log_var, offset, floor)
 
@@ -177,9 +177,13 @@ class RBMLayer:
 
     # ----------------------------------------------------------- conditionals
     def input_hidden(self, v):
-        """``W (v / s)`` for the rows of ``v`` (dense or sparse), C-contiguous in the
-        layer's dtype."""
-        return np.ascontiguousarray(self._to_units(v) @ self.W.T, dtype=self.dtype)
+        """``W (v - m) / s`` for the rows of ``v`` (dense or sparse, which stays
+        sparse), C-contiguous in the layer's dtype."""
+        if self.log_var is None:
+            return np.ascontiguousarray(v @ self.W.T, dtype=self.dtype)
+        up, c, _ = self.unrolled()  # W / s and c - W (m / s)
+        a = np.asarray(v @ up.astype(self.dtype).T) + (c - self.c).astype(self.dtype)
+        return np.ascontiguousarray(a, dtype=self.dtype)
 
     def mean_hidden(self, v):
         """``E[h | v]`` for the rows of ``v`` (dense or sparse)."""
@@ -202,8 +206,7 @@ class RBMLayer:
         """``n_steps`` Gibbs steps v -> h -> v, in place on the rows of ``v`` (dense,
         C-contiguous, the layer's dtype); returns ``v``."""
         if self.log_var is not None:
-            v -= self.offset
-            v /= self.scale.astype(self.dtype)
+            v[...] = self._to_units(v)
             self.in_units().gibbs(v, n_steps, state)
             return self._from_units(v)
         h = np.empty((v.shape[0], self.n_hidden), dtype=self.dtype)

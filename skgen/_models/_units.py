@@ -50,14 +50,28 @@ def _column_means(X):
     return sums / X.shape[0]
 
 
-def column_variances(X):
-    """Float64 column variances of a dense or CSR ``X`` (divided by the rows)."""
-    means = _column_means(X)
-    if hasattr(X, "indptr"):
-        squares = X.multiply(X).tocsr()
-    else:
-        squares = np.square(np.asarray(X), dtype=np.float64)
-    return np.maximum(_column_means(squares) - np.square(means), 0.0)
+def column_variances(X, block=256):
+    """Float64 column variances of a dense or CSR ``X`` (divided by the rows), in
+    two passes (around the means), so that a column of 1e8 + N(0, 1) keeps its
+    variance of 1. ``block`` columns at a time, made dense and contiguous: no copy
+    of the whole of X, and the same bits from dense and sparse data."""
+    variances = np.empty(X.shape[1])
+    for start in range(0, X.shape[1], block):
+        part = X[:, start : start + block]
+        part = part.toarray() if hasattr(part, "toarray") else np.asarray(part)
+        part = np.ascontiguousarray(part)
+        variances[start : start + block] = np.var(part, axis=0, dtype=np.float64)
+    return variances
+
+
+def spreads(X):
+    """``(means, variances)`` of the columns of ``X`` as a standardisation uses them:
+    a column that is constant up to rounding (as scikit-learn's StandardScaler
+    finds them) gets variance 1, so that its values stay where they are."""
+    means, variances = _column_means(X), column_variances(X)
+    rounding = (X.shape[0] * np.finfo(np.float64).eps * np.abs(means)) ** 2
+    constant = variances <= np.maximum(rounding, np.finfo(np.float64).tiny)
+    return means, np.where(constant, 1.0, variances)
 
 
 class Units:
@@ -172,16 +186,21 @@ class RectifiedUnits(Units):
     _TAIL = 36
 
     def log_marginal(self, a, bias):
-        """``sum_j sum_{i >= 1} softplus(x_j - i + 0.5)`` with ``x = a + bias``:
-        the copies up to where the terms fall below double precision."""
+        """``sum_j sum_{i >= 1} softplus(x_j - i + 0.5)`` with ``x = a + bias``.
+
+        The first ``K = max(floor(x) - TAIL, 0)`` copies of each unit have inputs
+        above ``TAIL - 0.5``, where ``softplus(t) = t`` to double precision: their
+        sum is ``K (x + 0.5) - K (K + 1) / 2``. The next ``2 TAIL + 2`` are summed
+        one by one, up to where the terms fall below double precision; so the cost
+        does not grow with the input (an input of 1e37 once meant 1e37 copies)."""
         x = np.asarray(a, dtype=np.float64) + bias.astype(np.float64)
         if x.size == 0 or not np.isfinite(x).all():
             return np.full(x.shape[0], np.nan if x.size else 0.0)
-        n_copies = int(np.ceil(max(x.max(), 0.0))) + self._TAIL
-        total = np.zeros(x.shape[0])
-        for i in range(1, n_copies + 1):
-            total += np.logaddexp(0.0, x - (i - 0.5)).sum(axis=1)
-        return total
+        K = np.maximum(np.floor(x) - self._TAIL, 0.0)
+        total = K * (x + 0.5) - 0.5 * K * (K + 1.0)
+        for j in range(1, 2 * self._TAIL + 3):
+            total += np.logaddexp(0.0, x - (K + j - 0.5))
+        return total.sum(axis=1)
 
 
 def _units_named(name):
