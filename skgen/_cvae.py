@@ -8,6 +8,7 @@ from ._base import ClassifierLifecycleMixin
 from ._models._vae import ClassPriorMeans, ConcatOneHot
 from ._network_base import document_training
 from ._parallel import document_n_jobs, threaded
+from ._validation import check_positive_int
 from ._vae import VAE
 
 
@@ -267,7 +268,11 @@ n_iter_, t_, max_iter_, n_iter_no_change_, random_state_, n_features_in_ :
             return np.log(self.class_prior_)
 
     def _joint_log_proba(self, X):
-        return self._class_log_likelihoods(X) + self._log_prior()
+        joint = self._class_log_likelihoods(X) + self._log_prior()
+        # a row that no class can score (its code overflowed): the prior alone
+        lost = ~np.isfinite(joint).any(axis=1)
+        joint[lost] = self._log_prior()
+        return joint
 
     @threaded
     def predict_log_proba(self, X):
@@ -309,9 +314,39 @@ n_iter_, t_, max_iter_, n_iter_no_change_, random_state_, n_features_in_ :
             elbos = self._class_log_likelihoods(X)
         return logsumexp(elbos + self._log_prior(), axis=1)
 
-    def log_likelihood(self, X, *, n_importance=100):
-        """Not available for the CVAE: use :meth:`score_samples`."""
-        raise NotImplementedError(
-            "CVAE.log_likelihood is not implemented; score_samples gives the "
-            "class-marginal ELBO."
+    @threaded
+    def log_likelihood(self, X, y=None, *, n_importance=100):
+        """Importance-weighted estimate of ``log p(x | y)``, or of ``log p(x)``.
+
+        ``log (1/k) sum_i p(x | z_i, y) p(z_i | y) / q(z_i | x, y)`` with ``k =
+        n_importance`` draws from the posterior (Burda et al., 2016): a lower bound
+        on ``log p(x | y)`` that tightens as ``k`` grows. Without ``y``, ``log p(x) =
+        log sum_y class_prior_[y] p(x | y)`` from the bound of every class (``k``
+        draws per class). A row whose code overflows (values far beyond the
+        training data) scores -inf.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples to evaluate.
+        y : label or array-like of shape (n_samples,), default=None
+            The class of each sample (or one for all); None sums over the classes.
+        n_importance : int, default=100
+            Number of importance samples ``k`` (per class without ``y``).
+
+        Returns
+        -------
+        log_likelihood : ndarray of shape (n_samples,)
+        """
+        check_positive_int("n_importance", n_importance)
+        X = self._validate_X(X, dense=True)
+        n = X.shape[0]
+        if y is not None:
+            return self._importance_weighted(X, n_importance, self._labels_for(y, n))
+        per_class = np.column_stack(
+            [
+                self._importance_weighted(X, n_importance, np.full(n, c))
+                for c in range(len(self.classes_))
+            ]
         )
+        return logsumexp(per_class + self._log_prior(), axis=1)

@@ -7,9 +7,9 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import TransformerMixin
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_array, validate_data
 
 from ._base import BaseModel
 from ._models import new_stream_state
@@ -55,7 +55,7 @@ def _heldout_split(rows, n_rows, fraction, rng):
 
 
 @document_n_jobs
-class RatingRBM(TransformerMixin, BaseModel):
+class RatingRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
     """RBM for collaborative filtering: predicts the ratings users would give items.
 
     Salakhutdinov, Mnih & Hinton's model (ICML 2007). Each row of X is a user and
@@ -229,14 +229,13 @@ class RatingRBM(TransformerMixin, BaseModel):
     def _checked(self, X, reset, name="X"):
         """X as a float64 or float32 CSR or dense array (NaN allowed: missing
         ratings), with at most one rating per (user, item)."""
-        X = validate_data(
-            self,
-            X,
-            accept_sparse="csr",
-            dtype=FLOAT_DTYPES,
-            ensure_all_finite="allow-nan",
-            reset=reset,
+        checks = dict(
+            accept_sparse="csr", dtype=FLOAT_DTYPES, ensure_all_finite="allow-nan"
         )
+        if name == "X":
+            X = validate_data(self, X, reset=reset, **checks)
+        else:  # held-out ratings: checked as X is, but not X
+            X = check_array(X, input_name=name, **checks)
         if sp.issparse(X) and not X.has_canonical_format:
             coo = X.tocoo()
             cells = coo.row.astype(np.int64) * X.shape[1] + coo.col
@@ -278,10 +277,7 @@ class RatingRBM(TransformerMixin, BaseModel):
         rows, columns, values = _stored(X)
         if mask is not None:
             rows, columns, values = rows[mask], columns[mask], values[mask]
-        values = values.astype(self.levels_.dtype)  # compared as fit saw them
-        levels = np.searchsorted(self.levels_, values)
-        levels = np.minimum(levels, len(self.levels_) - 1)
-        unknown = self.levels_[levels] != values
+        levels, unknown = _nearest_levels(values, self.levels_)
         if np.any(unknown):
             raise ValueError(
                 f"{name} has ratings that are not among the levels seen in fit "
@@ -497,7 +493,7 @@ class RatingRBM(TransformerMixin, BaseModel):
         return out
 
     @threaded
-    def score(self, X, y=None):
+    def score(self, X, y):
         """Minus the RMSE of the ratings in y predicted from those in X.
 
         For model selection: ``GridSearchCV(RatingRBM(), ..., cv=...).fit(X, y)``
@@ -511,7 +507,9 @@ class RatingRBM(TransformerMixin, BaseModel):
         X : {array-like, sparse matrix} of shape (n_users, n_features)
             The users' known ratings: the evidence.
         y : {array-like, sparse matrix} of shape (n_users, n_features)
-            Their held-out ratings, stored entries (or non-NaN entries) only.
+            Their held-out ratings, stored entries (or non-NaN entries) only,
+            checked as ``fit`` checks X (at most one rating per user and item, each
+            one of ``levels_``). Required.
 
         Returns
         -------
@@ -524,11 +522,23 @@ class RatingRBM(TransformerMixin, BaseModel):
                 f"X, a matrix of shape {X.shape}; got "
                 f"{None if y is None else np.shape(y)}."
             )
-        y = y.tocsr() if sp.issparse(y) else np.asarray(y, dtype=np.float64)
-        target = self._ratings(y, name="y")
+        target = self._ratings(self._checked(y, reset=False, name="y"), name="y")
         if len(target.items) == 0:
             raise ValueError(
                 "y holds no held-out ratings to score (stored entries of a sparse "
                 "y, or entries that are not NaN of a dense one)."
             )
         return -self._rmse(self._layer(), evidence, target)
+
+
+def _nearest_levels(values, levels):
+    """The index of the level nearest to each value, and whether a value is none of
+    the levels: further from the nearest than the rounding of the coarser of the
+    two dtypes (float32 ratings of 0.3 are fit's float64 level 0.3)."""
+    eps = max(np.finfo(values.dtype).eps, np.finfo(levels.dtype).eps)
+    v, grid = values.astype(np.float64), levels.astype(np.float64)
+    right = np.minimum(np.searchsorted(grid, v), len(grid) - 1)
+    left = np.maximum(right - 1, 0)
+    nearest = np.where(np.abs(grid[left] - v) <= np.abs(grid[right] - v), left, right)
+    unknown = np.abs(grid[nearest] - v) > 4 * eps * np.maximum(np.abs(v), 1.0)
+    return nearest, unknown

@@ -4,7 +4,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy.special import log_softmax
-from sklearn.base import TransformerMixin
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import ClassifierLifecycleMixin
@@ -23,7 +23,12 @@ from ._validation import resolve_gaussian_visible
 
 @document_n_jobs
 @document_training
-class RBMClassifier(ClassifierLifecycleMixin, TransformerMixin, BaseNetwork):
+class RBMClassifier(
+    ClassifierLifecycleMixin,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    BaseNetwork,
+):
     """Classification RBM: binary hidden units joined to the input and to a softmax
     group of class units (Larochelle & Bengio, ICML 2008).
 
@@ -291,6 +296,11 @@ class RBMClassifier(ClassifierLifecycleMixin, TransformerMixin, BaseNetwork):
             float64, in the order of ``classes_``.
         """
         return self._log_proba(self._validate_X(X, dense=True))
+
+    @property
+    def _n_features_out(self):
+        """Columns of ``transform`` (for ``get_feature_names_out``)."""
+        return self.components_.shape[0]
 
     @threaded
     def transform(self, X):

@@ -17,7 +17,8 @@ from ._models import new_stream_state
 from ._models._topics import ReplicatedSoftmaxLayer, document_lengths
 from ._models._training import Adam
 from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs, refresh, threaded
-from ._validation import check_finite_params, check_positive_int
+from ._errors import DivergenceError
+from ._validation import EXPLODED, check_finite_params, check_positive_int
 
 _AIS_PARAMETERS = """        method : {"auto", "exact", "ais"}, default="auto"
             How ``log Z_D`` is found for each document length ``D``: "exact"
@@ -231,6 +232,17 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
         check_finite_params(
             self, where, layer.params, "To fix it, lower learning_rate."
         )
+        # Weights that stay below 1e8 can still be far past any model of words:
+        # what the hidden units see is the weights times the document's length.
+        longest = float(document_lengths(X).max()) if n else 0.0
+        reach = longest * (np.abs(layer.W).max() + np.abs(layer.c).max())
+        if not reach <= EXPLODED:
+            raise DivergenceError(
+                f"ReplicatedSoftmax diverged in {where}: its hidden units' input "
+                f"reaches {reach:.1e} for a document of {longest:.0f} words (past "
+                f"{EXPLODED:.0e}; learning_rate={self.learning_rate}). To fix it, "
+                "lower learning_rate."
+            )
 
     def _layer(self, dtype=None):
         layer = ReplicatedSoftmaxLayer(
@@ -296,7 +308,10 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
             so perplexities derived from it lean low.
         """
         self._check_fitted()
-        lengths = np.atleast_1d(np.asarray(length))
+        try:
+            lengths = np.atleast_1d(np.asarray(length, dtype=np.float64))
+        except (TypeError, ValueError):
+            lengths = np.array([np.nan])  # refused below, naming length
         if (
             lengths.ndim != 1
             or not np.all(np.isfinite(lengths))
@@ -364,7 +379,8 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
         """Mean log-probability per word of X, ``-log(perplexity(X))``: higher is
         better, so that model selection (``GridSearchCV``) works. Per word rather
         than per document, so that long documents count by their words, as in the
-        perplexity.
+        perplexity; computed in log space, so it stays finite where the
+        perplexity overflows.
 
         Parameters
         ----------
@@ -377,7 +393,8 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
         -------
         score : float
         """
-        return float(-np.log(self.perplexity(X)))
+        X = self._validate_counts(X, whole=True)
+        return self._per_word(X, "auto", 32, 1000)[0]
 
     @threaded
     @_ais_documented
@@ -398,14 +415,23 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
         Returns
         -------
         perplexity : float
-            Lower is better; a model that knows nothing scores ``n_features``.
+            Lower is better; a model that knows nothing scores ``n_features``;
+            inf where it overflows (:meth:`score` stays finite there).
         std_err : float
             Only with ``return_std=True``.
         """
         X = self._validate_counts(X, whole=True)
+        per_word, std_err = self._per_word(X, method, n_runs, n_betas)
+        with np.errstate(over="ignore"):  # inf past float's range, as documented
+            perplexity = float(np.exp(-per_word))
+        if return_std:  # the delta method: d perplexity = perplexity d log(...)
+            return perplexity, perplexity * std_err
+        return perplexity
+
+    def _per_word(self, X, method, n_runs, n_betas):
+        """The mean log-probability per word of X, in log space (a model far off
+        scores a finite number where its perplexity overflows), and its AIS
+        standard error."""
         log_prob, std_err = self._log_prob(X, method, n_runs, n_betas)
         n_words = max(document_lengths(X).sum(), 1.0)
-        perplexity = float(np.exp(-log_prob.sum() / n_words))
-        if return_std:  # the delta method: d perplexity = perplexity d log(...)
-            return perplexity, perplexity * std_err / n_words
-        return perplexity
+        return float(log_prob.sum() / n_words), std_err / n_words

@@ -296,7 +296,7 @@ default="auto"
 
     def _elbo(self, X, yi=None):
         keys = content_keys(X, self._score_seed_)
-        return self._model(X.dtype).elbo(X, yi, keys)
+        return below_every_float(self._model(X.dtype).elbo(X, yi, keys))
 
     def _validation_score(self, X, y):
         return float(np.mean(self._elbo(X, y)))
@@ -373,7 +373,8 @@ default="auto"
         """Evidence lower bound of each sample, in nats (one draw of ``z``; the KL
         term exact). The draw is keyed on the sample and ``random_state``: an int
         ``random_state`` makes scores reproducible, and a sample scores the same
-        whatever else is in X.
+        whatever else is in X. A row whose code overflows (values far beyond the
+        training data, such as 1e39) scores -inf.
 
         Parameters
         ----------
@@ -392,7 +393,7 @@ default="auto"
 
         ``log (1/k) sum_i p(x | z_i) p(z_i) / q(z_i | x)`` with ``k = n_importance``
         draws from the posterior: a lower bound that tightens as ``k`` grows (k = 1 is
-        the ELBO).
+        the ELBO). A row whose code overflows scores -inf.
 
         Parameters
         ----------
@@ -408,8 +409,19 @@ default="auto"
         check_positive_int("n_importance", n_importance)
         return self._importance_weighted(self._validate_X(X, dense=True), n_importance)
 
-    def _importance_weighted(self, X, n_importance):
-        """The bound of ``log_likelihood`` for a checked, dense X."""
+    def _importance_weighted(self, X, n_importance, yi=None):
+        """The bound of ``log_likelihood`` for a checked, dense X (given the class
+        indices ``yi``, for a conditioned model)."""
         seeds = self._score_seed_ + np.arange(1, n_importance + 1, dtype=np.uint64)
         keys = [content_keys(X, seed) for seed in seeds]
-        return self._model(X.dtype).importance_weighted(X, keys)
+        return below_every_float(
+            self._model(X.dtype).importance_weighted(X, keys, yi)
+        )
+
+
+def below_every_float(bounds):
+    """The bounds, with -inf where they are NaN: X is checked finite, so a NaN
+    bound is a row whose code overflowed (values far beyond the training data,
+    such as 1e39), whose KL term is then beyond every float."""
+    bounds = np.asarray(bounds, dtype=np.float64)
+    return np.where(np.isnan(bounds), -np.inf, bounds)

@@ -371,6 +371,58 @@ def test_deep_autoencoder_samples_decode_draws_from_the_code_density():
     assert ae.partial_fit(X[:50]).code_density_ is not density
 
 
+# ----------------------------------------- feature names, pandas output, composition
+TRANSFORMERS = [n for n, e in ESTIMATORS.items() if hasattr(e, "transform")]
+
+
+def target(est, n):
+    """The y an estimator's fit takes (None for an unsupervised one)."""
+    if is_regressor(est):
+        return Y_REAL[:n]
+    return Y[:n] if is_classifier(est) else None
+
+
+@pytest.mark.parametrize("name", TRANSFORMERS)
+def test_every_transformer_names_its_features_and_composes_under_pandas_output(name):
+    """get_feature_names_out, set_output(transform="pandas") alone and in a
+    Pipeline, a ColumnTransformer and a FeatureUnion: what scikit-learn's own
+    transformers do."""
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import FeatureUnion, make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    X = data(name)
+    est = make(name)
+    y = target(est, len(X))
+    prefix = type(est).__name__.lower()
+    with pytest.raises(NotFittedError):
+        est.get_feature_names_out()
+    fitted = fit(est, X)
+    names = fitted.get_feature_names_out()
+    width = fitted.transform(X).shape[1]
+    assert list(names) == [f"{prefix}{i}" for i in range(width)]
+
+    out = clone(est).set_output(transform="pandas")
+    frame = fit(out, X).transform(X)
+    assert isinstance(frame, pd.DataFrame) and list(frame.columns) == list(names)
+
+    identity = FunctionTransformer(feature_names_out="one-to-one")
+    pipe = make_pipeline(identity, clone(est))  # fitted on a named DataFrame
+    pipe.set_output(transform="pandas")
+    frame = pipe.fit(X, y).transform(X)
+    assert list(frame.columns) == list(names)
+
+    columns = ColumnTransformer([("model", clone(est), list(range(X.shape[1])))])
+    frame = columns.set_output(transform="pandas").fit(X, y).transform(X)
+    assert list(frame.columns) == [f"model__{n}" for n in names]
+
+    union = FeatureUnion([("model", clone(est)), ("raw", clone(identity))])
+    frame = union.set_output(transform="pandas").fit(X, y).transform(X)
+    assert frame.shape == (len(X), width + X.shape[1])
+    assert list(frame.columns[:width]) == [f"model__{n}" for n in names]
+
+
 # ----------------------------------------------------- dtypes and large values
 @pytest.mark.filterwarnings("ignore:.* models data in \\[0, 1\\]:UserWarning")
 @pytest.mark.parametrize("name", [n for n in ESTIMATORS if n not in LEVELS])
@@ -388,6 +440,18 @@ def test_a_float32_model_given_float64_data_beyond_its_range_stays_finite(name):
         assert np.isfinite(out).all() and out.dtype == np.float64
     elif hasattr(est, "predict"):
         assert np.isin(est.predict(X), est.classes_).all()
+    # Scores: a number for every row, never NaN (-inf where a VAE's code overflows).
+    for method in ("score_samples", "log_likelihood", "predict_log_proba"):
+        if hasattr(est, method):
+            try:
+                out = np.asarray(getattr(est, method)(X))
+            except NotImplementedError:  # a likelihood the model cannot give
+                assert name == "BernoulliRBM-relu" and method == "log_likelihood"
+                continue
+            assert not np.isnan(out).any(), method
+    if hasattr(est, "score") and name != "RatingRBM":
+        y = target(est, len(X))
+        assert not np.isnan(est.score(X) if y is None else est.score(X, y))
 
 
 @pytest.mark.parametrize("name", ESTIMATORS)

@@ -306,8 +306,6 @@ def test_every_public_method_runs_with_n_jobs_threads(estimator, monkeypatch):
             if name in ("fit", "partial_fit"):
                 continue  # their own tests above
             assert name in CALLS, f"{name}: say how the test calls it"
-            if isinstance(model, CVAE) and name == "log_likelihood":
-                continue  # not implemented: it computes nothing
             # Its own wrapper, not only the methods it calls (predict calls
             # predict_log_proba, which would record the count for it).
             assert getattr(getattr(type(model), name), "threaded", False), name

@@ -169,8 +169,10 @@ def test_bad_ratings_get_clear_errors():
     odd.data[0] = 3.5
     with pytest.raises(ValueError, match="not among the levels seen in fit"):
         model.transform(odd)
+    with pytest.raises(TypeError, match="'y'"):
+        model.score(R)  # y is required, as the signature says
     with pytest.raises(ValueError, match="held-out ratings y"):
-        model.score(R)
+        model.score(R, None)
     with pytest.raises(ValueError, match="pair up"):
         model.predict_ratings(R, [0, 1], [0])
     with pytest.raises(ValueError, match=r"items must be indices of X's columns"):
@@ -237,3 +239,40 @@ def test_a_dense_matrix_mostly_of_zeros_gets_a_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         RatingRBM(n_components=2, max_iter=1).fit(np.where(mask, R.toarray(), np.nan))
+
+
+def test_ratings_on_a_decimal_grid_match_their_levels_in_either_float_dtype():
+    """0.3 in float32 is not 0.3 in float64; both are the level 0.3."""
+    rng = np.random.RandomState(0)
+    R = np.where(rng.rand(60, 20) < 0.5, rng.randint(1, 11, (60, 20)) / 10, np.nan)
+    model = RatingRBM(n_components=4, max_iter=2, random_state=0).fit(R)
+    assert_allclose(model.transform(R.astype(np.float32)), model.transform(R),
+                    rtol=1e-5, atol=1e-6)
+    single = RatingRBM(n_components=4, max_iter=2, random_state=0).fit(
+        R.astype(np.float32)
+    )
+    assert np.isfinite(single.transform(R)).all()
+    off = R.copy()
+    off[0, np.isfinite(off[0])] = 0.35  # between levels: refused, named
+    with pytest.raises(ValueError, match=r"not among the levels.*0\.35"):
+        model.transform(off)
+
+
+def test_score_checks_its_held_out_ratings_as_fit_checks_x():
+    import inspect
+
+    R, _ = synthetic()
+    model = RatingRBM(n_components=4, max_iter=2, random_state=0).fit(R)
+    assert inspect.signature(RatingRBM.score).parameters["y"].default is (
+        inspect.Parameter.empty
+    )
+    user, item = 5, 7
+    indptr = np.zeros(R.shape[0] + 1, dtype=np.int64)
+    indptr[user + 1 :] = 2
+    duplicated = sp.csr_matrix(  # two ratings of one item by one user
+        (np.array([3.0, 4.0]), np.array([item, item]), indptr), shape=R.shape
+    )
+    with pytest.raises(ValueError, match="y stores two or more ratings"):
+        model.score(R, duplicated)
+    with pytest.raises(ValueError, match="y has ratings that are not among"):
+        model.score(R, sp.csr_matrix(([2.5], ([user], [item])), shape=R.shape))

@@ -174,7 +174,7 @@ def test_bad_counts_get_clear_errors():
     with pytest.raises(ValueError, match="not whole numbers"):
         clone(model).fit(X / X.sum(axis=1, keepdims=True))
     model.transform(X * 0.5)  # features of weighted counts are defined
-    for length in (2.5, np.inf, -1):
+    for length in (2.5, np.inf, -1, "abc", None, [[1, 2]]):
         with pytest.raises(ValueError, match="length must be a whole number"):
             model.log_partition_function(length)
     with pytest.raises(ValueError, match="method must be"):
@@ -236,3 +236,28 @@ def test_cd_gradients_are_the_closed_form_with_the_draws_replayed():
     assert_allclose(grads[1], (X - v).sum(axis=0) / n, rtol=1e-12, atol=1e-15)
     assert_allclose(grads[2], D @ (h_data - h_model) / n, rtol=1e-12)
     assert state[1] == replay[1]  # the same number of draws
+
+
+def test_a_step_too_large_says_so_even_below_the_parameter_bound():
+    """At learning_rate=1e6 the weights stay near 2e7, under the 1e8 bound of the
+    parameters, but what the hidden units see (weights times a document's length)
+    is far past it: the fit raises, naming learning_rate, and leaves no model."""
+    from sklearn.exceptions import NotFittedError
+
+    from skgen import DivergenceError
+
+    X = corpus()
+    model = ReplicatedSoftmax(learning_rate=1e6, n_iter=3, random_state=0)
+    with pytest.raises(DivergenceError, match="hidden units' input.*learning_rate"):
+        model.fit(X)
+    with pytest.raises(NotFittedError):
+        model.transform(X)
+
+
+def test_score_is_the_log_probability_per_word_also_where_perplexity_overflows():
+    X = corpus()
+    model = ReplicatedSoftmax(n_components=3, n_iter=1, random_state=0).fit(X)
+    model.intercept_visible_[:6] -= 3000.0  # half the words all but impossible
+    score = model.score(X[:30])
+    assert np.isfinite(score) and score < -709
+    assert model.perplexity(X[:30]) == np.inf

@@ -194,17 +194,19 @@ class VariationalModel:
         out = self.decoder.predict(self.conditioning.decoder_input(z, yi))
         return -(self.loss.values(out, X) + kl_weight * kl)
 
-    def importance_weighted(self, X, key_draws):
-        """Burda et al.'s bound ``log mean_i p(x, z_i) / q(z_i | x)``, one ``z_i`` per
-        entry of ``key_draws`` (one key per row each); unconditioned models only."""
-        stats, _ = self.posterior(X)
+    def importance_weighted(self, X, key_draws, yi=None):
+        """Burda et al.'s bound ``log mean_i p(x, z_i | y) / q(z_i | x, y)``, one
+        ``z_i`` per entry of ``key_draws`` (one key per row each); ``yi`` the class
+        index of each row (conditioned models), whose prior and inputs enter."""
+        stats, _ = self.posterior(X, yi)
         logvar = stats[:, self.n_latent :].astype(np.float64)
         log_w = np.empty((len(key_draws), X.shape[0]))
         for i, keys in enumerate(key_draws):
-            z, eps, _, _ = self._draw(stats, None, keys, X.dtype)
-            nll = self.loss.values(self.decoder.predict(z), X)
+            z, eps, _, prior = self._draw(stats, yi, keys, X.dtype)
+            out = self.decoder.predict(self.conditioning.decoder_input(z, yi))
+            nll = self.loss.values(out, X)
             z64, eps64 = z.astype(np.float64), eps.astype(np.float64)
-            log_prior = -0.5 * np.square(z64).sum(axis=1)
+            log_prior = -0.5 * np.square(z64 - prior).sum(axis=1)
             log_q = -0.5 * (np.square(eps64) + logvar).sum(axis=1)
             log_w[i] = -nll + log_prior - log_q  # the 2 pi terms of p(z), q cancel
         return logsumexp(log_w, axis=0) - np.log(len(key_draws))
