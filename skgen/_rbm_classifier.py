@@ -35,7 +35,8 @@ class RBMClassifier(
     ``predict_proba`` is exact: with the hidden units summed out, ``p(y | x)`` is the
     softmax over the classes of ``d_y + sum_j softplus(c_j + W_j x + V_yj)``, one
     sum per class and no sampling. Training follows the discriminative gradient of
-    ``log p(y | x)``, the generative one of ``log p(x, y)`` (estimated by CD-1), or
+    ``log p(y | x)``, the generative one of ``log p(x, y)`` (estimated by CD-1 with
+    the hidden units drawn and the input and class reconstructed by their means), or
     their hybrid, ``log p(y | x) + generative_weight * log p(x, y)``, the paper's best
     model on MNIST. The steps are Adam's, with early stopping on the held-out mean
     ``log p(y | x)``. ``transform`` gives ``E[h | x]``, the hidden units' mean given
