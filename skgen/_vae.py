@@ -296,7 +296,8 @@ default="auto"
 
     def _elbo(self, X, yi=None):
         keys = content_keys(X, self._score_seed_)
-        return below_every_float(self._model(X.dtype).elbo(X, yi, keys))
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow: -inf below
+            return below_every_float(self._model(X.dtype).elbo(X, yi, keys))
 
     def _validation_score(self, X, y):
         return float(np.mean(self._elbo(X, y)))
@@ -414,9 +415,10 @@ default="auto"
         indices ``yi``, for a conditioned model)."""
         seeds = self._score_seed_ + np.arange(1, n_importance + 1, dtype=np.uint64)
         keys = [content_keys(X, seed) for seed in seeds]
-        return below_every_float(
-            self._model(X.dtype).importance_weighted(X, keys, yi)
-        )
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow: -inf below
+            return below_every_float(
+                self._model(X.dtype).importance_weighted(X, keys, yi)
+            )
 
 
 def below_every_float(bounds):
