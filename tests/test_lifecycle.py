@@ -133,11 +133,16 @@ def data(name):
     return X_REAL if real else X_UNIT
 
 
-def fit(est, X, **kwargs):
-    n = X.shape[0]
+def target(est, n):
+    """The y an estimator's fit takes (None for an unsupervised one)."""
     if is_regressor(est):
-        return est.fit(X, Y_REAL[:n])
-    return est.fit(X, Y[:n]) if is_classifier(est) else est.fit(X)
+        return Y_REAL[:n]
+    return Y[:n] if is_classifier(est) else None
+
+
+def fit(est, X, **kwargs):
+    y = target(est, X.shape[0])
+    return est.fit(X) if y is None else est.fit(X, y)
 
 
 def partial_fit(est, X):
@@ -373,13 +378,6 @@ def test_deep_autoencoder_samples_decode_draws_from_the_code_density():
 
 # ----------------------------------------- feature names, pandas output, composition
 TRANSFORMERS = [n for n, e in ESTIMATORS.items() if hasattr(e, "transform")]
-
-
-def target(est, n):
-    """The y an estimator's fit takes (None for an unsupervised one)."""
-    if is_regressor(est):
-        return Y_REAL[:n]
-    return Y[:n] if is_classifier(est) else None
 
 
 @pytest.mark.parametrize("name", TRANSFORMERS)
