@@ -7,6 +7,7 @@ from ._dbn import DBN
 from ._dbn_classifier import DBNClassifier
 from ._dbn_regressor import DBNRegressor
 from ._errors import DivergenceError
+from ._io import trusted_types
 from ._ratings import RatingRBM
 from ._rbm import BernoulliRBM, GaussianRBM
 from ._rbm_classifier import RBMClassifier
@@ -31,4 +32,5 @@ __all__ = [
     "TabularVAE",
     "VAE",
     "__version__",
+    "trusted_types",
 ]

@@ -1,6 +1,7 @@
 """Persistence: pickle and joblib round trips give identical outputs, also when the
 model is loaded and run by another process."""
 
+import os
 import pickle
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pytest
 from numpy.testing import assert_array_equal
 from sklearn.datasets import load_digits
 
+import skgen
 from skgen import (
     CVAE,
     DBN,
@@ -137,6 +139,71 @@ def test_a_model_saved_by_one_process_runs_in_another(model, methods, tmp_path):
     got = np.load(tmp_path / "out.npz")
     for name in methods:
         assert_array_equal(got[name], expected[name], err_msg=name)
+
+
+@pytest.mark.parametrize("model, methods", MODELS, ids=IDS)
+def test_a_skops_round_trip_trusts_only_the_listed_types_and_is_exact(
+    model, methods, tmp_path
+):
+    sio = pytest.importorskip("skops.io")
+    model = fitted(model)
+    path = tmp_path / "model.skops"
+    sio.dump(model, path)
+    asked = set(sio.get_untrusted_types(file=path))
+    assert asked, "skops trusts nothing of skgen's by default"
+    assert asked <= set(skgen.trusted_types()), sorted(asked)
+    with pytest.raises(Exception, match="[Uu]ntrusted"):
+        sio.load(path)  # nothing is trusted unless the caller says so
+    loaded = sio.load(path, trusted=skgen.trusted_types())
+    assert type(loaded) is type(model)
+    expected = outputs(pickle.loads(pickle.dumps(model)), methods)
+    got = outputs(loaded, methods)
+    for name in methods:
+        assert_array_equal(got[name], expected[name], err_msg=name)
+    if hasattr(model, "partial_fit") and not hasattr(model, "predict"):
+        # the optimizer state travels: training continues as it would have
+        copy = pickle.loads(pickle.dumps(model)).partial_fit(data_for(model))
+        loaded.partial_fit(data_for(model))
+        assert_array_equal(
+            loaded.transform(data_for(model)), copy.transform(data_for(model))
+        )
+
+
+def test_every_listed_type_is_a_real_skgen_class():
+    for name in skgen.trusted_types():
+        module, _, qualname = name.rpartition(".")
+        assert module.startswith("skgen.")
+        cls = getattr(sys.modules[module], qualname)
+        assert f"{cls.__module__}.{cls.__qualname__}" == name
+
+
+def test_a_pickle_loads_runs_and_trains_after_the_kernel_cache_is_wiped(tmp_path):
+    """A model saved in one environment and loaded where Numba's cache is empty (a
+    new machine, a cleared cache): the kernels compile again, outputs are the same."""
+    model = BernoulliRBM(n_components=8, n_iter=2, random_state=0).fit(X)
+    joblib.dump(model, tmp_path / "model.joblib")
+    np.save(tmp_path / "X.npy", X)
+    copy = pickle.loads(pickle.dumps(model))
+    expected = {"gibbs": copy.gibbs(X), "partial_fit": copy.partial_fit(X).components_}
+    script = textwrap.dedent(
+        f"""
+        import joblib
+        import numpy as np
+        X = np.load({str(tmp_path / "X.npy")!r})
+        model = joblib.load({str(tmp_path / "model.joblib")!r})
+        gibbs = model.gibbs(X)
+        np.savez({str(tmp_path / "out.npz")!r}, gibbs=gibbs,
+                 partial_fit=model.partial_fit(X).components_)
+        """
+    )
+    cache = tmp_path / "empty-numba-cache"
+    cache.mkdir()
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(cache))
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=300, env=env)
+    assert any(cache.rglob("*.nbi")), "the subprocess did not use the empty cache"
+    got = np.load(tmp_path / "out.npz")
+    for name, value in expected.items():
+        assert_array_equal(got[name], value, err_msg=name)
 
 
 # What skgen 0.3 added to each estimator: parameters (with their 0.2 value) and
