@@ -318,6 +318,11 @@ class DeepAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNet
             return None
         return "DeepAutoencoder(loss='cross_entropy')", "loss='squared_error'"
 
+    def _unit_spread(self):
+        if self.loss_ != "squared_error" or not self.pretrain:
+            return None
+        return ("DeepAutoencoder(loss='squared_error')",)
+
     def _sizes(self):
         return list(self.hidden_layer_sizes_) + [self.n_components_]
 

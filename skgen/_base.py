@@ -39,6 +39,7 @@ from ._validation import (
     FLOAT_DTYPES,
     check_positive_int,
     check_unit_interval,
+    check_unit_spread,
 )
 
 # The root of the published documentation; each estimator's API page is
@@ -241,7 +242,7 @@ class BaseModel(BaseEstimator):
         else:
             X = validate_data(self, X, **kwargs)
         self._check_data(X, reset)
-        return X, y
+        return self._prepare_input(X), y
 
     def _check_data(self, X, reset):
         """On a first pass, resolve the settings that X decides (``_resolve``);
@@ -251,12 +252,25 @@ class BaseModel(BaseEstimator):
         unit = self._unit_interval()
         if unit is not None:
             check_unit_interval(X, *unit)
+        spread = self._unit_spread()
+        if spread is not None:
+            check_unit_spread(X, *spread)
 
     def _resolve(self, X):
         """Set the fitted attributes of the "auto" settings that the training data
         decide, before anything is built (nothing by default)."""
 
+    def _prepare_input(self, X):
+        """X as the model computes on it, after the checks (unchanged by default;
+        :class:`~skgen._network_base.StandardisedInputMixin` standardises it)."""
+        return X
+
     def _unit_interval(self):
+        return None
+
+    def _unit_spread(self):
+        """``(name, fix)`` when the model's visible units are Gaussian with unit
+        variance, to warn about unstandardised X (None: nothing to check)."""
         return None
 
     # ----------------------------------------------------------- labels
@@ -299,6 +313,7 @@ class BaseModel(BaseEstimator):
         X = validate_data(
             self, X, accept_sparse="csr", reset=False, dtype=FLOAT_DTYPES, order="C"
         )
+        X = self._prepare_input(X)
         return self._dense(X) if dense else X
 
     @staticmethod

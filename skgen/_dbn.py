@@ -222,6 +222,11 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
             return None
         return "DBN", "gaussian_visible=True (a GaussianRBM at the bottom)"
 
+    def _unit_spread(self):
+        if not self.gaussian_visible_ or _defaults.DBN_VISIBLE_VARIANCE != "unit":
+            return None
+        return ("DBN",)
+
     def _structure(self):
         sizes = check_layer_sizes(self.hidden_layer_sizes, min_layers=1)
         return {

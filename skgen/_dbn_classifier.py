@@ -14,12 +14,15 @@ from ._network_base import (
     TRAINING_CONSTRAINTS,
     BaseNetwork,
     PretrainedNetworkMixin,
+    StandardisedInputMixin,
+    document_standardize,
     document_training,
 )
 from ._parallel import document_n_jobs, threaded
 
 
 @document_n_jobs
+@document_standardize
 @document_training
 class DBNClassifier(ClassifierLifecycleMixin, PretrainedNetworkMixin, BaseNetwork):
     """Deep belief network classifier: greedy RBM pretraining, then backpropagation.
@@ -43,6 +46,7 @@ class DBNClassifier(ClassifierLifecycleMixin, PretrainedNetworkMixin, BaseNetwor
         every training value lies in [0, 1], so that ``StandardScaler`` and
         ``MinMaxScaler`` in front both get the units they call for; the choice is
         ``gaussian_visible_``.
+    STANDARDIZE_DESCRIPTION
     hidden_units : {"bernoulli", "relu"}, default="relu"
         The RBMs' hidden units, as :class:`DBN`'s, and with them the fine-tuned
         network's activation: logistic for "bernoulli", ReLU for "relu".
@@ -120,6 +124,7 @@ class DBNClassifier(ClassifierLifecycleMixin, PretrainedNetworkMixin, BaseNetwor
     gaussian_visible_ : bool
         Whether the bottom RBM has Gaussian visible units.
         TRAINING_ATTRIBUTES
+    STANDARDIZE_ATTRIBUTES
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -139,7 +144,11 @@ class DBNClassifier(ClassifierLifecycleMixin, PretrainedNetworkMixin, BaseNetwor
     _max_updates = _defaults.FINE_TUNING_UPDATES
 
     # skgen 0.3 added gaussian_visible (Bernoulli before), 0.4 hidden_units
-    _added_params = {"gaussian_visible": False, "hidden_units": "bernoulli"}
+    _added_params = {
+        "gaussian_visible": False,
+        "hidden_units": "bernoulli",
+        **StandardisedInputMixin._standardize_added,
+    }
 
     _parameter_constraints: dict = {
         **TRAINING_CONSTRAINTS,
@@ -147,6 +156,7 @@ class DBNClassifier(ClassifierLifecycleMixin, PretrainedNetworkMixin, BaseNetwor
         "hidden_layer_sizes": ["array-like"],
         "pretrain": ["boolean"],
         "gaussian_visible": [StrOptions({"auto"}), "boolean"],
+        "standardize": [StrOptions({"auto"}), "boolean"],
         "hidden_units": [StrOptions({"bernoulli", "relu"})],
         "rbm_learning_rate": [
             Interval(Real, 0, None, closed="neither"),
@@ -165,6 +175,7 @@ class DBNClassifier(ClassifierLifecycleMixin, PretrainedNetworkMixin, BaseNetwor
         *,
         pretrain=True,
         gaussian_visible="auto",
+        standardize="auto",
         hidden_units="relu",
         rbm_learning_rate="auto",
         rbm_n_iter=15,
@@ -186,6 +197,7 @@ class DBNClassifier(ClassifierLifecycleMixin, PretrainedNetworkMixin, BaseNetwor
         self.hidden_layer_sizes = hidden_layer_sizes
         self.pretrain = pretrain
         self.gaussian_visible = gaussian_visible
+        self.standardize = standardize
         self.hidden_units = hidden_units
         self.rbm_learning_rate = rbm_learning_rate
         self.rbm_n_iter = rbm_n_iter

@@ -13,12 +13,15 @@ from ._network_base import (
     TRAINING_CONSTRAINTS,
     BaseNetwork,
     PretrainedNetworkMixin,
+    StandardisedInputMixin,
+    document_standardize,
     document_training,
 )
 from ._parallel import document_n_jobs
 
 
 @document_n_jobs
+@document_standardize
 @document_training
 class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork):
     """Deep belief network regressor: greedy RBM pretraining, then backpropagation.
@@ -42,6 +45,7 @@ class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork)
         Model X with Gaussian visible units in the bottom RBM (real-valued,
         standardised features); False for data in [0, 1]. "auto": True unless
         every training value lies in [0, 1]; the choice is ``gaussian_visible_``.
+    STANDARDIZE_DESCRIPTION
     hidden_units : {"bernoulli", "relu"}, default="bernoulli"
         The RBMs' hidden units, as :class:`DBN`'s, and with them the fine-tuned
         network's activation: logistic for "bernoulli", ReLU for "relu".
@@ -110,6 +114,7 @@ class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork)
     gaussian_visible_ : bool
         Whether the bottom RBM has Gaussian visible units.
         TRAINING_ATTRIBUTES
+    STANDARDIZE_ATTRIBUTES
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -144,7 +149,10 @@ class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork)
     True
     """
 
-    _added_params = {"hidden_units": "bernoulli"}  # skgen 0.4
+    _added_params = {
+        "hidden_units": "bernoulli",  # skgen 0.4
+        **StandardisedInputMixin._standardize_added,
+    }
 
     _parameter_constraints: dict = {
         **TRAINING_CONSTRAINTS,
@@ -152,6 +160,7 @@ class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork)
         "hidden_layer_sizes": ["array-like"],
         "pretrain": ["boolean"],
         "gaussian_visible": [StrOptions({"auto"}), "boolean"],
+        "standardize": [StrOptions({"auto"}), "boolean"],
         "hidden_units": [StrOptions({"bernoulli", "relu"})],
         "rbm_learning_rate": [
             Interval(Real, 0, None, closed="neither"),
@@ -174,6 +183,7 @@ class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork)
         *,
         pretrain=True,
         gaussian_visible="auto",
+        standardize="auto",
         hidden_units="bernoulli",
         rbm_learning_rate="auto",
         rbm_n_iter="auto",
@@ -195,6 +205,7 @@ class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork)
         self.hidden_layer_sizes = hidden_layer_sizes
         self.pretrain = pretrain
         self.gaussian_visible = gaussian_visible
+        self.standardize = standardize
         self.hidden_units = hidden_units
         self.rbm_learning_rate = rbm_learning_rate
         self.rbm_n_iter = rbm_n_iter

@@ -11,6 +11,7 @@ model.
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from . import _defaults
@@ -18,7 +19,7 @@ from ._base import BaseModel
 from ._dbn import DBN
 from ._models._stack import Stack, stack_activations
 from ._models._training import Adam, minibatch_epoch, split_validation, train_epochs
-from ._models._units import UNITS
+from ._models._units import UNITS, spreads
 from ._parallel import N_JOBS_CONSTRAINT, refresh
 from ._validation import (
     check_finite_params,
@@ -83,6 +84,78 @@ def document_training(cls):
         "        TRAINING_ATTRIBUTES\n", TRAINING_ATTRIBUTES
     )
     return cls
+
+
+STANDARDIZE_DESCRIPTION = """\
+    standardize : "auto" or bool, default="auto"
+        Standardise each feature inside the model (centred and scaled by its
+        training mean and standard deviation, as ``StandardScaler`` does; a
+        constant feature keeps scale 1; sparse data are scaled, not centred), so
+        that the unit-variance Gaussian visible units and the network see features
+        of unit spread whatever their units. "auto": when the visible units are
+        Gaussian (``gaussian_visible_``). Measured by 3-fold CV on tables in their
+        own units (benchmarks/choose_standardize.py): breast cancer 0.951 -> 0.970
+        (DBNClassifier) and 0.627 -> 0.975 (RBMClassifier), Friedman #1 given as
+        ``X * 20 + 10`` R^2 0.53 -> 0.74 (DBNRegressor); behind a
+        ``StandardScaler`` nothing changes (the defaults were chosen there), and
+        diabetes, whose columns scikit-learn ships with a spread of 0.05, goes from
+        0.489 to 0.477. ``standardize=False`` with Gaussian visible units warns
+        when a column's spread is far from 1. ``partial_fit`` takes the means and
+        spreads from its first block.
+"""
+
+STANDARDIZE_ATTRIBUTES = """\
+    standardize_ : bool
+        Whether the model standardises X (``standardize`` with "auto" resolved).
+    input_mean_ : ndarray of shape (n_features_in_,)
+        The training means subtracted from X (zeros for sparse training data);
+        only when ``standardize_``.
+    input_scale_ : ndarray of shape (n_features_in_,)
+        The training standard deviations X is divided by; only when
+        ``standardize_``.
+"""
+
+
+def document_standardize(cls):
+    """Class decorator: write the ``standardize`` parameter and its fitted
+    attributes into the docstring, where it says ``STANDARDIZE_DESCRIPTION`` and
+    ``STANDARDIZE_ATTRIBUTES``."""
+    cls.__doc__ = cls.__doc__.replace(
+        "    STANDARDIZE_DESCRIPTION\n", STANDARDIZE_DESCRIPTION
+    ).replace("    STANDARDIZE_ATTRIBUTES\n", STANDARDIZE_ATTRIBUTES)
+    return cls
+
+
+class StandardisedInputMixin:
+    """``standardize``: X standardised inside the model, for unit-variance Gaussian
+    visible units. The estimator resolves ``gaussian_visible_`` first and then
+    calls ``_resolve_standardize(X)`` in its ``_resolve``."""
+
+    # skgen 0.6 added standardize; models before it saw X as given
+    _standardize_added = {"standardize": False}
+    _standardize_resolved = {"standardize_": "standardize"}
+
+    def _resolve_standardize(self, X):
+        self.standardize_ = (
+            bool(self.gaussian_visible_)
+            if _defaults.is_auto(self.standardize)
+            else bool(self.standardize)
+        )
+        if self.standardize_:
+            means, variances = spreads(X)
+            self.input_mean_ = np.zeros_like(means) if sp.issparse(X) else means
+            self.input_scale_ = np.sqrt(variances)
+
+    def _prepare_input(self, X):
+        if not self.standardize_:
+            return X
+        mean = self.input_mean_.astype(X.dtype)
+        scale = self.input_scale_.astype(X.dtype)
+        if sp.issparse(X):
+            if not np.any(mean):  # scaling keeps the zeros
+                return sp.csr_matrix(X.multiply(1 / scale), dtype=X.dtype)
+            X = X.toarray()
+        return (X - mean) / scale
 
 
 class BaseNetwork(BaseModel):
@@ -238,7 +311,7 @@ class BaseNetwork(BaseModel):
         )
 
 
-class PretrainedNetworkMixin:
+class PretrainedNetworkMixin(StandardisedInputMixin):
     """The network of :class:`DBNClassifier` and :class:`DBNRegressor`: hidden layers
     of logistic (or, with rectified hidden units, ReLU) units pretrained as a
     :class:`DBN` (or started from Glorot weights with ``pretrain=False``), unrolled,
@@ -252,14 +325,24 @@ class PretrainedNetworkMixin:
     """
 
     _rbm_schedule = "constant"  # the RBMs' learning_rate_schedule
-    _added_attributes = {"gaussian_visible_": "gaussian_visible"}  # skgen 0.3
+    _added_attributes = {
+        "gaussian_visible_": "gaussian_visible",  # skgen 0.3
+        **StandardisedInputMixin._standardize_resolved,
+    }
     # The "auto" rbm_learning_rate of binary RBMs; None: DBN's own "auto".
     _rbm_binary_rate = None
     _out_activation = "identity"  # out_activation_, named as scikit-learn's MLPs
 
     def _resolve(self, X):
-        """``gaussian_visible_``: "auto" is False for X in [0, 1], else True."""
+        """``gaussian_visible_`` ("auto": False for X in [0, 1], else True), then
+        ``standardize_``."""
         self.gaussian_visible_ = resolve_gaussian_visible(self.gaussian_visible, X)
+        self._resolve_standardize(X)
+
+    def _unit_spread(self):
+        if not self.gaussian_visible_ or self.standardize_:
+            return None
+        return type(self).__name__, "standardize=True"
 
     def _unit_interval(self):
         if not self.pretrain or self.gaussian_visible_:

@@ -90,6 +90,13 @@ class _BaseRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
     def _unit_interval(self):
         return None if self._visible.gaussian else (type(self).__name__,)
 
+    def _unit_spread(self):
+        if not self._visible.gaussian or self._learns_variance():
+            return None
+        return f"{type(self).__name__}(visible_variance='unit')", (
+            "visible_variance='learned'"
+        )
+
     def _structure(self):
         return {"n_components": self.n_components, "hidden_units": self.hidden_units}
 

@@ -15,6 +15,8 @@ from ._network_base import (
     AUTO_EPOCH_CONSTRAINTS,
     TRAINING_CONSTRAINTS,
     BaseNetwork,
+    StandardisedInputMixin,
+    document_standardize,
     document_training,
 )
 from ._parallel import document_n_jobs, threaded
@@ -22,11 +24,13 @@ from ._validation import resolve_gaussian_visible
 
 
 @document_n_jobs
+@document_standardize
 @document_training
 class RBMClassifier(
     ClassifierLifecycleMixin,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
+    StandardisedInputMixin,
     BaseNetwork,
 ):
     """Classification RBM: binary hidden units joined to the input and to a softmax
@@ -57,6 +61,7 @@ class RBMClassifier(
         training value lies in [0, 1], so that ``StandardScaler`` and
         ``MinMaxScaler`` in front both get the units they call for; the choice is
         ``gaussian_visible_``.
+    STANDARDIZE_DESCRIPTION
     learning_rate : float, default=1e-2
         Adam's step size.
     batch_size : int, default=100
@@ -107,6 +112,7 @@ class RBMClassifier(
         The biases of the visible, hidden and class units.
     gaussian_visible_ : bool
         Whether the visible units are Gaussian.
+    STANDARDIZE_ATTRIBUTES
     early_stopping_ : bool
         Whether the fit held rows out (``early_stopping``, "auto" resolved).
     loss_ : float
@@ -150,8 +156,12 @@ class RBMClassifier(
     """
 
     # skgen 0.3 added gaussian_visible (Bernoulli before) and the resolved "auto"s.
-    _added_params = {"gaussian_visible": False}
+    _added_params = {
+        "gaussian_visible": False,
+        **StandardisedInputMixin._standardize_added,
+    }
     _added_attributes = {
+        **StandardisedInputMixin._standardize_resolved,
         "gaussian_visible_": "gaussian_visible",
         "early_stopping_": "early_stopping",
     }
@@ -163,6 +173,7 @@ class RBMClassifier(
         "objective": [StrOptions(set(OBJECTIVES))],
         "generative_weight": [Interval(Real, 0, None, closed="left")],
         "gaussian_visible": [StrOptions({"auto"}), "boolean"],
+        "standardize": [StrOptions({"auto"}), "boolean"],
         "early_stopping": [StrOptions({"auto"}), "boolean"],
     }
 
@@ -173,6 +184,7 @@ class RBMClassifier(
         objective="hybrid",
         generative_weight=0.01,
         gaussian_visible="auto",
+        standardize="auto",
         learning_rate=1e-2,
         batch_size=100,
         max_iter="auto",
@@ -189,6 +201,7 @@ class RBMClassifier(
         self.objective = objective
         self.generative_weight = generative_weight
         self.gaussian_visible = gaussian_visible
+        self.standardize = standardize
         self.learning_rate = learning_rate
         self.batch_size = batch_size
         self.max_iter = max_iter
@@ -206,9 +219,10 @@ class RBMClassifier(
     _validation_name = "val. log p"
 
     def _resolve(self, X):
-        """``gaussian_visible_`` ("auto": False for X in [0, 1], else True) and
-        ``early_stopping_`` ("auto": :func:`~skgen._defaults.early_stopping_for`)."""
+        """``gaussian_visible_`` ("auto": False for X in [0, 1], else True),
+        ``standardize_`` and ``early_stopping_`` ("auto": :func:`~skgen._defaults.early_stopping_for`)."""
         self.gaussian_visible_ = resolve_gaussian_visible(self.gaussian_visible, X)
+        self._resolve_standardize(X)
         self.early_stopping_ = (
             _defaults.early_stopping_for(X.shape[0], self.validation_fraction)
             if _defaults.is_auto(self.early_stopping)
@@ -217,6 +231,11 @@ class RBMClassifier(
 
     def _early_stopping(self):
         return self.early_stopping_
+
+    def _unit_spread(self):
+        if not self.gaussian_visible_ or self.standardize_:
+            return None
+        return "RBMClassifier", "standardize=True"
 
     def _unit_interval(self):
         if self.objective == "discriminative" or self._visible_units().gaussian:

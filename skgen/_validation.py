@@ -11,6 +11,7 @@ import sklearn
 
 from ._errors import DivergenceError
 from ._models._rbm import FLOAT_DTYPES  # noqa: F401 (the estimators' dtypes)
+from ._models._units import column_variances
 
 # No useful sigmoid-unit model has a parameter this large: exp(1e8) saturates any unit.
 EXPLODED = 1e8
@@ -143,6 +144,31 @@ def check_unit_interval(X, estimator_name, alternative="use GaussianRBM"):
         f"has values in [{low:.3g}, {high:.3g}]. Scale X into [0, 1], for example "
         f"with sklearn.preprocessing.MinMaxScaler, or {alternative} for "
         "real-valued data."
+    )
+
+
+# A column's standard deviation outside this range is far from the unit variance
+# that unit-variance Gaussian visible units assume (StandardScaler gives 1).
+UNIT_SPREAD = (0.25, 4.0)
+
+
+def check_unit_spread(X, estimator_name, fix=None):
+    """Warn when a column of ``X`` has a standard deviation far from 1
+    (``UNIT_SPREAD``), which unit-variance Gaussian visible units take as noise of
+    the wrong size; ``fix`` names the estimator's own way out, if it has one."""
+    spread = np.sqrt(column_variances(X))
+    varying = spread[spread > 0]
+    if varying.size == 0:
+        return
+    low, high = varying.min(), varying.max()
+    if UNIT_SPREAD[0] <= low and high <= UNIT_SPREAD[1]:
+        return
+    warn_at_caller(
+        f"{estimator_name} has Gaussian visible units of unit variance, which "
+        "assume standardised features, but the columns of X have standard "
+        f"deviations from {low:.3g} to {high:.3g}. Put "
+        "sklearn.preprocessing.StandardScaler in front"
+        + (f", or pass {fix}." if fix else ".")
     )
 
 

@@ -72,7 +72,10 @@ def test_early_stopping_keeps_the_model_of_the_best_validation_r2():
     rng = np.random.RandomState()
     rng.set_state(reg._split_state_)
     z = ((Y - Y.mean()) / Y.std())[:, None]
-    _, _, X_val, z_val = split_validation(X, z, reg.validation_fraction, rng)
+    # (the model standardises X inside before it splits)
+    _, _, X_val, z_val = split_validation(
+        reg._prepare_input(X), z, reg.validation_fraction, rng
+    )
     assert reg._validation_score(X_val, z_val) == pytest.approx(
         reg.best_validation_score_, abs=1e-12
     )

@@ -253,6 +253,9 @@ ADDED = [
     ("0.4", "DBNRegressor", {"hidden_units": "bernoulli"}),
     ("0.4", "DeepAutoencoder", {"hidden_units": "bernoulli"}),
     ("0.5", "GaussianRBM", {"visible_variance": "unit"}),
+    ("0.6", "RBMClassifier", {"standardize": False}),
+    ("0.6", "DBNClassifier", {"standardize": False}),
+    ("0.6", "DBNRegressor", {"standardize": False}),
 ]
 
 
@@ -285,6 +288,8 @@ def test_a_model_pickled_before_a_parameter_was_added_keeps_its_old_behaviour(
     for parameter in before:
         del model.__dict__[parameter]
         model._fitted_structure_.pop(parameter, None)
+        if parameter + "_" in type(model)._added_attributes:  # its resolved "auto"
+            del model.__dict__[parameter + "_"]
     if name == "DBN":
         model.__dict__["_n_features_out"] = 4
     old = pickle.loads(pickle.dumps(model))
