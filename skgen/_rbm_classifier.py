@@ -220,7 +220,8 @@ class RBMClassifier(
 
     def _resolve(self, X):
         """``gaussian_visible_`` ("auto": False for X in [0, 1], else True),
-        ``standardize_`` and ``early_stopping_`` ("auto": :func:`~skgen._defaults.early_stopping_for`)."""
+        ``standardize_`` and ``early_stopping_`` ("auto":
+        :func:`~skgen._defaults.early_stopping_for`)."""
         self.gaussian_visible_ = resolve_gaussian_visible(self.gaussian_visible, X)
         self._resolve_standardize(X)
         self.early_stopping_ = (
