@@ -276,3 +276,68 @@ def test_score_checks_its_held_out_ratings_as_fit_checks_x():
         model.score(R, duplicated)
     with pytest.raises(ValueError, match="y has ratings that are not among"):
         model.score(R, sp.csr_matrix(([2.5], ([user], [item])), shape=R.shape))
+
+
+def test_level_probabilities_match_numpy_and_the_kernels_expectation():
+    layer, ratings = tiny()
+    users, items = np.array([0, 1, 2, 0, 2]), np.array([0, 3, 5, 1, 2])
+    values = np.array([1.0, 2.5, 4.0])
+    got = layer.level_probabilities(ratings, users, items, block=2)
+    H = layer.hidden_mean(ratings)
+    W = effective(layer)
+    expected = softmax(layer.b[items] + np.einsum("nkj,nj->nk", W[items], H[users]), 1)
+    assert_allclose(got, expected, rtol=1e-12)
+    assert_allclose(
+        got @ values, layer.expected_ratings(ratings, users, items, values), rtol=1e-12
+    )
+
+
+def test_the_exact_rule_is_the_sum_over_every_hidden_state():
+    """The paper's eq. 9 against brute force: p(v_q = k | ratings) from the joint
+    over the 2^F hidden states with item q at each level."""
+    layer, ratings = tiny()
+    W = effective(layer)
+    states = np.array(np.meshgrid(*[[0, 1]] * N_HIDDEN)).reshape(N_HIDDEN, -1).T
+    users, items = np.array([0, 1, 2, 2]), np.array([0, 3, 2, 0])
+    rated = {0: [(1, 2), (4, 0)], 1: [], 2: [(5, 1)]}
+    expected = []
+    for u, q in zip(users, items):
+        given = sum((W[i, k] for i, k in rated[u]), np.zeros(N_HIDDEN))
+        energy = [
+            layer.b[q, k] + states @ (given + W[q, k] + layer.c)
+            for k in range(N_LEVELS)
+        ]
+        joint = np.logaddexp.reduce(np.array(energy), axis=1)  # h summed out
+        expected.append(softmax(joint))
+    got = layer.level_probabilities(ratings, users, items, exact=True, block=3)
+    assert_allclose(got, np.array(expected), rtol=1e-12)
+
+
+@pytest.mark.parametrize("prediction", ["mean_field", "exact"])
+def test_predictions_follow_the_chosen_rule_everywhere(prediction):
+    rng = np.random.RandomState(0)
+    cells = rng.choice(40 * 12, 200, replace=False)
+    users, items = np.divmod(cells, 12)
+    R = sp.csr_matrix((rng.randint(1, 6, 200), (users, items)), shape=(40, 12))
+    model = RatingRBM(
+        n_components=5, max_iter=3, prediction=prediction, random_state=0
+    ).fit(R)
+    pu, pi = np.array([0, 3, 7, 39]), np.array([2, 0, 11, 5])
+    proba = model.predict_ratings_proba(R, pu, pi)
+    assert proba.shape == (4, len(model.levels_))
+    assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-12)
+    exact = prediction == "exact"
+    layer = model._layer()
+    assert_allclose(
+        proba,
+        layer.level_probabilities(model._validate_ratings(R)[1], pu, pi, exact=exact),
+    )
+    assert_allclose(model.predict_ratings(R, pu, pi), proba @ model.levels_, rtol=1e-10)
+    # score and recommend use the same rule
+    held = sp.csr_matrix((np.full(4, 3.0), (pu, pi)), shape=R.shape)
+    rmse = np.sqrt(np.mean((proba @ model.levels_ - 3.0) ** 2))
+    assert model.score(R, held) == pytest.approx(-rmse, rel=1e-10)
+    top = model.recommend(R, n_items=1)[0, 0]
+    unrated = np.setdiff1d(np.arange(12), R[0].indices)
+    scores = model.predict_ratings(R, np.zeros(len(unrated), int), unrated)
+    assert top == unrated[np.argmax(scores)]

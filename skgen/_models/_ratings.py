@@ -17,7 +17,11 @@ benchmarks/RESULTS.md). ``S = 0`` is the paper's model.
 ``p(h_j = 1 | ratings) = sigmoid(c_j + sum_{i rated} (W_i,r_i,j + S_r_i,j))`` and
 ``p(v_ik = 1 | h) = softmax_k(b_ik + h . (W_ik + S_k))``; the prediction of a rating
 is its expectation under ``p(v_i | E[h | ratings])`` (the paper's mean-field
-prediction).
+prediction). The paper's exact rule (its eq. 9) sums the hidden units out instead::
+
+    p(v_ik = 1 | ratings) ~ exp(b_ik) prod_j (1 + exp(c_j + x_j + W_ikj + S_kj))
+
+with ``x_j`` the user's own input to hidden unit ``j``, item ``i`` unrated.
 """
 
 from collections import namedtuple
@@ -89,6 +93,35 @@ class RatingLayer:
             out,
         )
         return out
+
+    def level_probabilities(self, ratings, users, items, exact=False, block=4096):
+        """``p(level | ratings)`` of ``items[n]`` for user ``users[n]``: float64,
+        shape ``(n_pairs, n_levels)``. ``exact``: the paper's rule, the hidden
+        units summed out with the item at each level in turn; otherwise the
+        mean-field rule, ``softmax_k(b_ik + E[h | ratings] . (W_ik + S_k))``.
+        ``block`` pairs at a time: memory ``block * n_levels * n_hidden``."""
+        users = np.asarray(users, dtype=np.int64)
+        items = np.asarray(items, dtype=np.int64)
+        W, S, b, c = (np.asarray(p, dtype=np.float64) for p in self.params)
+        inputs = np.empty((len(ratings.indptr) - 1, c.shape[0]), dtype=self.W.dtype)
+        hidden_input(*ratings, self.W, self.S, inputs)
+        inputs = inputs.astype(np.float64) + c
+        if not exact:
+            inputs = 1.0 / (1.0 + np.exp(-inputs))  # E[h | ratings]
+        logits = np.empty((len(users), b.shape[1]))
+        for first in range(0, len(users), block):
+            part = slice(first, first + block)
+            u, i = users[part], items[part]
+            if exact:  # sum_j softplus(c_j + x_j + W_ikj + S_kj)
+                act = inputs[u][:, None, :] + W[i] + S
+                logits[part] = np.logaddexp(0.0, act).sum(axis=2)
+            else:
+                logits[part] = np.einsum("nf,nkf->nk", inputs[u], W[i] + S)
+            logits[part] += b[i]
+        logits -= logits.max(axis=1, keepdims=True)
+        np.exp(logits, out=logits)
+        logits /= logits.sum(axis=1, keepdims=True)
+        return logits
 
     def cd_epoch(self, ratings, order, velocity, grads, settings, state):
         """One epoch of CD-1 over the users in ``order``; see the kernel."""
