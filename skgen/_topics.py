@@ -18,7 +18,12 @@ from ._models._topics import ReplicatedSoftmaxLayer, document_lengths
 from ._models._training import Adam
 from ._parallel import N_JOBS_CONSTRAINT, document_n_jobs, refresh, threaded
 from ._errors import DivergenceError
-from ._validation import EXPLODED, check_finite_params, check_positive_int
+from ._validation import (
+    EXPLODED,
+    check_finite_params,
+    check_positive_int,
+    warn_at_caller,
+)
 
 _AIS_PARAMETERS = """        method : {"auto", "exact", "ais"}, default="auto"
             How ``log Z_D`` is found for each document length ``D``: "exact"
@@ -51,10 +56,15 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
     c_j)``; given the hidden units each word is a draw from ``softmax(b + W' h)``.
     Rows of X are word counts, as ``CountVectorizer`` gives them (sparse is best).
 
-    ``transform`` gives the topic features ``p(h | v)``; :meth:`perplexity` and
-    :meth:`score` measure held-out documents by their log-probability, with the
-    length-dependent normaliser ``Z_D`` exact for at most 20 hidden units and
-    estimated by AIS otherwise (the paper's measure).
+    ``transform`` gives the topic features ``p(h | v)`` and :meth:`top_words` each
+    hidden unit's strongest words; :meth:`perplexity` (pooled over words, or
+    averaged over documents as the paper reports it) and :meth:`score` measure
+    held-out documents by their log-probability, with the length-dependent
+    normaliser ``Z_D`` exact for at most 20 hidden units and estimated by AIS
+    otherwise, as the paper does. AIS costs ``n_runs * n_betas`` Gibbs steps per
+    distinct document length, each drawing all of a document's words: on long
+    documents it can take longer than the fit (``verbose`` reports its progress),
+    and it warns when its estimate rests on too few effective runs.
 
     Parameters
     ----------
@@ -268,6 +278,48 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
         X = self._validate_counts(X, whole=False)
         return self._layer(X.dtype).mean_hidden(X)
 
+    def top_words(self, vocabulary=None, n_words=10):
+        """The words that turn each hidden unit ("topic") on most: the largest
+        weights of each row of ``components_``, as LDA's users print topics.
+
+        Parameters
+        ----------
+        vocabulary : array-like of str of shape (n_features,), default=None
+            The word of each column of X, e.g.
+            ``CountVectorizer.get_feature_names_out()``. None: the names of the
+            DataFrame ``fit`` saw (``feature_names_in_``), else column indices.
+        n_words : int, default=10
+            Words per hidden unit.
+
+        Returns
+        -------
+        words : ndarray of shape (n_components, n_words)
+            Each hidden unit's words, strongest first.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skgen import ReplicatedSoftmax
+        >>> X = np.array([[3, 0, 1], [0, 4, 1], [2, 0, 2], [0, 3, 0]])
+        >>> model = ReplicatedSoftmax(n_components=2, n_iter=5, random_state=0)
+        >>> model.fit(X).top_words(["cat", "dog", "pet"], n_words=2).shape
+        (2, 2)
+        """
+        self._check_fitted()
+        check_positive_int("n_words", n_words)
+        if vocabulary is None:
+            vocabulary = getattr(self, "feature_names_in_", None)
+        if vocabulary is None:
+            vocabulary = np.arange(self.n_features_in_)
+        vocabulary = np.asarray(vocabulary)
+        if vocabulary.shape != (self.n_features_in_,):
+            raise ValueError(
+                f"vocabulary must give one word per column of X "
+                f"({self.n_features_in_}), got shape {vocabulary.shape}."
+            )
+        order = np.argsort(-self.components_, axis=1, kind="stable")
+        return vocabulary[order[:, :n_words]]
+
     # ------------------------------------------------------------- likelihood
     def _validate_counts(self, X, whole):
         X = self._validate_X(X)
@@ -338,9 +390,41 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
         check_positive_int("n_runs", n_runs, minimum=2)
         check_positive_int("n_betas", n_betas, minimum=2)
         rng = check_random_state(self.random_state)
-        return self._layer(np.float64).log_partition(
-            lengths, method, n_runs, n_betas, rng
+        layer = self._layer(np.float64)
+        progress = self._ais_progress() if layer.uses_ais(method) else None
+        unique, log_z, std_err, ess = layer.log_partition(
+            lengths, method, n_runs, n_betas, rng, progress, with_ess=True
         )
+        # With few effective runs the log of the mean weight is biased low by more
+        # than its standard error shows (benchmarks/choose_ais_warning.py, against
+        # exact log Z on models of 16 and 20 hidden units: 7 of the 8 errors past 3
+        # standard errors had an ESS under a quarter of n_runs, 19 of 80 estimates
+        # were flagged); the ESS falls as documents grow longer.
+        worst = np.argmin(ess)
+        if ess[worst] < n_runs / 4:
+            warn_at_caller(
+                f"The AIS estimate of log Z_D for documents of {unique[worst]:.0f} "
+                f"words rests on {ess[worst]:.1f} effective runs of {n_runs}: it may "
+                f"be low by more than its standard error ({std_err[worst]:.2g} "
+                "nats), which makes scores and perplexities too optimistic. Pass a "
+                f"larger n_betas (e.g. {4 * n_betas}); longer documents need more."
+            )
+        return unique, log_z, std_err
+
+    def _ais_progress(self):
+        """A progress report for AIS with ``verbose`` (None without)."""
+        if not self.verbose:
+            return None
+        begin = time.time()
+
+        def report(done, total):
+            print(
+                f"[ReplicatedSoftmax] AIS: {done}/{total} document lengths, "
+                f"{time.time() - begin:.1f}s",
+                flush=True,
+            )
+
+        return report
 
     @threaded
     @_ais_documented
@@ -364,14 +448,15 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
         X = self._validate_counts(X, whole=True)
         return self._log_prob(X, method, n_runs, n_betas)[0]
 
-    def _log_prob(self, X, method, n_runs, n_betas):
+    def _log_prob(self, X, method, n_runs, n_betas, weights=None):
         """``log p(v)`` of each row of X, and the standard error of their sum
-        (documents of one length share their ``log Z_D`` and its error)."""
+        weighted by ``weights`` (one per row; 1 if None): documents of one length
+        share their ``log Z_D`` and its error."""
         lengths = document_lengths(X)
         unique, log_z, std_err = self._log_partition(lengths, method, n_runs, n_betas)
         where = np.searchsorted(unique, lengths)
         layer = self._layer(np.result_type(X.dtype, self.components_.dtype))
-        shares = np.bincount(where, minlength=len(unique)) * std_err
+        shares = np.bincount(where, weights, minlength=len(unique)) * std_err
         return -layer.free_energy(X) - log_z[where], float(np.sqrt(shares @ shares))
 
     @threaded
@@ -399,14 +484,32 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
     @threaded
     @_ais_documented
     def perplexity(
-        self, X, *, method="auto", n_runs=32, n_betas=1000, return_std=False
+        self,
+        X,
+        *,
+        average="words",
+        method="auto",
+        n_runs=32,
+        n_betas=1000,
+        return_std=False,
     ):
-        """Perplexity of X: ``exp(-sum of log p(v) / number of words)``.
+        """Perplexity of X, pooled over its words or averaged over its documents.
+
+        With ``average="words"``, ``exp(-sum_n log p(v_n) / sum_n D_n)``: the
+        geometric mean over all words of ``1 / p(word)``, so that long documents
+        count by their words (LDA's ``perplexity`` in scikit-learn pools the same
+        way). With ``average="documents"``, ``exp(-mean_n log p(v_n) / D_n)``:
+        each document's per-word log-probability averaged over documents, the
+        measure of Salakhutdinov & Hinton (2009).
 
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Word counts (whole numbers) of held-out documents.
+        average : {"words", "documents"}, default="words"
+            Pool the log-probabilities over all words, or average each
+            document's per-word log-probability over documents (empty documents
+            are left out).
         AIS_PARAMETERS
         return_std : bool, default=False
             Also return the standard error of the perplexity that comes from the
@@ -421,17 +524,31 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
             Only with ``return_std=True``.
         """
         X = self._validate_counts(X, whole=True)
-        per_word, std_err = self._per_word(X, method, n_runs, n_betas)
+        if average not in ("words", "documents"):
+            raise ValueError(
+                f"average must be 'words' or 'documents', got {average!r}."
+            )
+        per_word, std_err = self._per_word(X, method, n_runs, n_betas, average)
         with np.errstate(over="ignore"):  # inf past float's range, as documented
             perplexity = float(np.exp(-per_word))
         if return_std:  # the delta method: d perplexity = perplexity d log(...)
             return perplexity, perplexity * std_err
         return perplexity
 
-    def _per_word(self, X, method, n_runs, n_betas):
-        """The mean log-probability per word of X, in log space (a model far off
-        scores a finite number where its perplexity overflows), and its AIS
-        standard error."""
-        log_prob, std_err = self._log_prob(X, method, n_runs, n_betas)
-        n_words = max(document_lengths(X).sum(), 1.0)
-        return float(log_prob.sum() / n_words), std_err / n_words
+    def _per_word(self, X, method, n_runs, n_betas, average="words"):
+        """The mean log-probability per word of X (pooled over words, or each
+        document's averaged over documents), in log space (a model far off scores
+        a finite number where its perplexity overflows), and its AIS standard
+        error."""
+        lengths = document_lengths(X)
+        if average == "words":
+            log_prob, std_err = self._log_prob(X, method, n_runs, n_betas)
+            n_words = max(lengths.sum(), 1.0)
+            return float(log_prob.sum() / n_words), std_err / n_words
+        kept = lengths > 0
+        if not np.any(kept):
+            return 0.0, 0.0  # no words: nothing to be surprised by, as pooled
+        X, lengths = X[kept], lengths[kept]
+        n_docs = len(lengths)
+        log_prob, std_err = self._log_prob(X, method, n_runs, n_betas, 1.0 / lengths)
+        return float(np.mean(log_prob / lengths)), std_err / n_docs

@@ -5,11 +5,12 @@ threads) is tested over every estimator in test_lifecycle.py and test_common.py.
 
 import itertools
 import math
+import warnings
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit, logsumexp
 from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
@@ -261,3 +262,81 @@ def test_score_is_the_log_probability_per_word_also_where_perplexity_overflows()
     score = model.score(X[:30])
     assert np.isfinite(score) and score < -709
     assert model.perplexity(X[:30]) == np.inf
+
+
+def test_perplexity_pooled_over_words_and_averaged_over_documents():
+    X = corpus()
+    model = ReplicatedSoftmax(n_components=4, n_iter=5, random_state=0).fit(X)
+    test = np.vstack([X[:20], np.zeros((1, X.shape[1]))])  # an empty document too
+    log_p = model.score_samples(test)
+    lengths = test.sum(axis=1)
+    pooled = np.exp(-log_p.sum() / lengths.sum())
+    kept = lengths > 0
+    per_document = np.exp(-np.mean(log_p[kept] / lengths[kept]))
+    assert_allclose(model.perplexity(test), pooled, rtol=1e-12)
+    by_document = model.perplexity(test, average="documents")
+    assert_allclose(by_document, per_document, rtol=1e-12)
+    assert model.perplexity(test, average="documents") != pytest.approx(pooled)
+    with pytest.raises(ValueError, match="average must be"):
+        model.perplexity(test, average="document")
+
+
+def test_the_per_document_standard_error_weighs_each_length_by_its_documents():
+    X = corpus()
+    model = ReplicatedSoftmax(n_components=4, n_iter=5, random_state=0).fit(X)
+    test = X[:30]
+    lengths = test.sum(axis=1)
+    ais = dict(method="ais", n_runs=8, n_betas=50)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # few steps: the ESS warning
+        unique = np.unique(lengths)
+        _, std_err = model.log_partition_function(unique, **ais)
+        perplexity, got = model.perplexity(
+            test, average="documents", return_std=True, **ais
+        )
+    shares = np.array([np.sum(lengths == d) / d for d in unique])
+    expected = perplexity * np.sqrt(np.sum((shares * std_err) ** 2)) / len(test)
+    assert_allclose(got, expected, rtol=1e-10)
+
+
+def test_ais_on_long_documents_with_few_steps_warns_and_enough_steps_do_not():
+    X = corpus()
+    model = ReplicatedSoftmax(
+        n_components=12, learning_rate=0.01, n_iter=30, random_state=0
+    ).fit(X)
+    with pytest.warns(UserWarning, match="effective runs of 16.*n_betas"):
+        model.log_partition_function(2000, method="ais", n_runs=16, n_betas=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.log_partition_function(2000)  # exact: nothing to warn about
+        model.log_partition_function(20, method="ais", n_runs=16, n_betas=1000)
+
+
+def test_ais_reports_its_progress_when_verbose(capsys):
+    X = corpus()
+    model = ReplicatedSoftmax(n_components=4, n_iter=2, random_state=0).fit(X)
+    model.set_params(verbose=1).perplexity(X[:10], method="ais", n_betas=20)
+    out = capsys.readouterr().out
+    assert "[ReplicatedSoftmax] AIS: " in out and "document lengths" in out
+    model.set_params(verbose=0).perplexity(X[:10], method="ais", n_betas=20)
+    assert capsys.readouterr().out == ""
+
+
+def test_top_words_are_each_units_largest_weights_named():
+    X = corpus()
+    model = ReplicatedSoftmax(n_components=3, n_iter=5, random_state=0).fit(X)
+    words = np.array([f"w{i}" for i in range(X.shape[1])])
+    top = model.top_words(words, n_words=4)
+    assert top.shape == (3, 4)
+    for unit in range(3):
+        expected = words[np.argsort(-model.components_[unit], kind="stable")[:4]]
+        assert_array_equal(top[unit], expected)
+    assert_array_equal(model.top_words(n_words=2), np.argsort(
+        -model.components_, axis=1, kind="stable")[:, :2])
+    with pytest.raises(ValueError, match="one word per column"):
+        model.top_words(words[:-1])
+    pd = pytest.importorskip("pandas")
+    named = ReplicatedSoftmax(n_components=3, n_iter=2, random_state=0).fit(
+        pd.DataFrame(X, columns=words)
+    )
+    assert set(named.top_words(n_words=2).ravel()) <= set(words)

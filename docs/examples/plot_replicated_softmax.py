@@ -7,7 +7,8 @@ are made up: each mixes two of six topics, each topic favouring its own eight wo
 of a 48-word vocabulary, and documents run from 20 to 200 words. The model is
 compared with the unigram model (word frequencies only) and scikit-learn's
 ``LatentDirichletAllocation`` on held-out documents, and the words each hidden unit
-favours are shown.
+favours are printed (``top_words``; word ``t3w5`` is the sixth word of topic 3) and
+shown.
 
 With 12 hidden units the normaliser of each document length is computed exactly,
 by enumerating the 4,096 hidden states; larger models estimate it by AIS. LDA's
@@ -49,6 +50,14 @@ print(f"held-out perplexity, {n_words}-word vocabulary")
 print(f"  unigram model              {unigram:6.1f}")
 print(f"  ReplicatedSoftmax(12)      {rsm.perplexity(X_test):6.1f}  (exact)")
 print(f"  LatentDirichletAllocation  {lda.perplexity(X_test):6.1f}  (a bound)")
+by_document = rsm.perplexity(X_test, average="documents")
+print(f"  ReplicatedSoftmax(12), per document (the paper's)  {by_document:.1f}")
+
+# The words that switch each hidden unit on most, as LDA's topics are printed.
+vocabulary = np.array([f"t{w // words_per_topic + 1}w{w % words_per_topic}"
+                       for w in range(n_words)])
+for unit, words in enumerate(rsm.top_words(vocabulary, n_words=6)):
+    print(f"  hidden unit {unit:2d}: {' '.join(words)}")
 
 # Each hidden unit's weights over the vocabulary, words grouped by their topic.
 fig, ax = plt.subplots(figsize=(8, 3.2))

@@ -120,21 +120,35 @@ class ReplicatedSoftmaxLayer:
         return [grad_W, grad_b.astype(self.dtype), grad_c.astype(self.dtype)]
 
     # -------------------------------------------------------- normalisation
-    def log_partition(self, lengths, method, n_runs, n_betas, rng):
-        """``(log Z_D, standard errors)`` for each distinct length in ``lengths``
-        (sorted, as ``np.unique`` gives them): exact when ``method`` is "exact", or
-        "auto" with at most 20 hidden units; AIS otherwise."""
+    def uses_ais(self, method):
+        """Whether ``log_partition`` with ``method`` estimates by AIS."""
+        return method == "ais" or (
+            method == "auto" and self.W.shape[0] > MAX_EXACT_UNITS
+        )
+
+    def log_partition(
+        self, lengths, method, n_runs, n_betas, rng, progress=None, with_ess=False
+    ):
+        """``(lengths, log Z_D, standard errors)`` for each distinct length in
+        ``lengths`` (sorted, as ``np.unique`` gives them): exact when ``method`` is
+        "exact", or "auto" with at most 20 hidden units; AIS otherwise.
+        ``progress(done, total)`` is called after each group of lengths AIS anneals
+        together. ``with_ess``: also the effective sample size of each length's
+        AIS weights, ``(sum w)^2 / sum w^2`` (``n_runs`` when exact)."""
         lengths = np.unique(np.asarray(lengths, dtype=np.float64))
         n_hidden = self.W.shape[0]
-        if method == "exact" or (method == "auto" and n_hidden <= MAX_EXACT_UNITS):
+        if not self.uses_ais(method):
             if n_hidden > MAX_EXACT_UNITS:
                 raise ValueError(
                     f"Exact enumeration needs at most {MAX_EXACT_UNITS} hidden "
                     f"units, this model has {n_hidden}; use method='ais'."
                 )
-            return lengths, self._exact_log_partition(lengths), np.zeros(len(lengths))
-        log_z, std_err = self._ais_log_partition(lengths, n_runs, n_betas, rng)
-        return lengths, log_z, std_err
+            exact = lengths, self._exact_log_partition(lengths), np.zeros(len(lengths))
+            return (*exact, np.full(len(lengths), float(n_runs))) if with_ess else exact
+        log_z, std_err, ess = self._ais_log_partition(
+            lengths, n_runs, n_betas, rng, progress
+        )
+        return (lengths, log_z, std_err, ess) if with_ess else (lengths, log_z, std_err)
 
     def _exact_log_partition(self, lengths, chunk=4096):
         """``log Z_D`` by enumerating the hidden states: given ``h`` the words are
@@ -149,15 +163,14 @@ class ReplicatedSoftmaxLayer:
             parts.append(logsumexp(np.outer(lengths, per_word), axis=1))
         return logsumexp(np.array(parts), axis=0)
 
-    def _ais_log_partition(self, lengths, n_runs, n_betas, rng):
+    def _ais_log_partition(self, lengths, n_runs, n_betas, rng, progress=None):
         """AIS from the model with no weights and no hidden biases, whose
         ``log Z_D = F log 2 + D log sum_k exp(b_k)``; every length's runs anneal
         together, in groups that bound the memory."""
         W, b, c = (np.ascontiguousarray(p, dtype=np.float64) for p in self.params)
         betas = ais_betas(n_betas)
         per_group = max(1, _AIS_ELEMENTS // (n_runs * W.shape[1]))
-        log_z = np.empty(len(lengths))
-        std_err = np.empty(len(lengths))
+        log_z, std_err, ess = (np.empty(len(lengths)) for _ in range(3))
         log_z0 = W.shape[0] * np.log(2.0) + lengths * logsumexp(b)
         for start in range(0, len(lengths), per_group):
             group = lengths[start : start + per_group]
@@ -170,4 +183,8 @@ class ReplicatedSoftmaxLayer:
                 log_z[start + i], std_err[start + i] = ais_estimate(
                     log_z0[start + i], runs
                 )
-        return log_z, std_err
+                weights = np.exp(runs - runs.max())
+                ess[start + i] = weights.sum() ** 2 / (weights @ weights)
+            if progress is not None:
+                progress(start + len(group), len(lengths))
+        return log_z, std_err, ess
