@@ -17,8 +17,9 @@ def main(argv=None):
         description=(
             "Train every skgen estimator (BernoulliRBM, GaussianRBM, DBN, "
             "DBNClassifier, RBMClassifier, DBNRegressor, ReplicatedSoftmax, "
-            "RatingRBM, VAE, CVAE, DeepAutoencoder) with a progress line per model "
-            "and epoch, print one table of held-out scores beside a baseline that "
+            "RatingRBM, VAE, CVAE, TabularVAE, DeepAutoencoder) with a line per "
+            "model as it starts, print one table of held-out scores beside a "
+            "baseline that "
             "needs no skgen (logistic regression on raw pixels, MLPClassifier, "
             "Ridge, LDA, user + item biases, PCA, independent pixels), and write PNG "
             "figures when matplotlib is installed. The regressor is scored on "
@@ -59,6 +60,11 @@ def main(argv=None):
         help="BLAS threads for every model and baseline (-1: every core). Default: "
         "the cores that other processes leave free, read again at every epoch",
     )
+    demo.add_argument(
+        "--verbose",
+        action="store_true",
+        help="print every model's progress per epoch (default: one line per model)",
+    )
     args = parser.parse_args(argv)
     return run_demo(  # "demo" is the only command so far
         dataset=args.dataset,
@@ -66,6 +72,7 @@ def main(argv=None):
         out=args.out,
         figures=not args.no_figures,
         n_jobs=args.n_jobs,
+        verbose=args.verbose,
     )
 
 

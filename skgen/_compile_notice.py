@@ -1,9 +1,11 @@
 """The notice the first time skgen's kernels compile in a process.
 
-A cold Numba cache (a new environment) compiles the kernels for 5-15 s before the
-first fit, which otherwise shows as a silent pause. Numba sends "numba:compile" only
-when it compiles, not when it loads a kernel from the disk cache, so a warm
-environment prints nothing.
+Numba compiles each kernel for each type signature the first time a process of the
+environment needs it, and caches it on disk: the first fit of each estimator (and
+of each dtype, float64 or float32) in a new environment pauses for the kernels it
+has not met before (benchmarks/bench_startup.py measures each estimator's). Numba
+sends "numba:compile" only when it compiles, not when it loads a kernel from the
+disk cache, so once everything a user runs has compiled, nothing is printed.
 """
 
 import sys
@@ -11,8 +13,8 @@ import sys
 from numba.core import event
 
 COMPILE_NOTICE = (  # two lines that fit an 80-column terminal
-    "skgen: compiling its numerical kernels for this Python environment, once:\n"
-    "       the first fits take 5-15 s longer; later runs load them from disk."
+    "skgen: compiling the kernels this model needs (a few seconds; cached on disk,\n"
+    "       so each estimator and dtype compiles once in this Python environment)."
 )
 
 

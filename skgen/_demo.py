@@ -111,6 +111,11 @@ METRICS = {
 }
 
 
+# Scores this close count as tied: absolute for these metrics, relative otherwise.
+TIE = {"accuracy": 0.005, "R^2": 0.01}
+TIE_RELATIVE = 0.01
+
+
 @dataclass
 class Row:
     """One line of the results table: a skgen model and its baseline.
@@ -126,14 +131,24 @@ class Row:
     baseline: str
     baseline_score: float
     baseline_seconds: float
+    reason: str = ""  # why the row may be behind or tied, printed when it is
+
+    @property
+    def tied(self):
+        """Whether the two scores are within ``TIE`` of each other."""
+        tolerance = TIE.get(self.metric, TIE_RELATIVE * abs(self.baseline_score))
+        return abs(self.score - self.baseline_score) <= tolerance
 
     @property
     def behind(self):
-        """Whether the skgen model scores worse than its baseline."""
+        """Whether the skgen model scores worse than its baseline, and not tied."""
         higher_is_better = METRICS[self.metric][1]
-        if higher_is_better:
-            return self.score < self.baseline_score
-        return self.score > self.baseline_score
+        worse = (self.score - self.baseline_score) * (1 if higher_is_better else -1)
+        return worse < 0 and not self.tied
+
+    @property
+    def mark(self):
+        return "*" if self.behind else "=" if self.tied else " "
 
 
 def _timed(fit):
@@ -142,13 +157,19 @@ def _timed(fit):
     return result, time.perf_counter() - start
 
 
-def _announce(name):
-    print(f"\n== {name}", flush=True)
+def _announce(data, name):
+    """What runs next: a heading over the models' own progress with ``verbose``,
+    otherwise one line with the time so far."""
+    if data.verbose:
+        print(f"\n== {name}", flush=True)
+    else:
+        print(f"[{time.perf_counter() - data.started:4.0f} s] {name}", flush=True)
 
 
-def _say(what):
-    """A line before a step that prints nothing while it runs."""
-    print(f"   {what}", flush=True)
+def _say(data, what):
+    """With ``verbose``, a line before a step that prints nothing while it runs."""
+    if data.verbose:
+        print(f"   {what}", flush=True)
 
 
 def independent_bernoulli_nll(X_train, X_test):
@@ -169,8 +190,16 @@ class DemoData:
     side: int
     quick: bool
     n_jobs: object = None
+    verbose: bool = False
+    started: float = 0.0
     raw_accuracy: float = np.nan
     raw_seconds: float = np.nan
+    rbm_row: object = None  # BernoulliRBM + LR, the DBN's baseline
+
+    @property
+    def verbosity(self):
+        """The estimators' ``verbose``: their epochs' progress with ``verbose``."""
+        return int(self.verbose)
 
     @property
     def small(self):
@@ -187,7 +216,7 @@ class DemoData:
     def rbm_settings(self):
         """The RBMs' and the DBN's own defaults (learning rate, epochs "auto"),
         except fewer epochs for --quick and larger minibatches on 784 pixels."""
-        settings = dict(random_state=0, verbose=1, n_jobs=self.n_jobs)
+        settings = dict(random_state=0, verbose=self.verbosity, n_jobs=self.n_jobs)
         if self.quick:
             settings.update(n_iter=self.epochs)
         if not self.small:
@@ -196,17 +225,26 @@ class DemoData:
 
 
 def run_demo(
-    dataset="digits", quick=False, out="skgen-demo-output", figures=True, n_jobs=None
+    dataset="digits",
+    quick=False,
+    out="skgen-demo-output",
+    figures=True,
+    n_jobs=None,
+    verbose=False,
 ):
     """Train every estimator, print the results table, write the figures.
 
     Returns the table as a list of :class:`Row`. ``n_jobs`` goes to every skgen
     estimator; the baselines run under the same BLAS thread rule (with ``None``, the
     cores that other processes leave free), so that a busy machine slows them no
-    more than skgen's models.
+    more than skgen's models. Quiet by default, one line per model as it starts;
+    ``verbose`` prints every model's progress per epoch.
     """
+    started = time.perf_counter()
     *split, side, description = load_dataset(dataset, quick)
-    data = DemoData(*split, side=side, quick=quick, n_jobs=n_jobs)
+    data = DemoData(
+        *split, side=side, quick=quick, n_jobs=n_jobs, verbose=verbose, started=started
+    )
     print(
         f"Data: {description}\n      {data.X_train.shape[0]} train / "
         f"{data.X_test.shape[0]} test images"
@@ -214,7 +252,7 @@ def run_demo(
     )
     rows, models = [], {}
     with limit_threads(n_jobs):
-        _say("Baseline: logistic regression on the raw pixels, silent (a few seconds)")
+        _say(data, "Baseline: logistic regression on the raw pixels (a few seconds)")
         raw = LogisticRegression(C=1.0, max_iter=1000)
         _, data.raw_seconds = _timed(lambda: raw.fit(data.X_train, data.y_train))
         data.raw_accuracy = raw.score(data.X_test, data.y_test)
@@ -233,7 +271,7 @@ def run_demo(
             part_rows, part_models = part(data)
             rows += part_rows
             models.update(part_models)
-        print_table(rows)
+        print_table(rows, quick)
         if figures:
             write_figures(models, data, out)
     return rows
@@ -245,7 +283,7 @@ def _features_row(name, transformer, data):
     The skgen fit is timed alone; the logistic regression's time is not in it.
     """
     _, seconds = _timed(lambda: transformer.fit(data.X_train))
-    _say("Logistic regression on these features, silent (up to about 30 s)")
+    _say(data, "Logistic regression on these features, silent (up to about 30 s)")
     logistic = LogisticRegression(C=data.C, max_iter=2000)
     logistic.fit(transformer.transform(data.X_train), data.y_train)
     accuracy = logistic.score(transformer.transform(data.X_test), data.y_test)
@@ -262,10 +300,11 @@ def _features_row(name, transformer, data):
 
 
 def _rbm(data):
-    _announce("BernoulliRBM: features for a logistic regression (LR)")
+    _announce(data, "BernoulliRBM: features for a logistic regression (LR)")
     rbm = BernoulliRBM(n_components=256, **data.rbm_settings())
     row = _features_row("BernoulliRBM + LR", rbm, data)
-    _say("The RBM's log-likelihood by AIS, silent (about 5-30 s)")
+    data.rbm_row = row
+    _say(data, "The RBM's log-likelihood by AIS, silent (about 5-30 s)")
     log_lik = float(rbm.log_likelihood(data.X_test).mean())
     independent = -independent_bernoulli_nll(data.X_train, data.X_test)
     likelihood_row = Row(
@@ -281,7 +320,7 @@ def _rbm(data):
 
 
 def _gaussian_rbm(data):
-    _announce("GaussianRBM on standardised pixels (16 hidden units: exact likelihood)")
+    _announce(data, "GaussianRBM(16) on standardised pixels (exact likelihood)")
     scaler = StandardScaler().fit(data.X_train)
     keep = scaler.scale_ > 1e-3 * scaler.scale_.max()  # drop constant border pixels
     Z_train = scaler.transform(data.X_train)[:, keep]
@@ -292,7 +331,7 @@ def _gaussian_rbm(data):
         n_iter=data.epochs,
         batch_size=32,
         random_state=0,
-        verbose=1,
+        verbose=data.verbosity,
         n_jobs=data.n_jobs,
     )
     _, seconds = _timed(lambda: grbm.fit(Z_train))
@@ -312,26 +351,34 @@ def _gaussian_rbm(data):
 
 
 def _dbn(data):
-    _announce("DBN(256, 256): greedy pretraining, features for a logistic regression")
+    _announce(data, "DBN(256, 256): greedy pretraining, features for an LR")
     # The DBN's rectified layers set their own rates from their input's size.
     settings = {k: v for k, v in data.rbm_settings().items() if k != "learning_rate"}
     dbn = DBN(hidden_layer_sizes=(256, 256), **settings)
-    return [_features_row("DBN(256, 256) + LR", dbn, data)], {}
+    row = _features_row("DBN(256, 256) + LR", dbn, data)
+    # against one RBM's features: what the second layer adds
+    row.baseline, row.baseline_score = "RBM + LR", data.rbm_row.score
+    row.baseline_seconds = data.rbm_row.seconds
+    row.reason = (
+        "greedy layers without fine-tuning add little to one RBM's features for a "
+        "linear classifier on small images; DBNClassifier fine-tunes the stack"
+    )
+    return [row], {}
 
 
 def _classifiers(data):
     """DBNClassifier and RBMClassifier, against one MLPClassifier baseline."""
-    _announce("DBNClassifier(500, 500): pretraining, then backpropagation")
+    _announce(data, "DBNClassifier(500, 500): pretraining, then backpropagation")
     max_iter = 20 if data.quick else 200
     clf = DBNClassifier(
         rbm_n_iter=2 if data.quick else 15,
         max_iter=max_iter,
         random_state=0,
-        verbose=1,
+        verbose=data.verbosity,
         n_jobs=data.n_jobs,
     )
     _, seconds = _timed(lambda: clf.fit(data.X_train, data.y_train))
-    _say(f"Baseline: MLPClassifier(500, 500), silent (about {seconds:.0f} s)")
+    _say(data, f"Baseline: MLPClassifier(500, 500), silent (about {seconds:.0f} s)")
     mlp = MLPClassifier(
         hidden_layer_sizes=(500, 500), max_iter=max_iter, random_state=0
     )
@@ -347,12 +394,15 @@ def _classifiers(data):
         "MLP(500, 500)",
         mlp_accuracy,
         mlp_seconds,
+        reason="on 8x8 digits an MLP of the same size does as well or a little "
+        "better; DBNClassifier leads on MNIST-5k and breast cancer "
+        "(benchmarks/RESULTS.md)",
     )
-    _announce("RBMClassifier(500): an RBM with class units, exact p(y | x)")
+    _announce(data, "RBMClassifier(500): an RBM with class units, exact p(y | x)")
     rbm_clf = RBMClassifier(
         max_iter=20 if data.quick else 200,
         random_state=0,
-        verbose=1,
+        verbose=data.verbosity,
         n_jobs=data.n_jobs,
     )
     _, rbm_seconds = _timed(lambda: rbm_clf.fit(data.X_train, data.y_train))
@@ -364,6 +414,7 @@ def _classifiers(data):
         "MLP(500, 500)",
         mlp_accuracy,
         mlp_seconds,
+        reason="one layer of 500 binary units against an MLP of two layers",
     )
     return [row, rbm_row], {}
 
@@ -371,7 +422,7 @@ def _classifiers(data):
 def _dbn_regressor(data):
     """DBNRegressor on scikit-learn's diabetes data (the same whatever --dataset):
     regression needs real-valued targets, which the digits do not have."""
-    _announce("DBNRegressor on the diabetes data (442 patients), against Ridge")
+    _announce(data, "DBNRegressor on the diabetes data (442 patients), against Ridge")
     X, y = load_diabetes(return_X_y=True)
     folds = KFold(5, shuffle=True, random_state=0)
     rows = []
@@ -383,7 +434,17 @@ def _dbn_regressor(data):
         rows.append((float(cv["test_score"].mean()), float(cv["fit_time"].mean())))
     (score, seconds), (ridge, ridge_seconds) = rows
     return [
-        Row("DBNRegressor", "R^2", score, seconds, "Ridge", ridge, ridge_seconds)
+        Row(
+            "DBNRegressor",
+            "R^2",
+            score,
+            seconds,
+            "Ridge",
+            ridge,
+            ridge_seconds,
+            reason="diabetes (442 patients) is close to linear, where Ridge is the "
+            "right model",
+        )
     ], {}
 
 
@@ -407,7 +468,7 @@ def made_up_documents(n_documents, rng, n_topics=6, words_per_topic=8):
 def _topics(data):
     """ReplicatedSoftmax on made-up documents (text does not ship with the
     dependencies), against LDA: held-out perplexity, exact for 12 hidden units."""
-    _announce("ReplicatedSoftmax on 800 made-up documents, against LDA")
+    _announce(data, "ReplicatedSoftmax on 800 made-up documents, against LDA")
     rng = np.random.RandomState(0)
     X_train, X_test = made_up_documents(600, rng), made_up_documents(200, rng)
     model = ReplicatedSoftmax(n_components=12, random_state=0, n_jobs=data.n_jobs)
@@ -423,6 +484,8 @@ def _topics(data):
             "LDA",
             lda.perplexity(X_test),
             lda_seconds,
+            reason="the made-up documents are drawn as LDA assumes (mixtures of "
+            "topics), and LDA's number is a bound, above its true perplexity",
         )
     ], {}
 
@@ -473,7 +536,7 @@ def bias_baseline(R_train, R_test):
 def _ratings(data):
     """RatingRBM on made-up ratings (ratings do not ship with the dependencies),
     against the user + item bias baseline."""
-    _announce("RatingRBM on 300 made-up users' ratings of 60 items, against biases")
+    _announce(data, "RatingRBM on 300 made-up users' ratings of 60 items")
     R_train, R_test = made_up_ratings(np.random.RandomState(0))
     model = RatingRBM(
         n_components=20, batch_size=10, random_state=0, n_jobs=data.n_jobs
@@ -501,16 +564,16 @@ def _vaes(data):
         batch_size=32 if data.small else 128,
         max_iter=20 if data.quick else "auto",  # the default: until the loss levels off
         random_state=0,
-        verbose=1,
+        verbose=data.verbosity,
         n_jobs=data.n_jobs,
     )
-    _announce("VAE: encoder, reparameterized latent code, decoder")
+    _announce(data, "VAE: encoder, reparameterized latent code, decoder")
     vae = VAE(**settings)
     _, seconds = _timed(lambda: vae.fit(data.X_train))
     independent = -independent_bernoulli_nll(data.X_train, data.X_test)
     elbo = vae.score(data.X_test)
     rows = [Row("VAE", "ELBO", elbo, seconds, "indep. pixels", independent, 0.0)]
-    _announce("CVAE: the VAE conditioned on the class")
+    _announce(data, "CVAE: the VAE conditioned on the class")
     cvae = CVAE(**settings)
     _, seconds = _timed(lambda: cvae.fit(data.X_train, data.y_train))
     accuracy = cvae.score(data.X_test, data.y_test)
@@ -523,6 +586,8 @@ def _vaes(data):
             "LR, raw pixels",
             data.raw_accuracy,
             data.raw_seconds,
+            reason="a generative classifier (Bayes' rule over class-conditional "
+            "models) against a discriminative one",
         )
     )
     return rows, {"vae": vae, "cvae": cvae}
@@ -576,13 +641,13 @@ def detection_accuracy(real, synthetic, seed, categorical_features=None):
 def _tables(data):
     """TabularVAE on scikit-learn's wine table, the cultivar a categorical column,
     against a GaussianMixture on one-hot and standardised columns."""
-    _announce("TabularVAE: synthetic rows of the wine table (13 numbers, cultivar)")
+    _announce(data, "TabularVAE: synthetic rows of the wine table")
     X, y = load_wine(return_X_y=True)
     table = np.column_stack([X, y.astype(float)])
     train, test = train_test_split(table, test_size=0.25, random_state=0, stratify=y)
     model = TabularVAE(categorical_features=[13], random_state=0, n_jobs=data.n_jobs)
     _, seconds = _timed(lambda: model.fit(train))
-    _say("Detection by gradient boosting, silent (a few seconds)")
+    _say(data, "Detection by gradient boosting, silent (a few seconds)")
     synthetic = model.sample(len(train), random_state=0)
     mask = np.arange(14) == 13
     score = detection_accuracy(test, synthetic, 0, mask)
@@ -598,6 +663,7 @@ def _tables(data):
         "GaussianMixture",
         base_score,
         baseline_seconds,
+        reason="on 133 training rows a mixture of Gaussians fits the table well",
     )
     return [row], {}
 
@@ -620,9 +686,12 @@ def autoencoder_settings(data):
 
 def _autoencoder(data):
     n_code = 8 if data.small else 30
-    _announce(f"DeepAutoencoder: codes of {n_code} numbers, against PCA")
+    _announce(data, f"DeepAutoencoder: codes of {n_code} numbers, against PCA")
     ae = DeepAutoencoder(
-        n_components=n_code, random_state=0, verbose=1, **autoencoder_settings(data)
+        n_components=n_code,
+        random_state=0,
+        verbose=data.verbosity,
+        **autoencoder_settings(data),
     )
     _, seconds = _timed(lambda: ae.fit(data.X_train))
     pca = PCA(n_components=n_code)
@@ -659,18 +728,18 @@ def _score(value, metric):
     return f"{value:.3f}" if metric in ("accuracy", "R^2") else f"{value:.2f}"
 
 
-def print_table(rows):
-    """The results, each metric explained in a line, and where skgen is behind."""
+def print_table(rows, quick=False):
+    """The results, each metric explained in a line, and why a row is behind or
+    tied (``*``, ``=``)."""
     print("\nResults on held-out data (fit s: seconds to fit, skgen's model alone)")
     cells = [[heading for heading, _ in _COLUMNS]]
     cells[0][2] = f"{cells[0][2]:>8}"  # over the scores, not over the marks
     for r in rows:
-        mark = "*" if r.behind else " "
         cells.append(
             [
                 r.model,
                 r.metric,
-                f"{_score(r.score, r.metric):>8}{mark}",
+                f"{_score(r.score, r.metric):>8}{r.mark}",
                 f"{r.seconds:.1f}",
                 r.baseline,
                 _score(r.baseline_score, r.metric),
@@ -690,10 +759,26 @@ def print_table(rows):
         meaning, higher = METRICS[metric]
         better = "higher" if higher else "lower"
         print(f"{metric:<9} {meaning}; {better} is better")
-    behind = [r.model for r in rows if r.behind]
-    if behind:
-        said = f"* behind its baseline here: {'; '.join(behind)}"
-        print(textwrap.fill(said + " (one split: small gaps can be chance)", 80))
+    marked = [r for r in rows if r.behind or r.tied]
+    if marked:
+        said = (
+            "* behind its baseline, = tied with it (0.005 accuracy, 0.01 R^2 or 1% "
+            "apart at most); one split each:"
+        )
+        print(textwrap.fill(said, 80))
+    for r in marked:
+        reason = r.reason or "a gap this small can be chance"
+        line = f"{r.mark} {r.model}: {reason}."
+        print(textwrap.fill(line, 80, subsequent_indent="  "))
+    if quick:
+        print(
+            textwrap.fill(
+                "--quick trains the skgen models for fewer epochs while most "
+                "baselines train fully, so it weakens every comparison: a row "
+                "behind here may lead in a full run.",
+                80,
+            )
+        )
     print("A baseline's fit s is '-' where it has no training (a formula).")
     if compiled_here():
         print("This run compiled skgen's kernels: its first fits include that time.")
@@ -796,8 +881,8 @@ def _autoencoder_figures(_plotting, models, data, out):
         ],
         data.side,
     )
-    _announce("DeepAutoencoder with a 2-D code, for the latent map")
-    _say(f"Silent while it fits (about {models['ae_seconds']:.0f} s, as the one above)")
+    _announce(data, "DeepAutoencoder with a 2-D code, for the latent map")
+    _say(data, f"Silent while it fits (about {models['ae_seconds']:.0f} s)")
     ae2 = DeepAutoencoder(
         n_components=2, random_state=0, **autoencoder_settings(data)
     ).fit(data.X_train)

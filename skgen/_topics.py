@@ -278,6 +278,7 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
         X = self._validate_counts(X, whole=False)
         return self._layer(X.dtype).mean_hidden(X)
 
+    @threaded
     def top_words(self, vocabulary=None, n_words=10):
         """The words that turn each hidden unit ("topic") on most: the largest
         weights of each row of ``components_``, as LDA's users print topics.

@@ -18,20 +18,21 @@ def test_quick_demo_trains_every_model_and_prints_the_table(
     monkeypatch.setattr(_plotting, "pyplot", no_matplotlib)
     rows = main(["demo", "--quick", "--out", str(tmp_path / "figures")])
     out = capsys.readouterr().out
-    for progress in (
-        r"\[BernoulliRBM\] Iteration 5, pseudo-likelihood = -\d+\.\d\d",
-        r"\[DBN\] Layer 2/2: 256 -> 256 units",
-        r"\[DBNClassifier\] Iteration \d+, loss = ",
-        r"\[RBMClassifier\] Iteration \d+, loss = [\d.]+, val. log p = -",
-        r"\[VAE\] Iteration 20, loss = ",
-        r"\[CVAE\] Iteration 20, loss = ",
-        r"\[DeepAutoencoder\] Iteration \d+, loss = ",
-        r"== DBNRegressor on the diabetes data",
-        r"== ReplicatedSoftmax on 800 made-up documents",
-        r"== RatingRBM on 300 made-up users",
-        r"== TabularVAE: synthetic rows of the wine table",
+    # Quiet: a line per model as it starts, with the time so far, then the table.
+    before = out[: out.index("Results on held-out data")].strip().splitlines()
+    progress = [line for line in before if re.match(r"\[ *\d+ s\] ", line)]
+    assert len(before) <= len(rows) + 3, before  # two lines on the data, a notice
+    for heading in (
+        "BernoulliRBM: features",
+        "DBN(256, 256): greedy pretraining",
+        "DBNRegressor on the diabetes data",
+        "ReplicatedSoftmax on 800 made-up documents",
+        "RatingRBM on 300 made-up users",
+        "TabularVAE: synthetic rows of the wine table",
+        "DeepAutoencoder: codes of 8 numbers",
     ):
-        assert re.search(progress, out), progress
+        assert any(heading in line for line in progress), heading
+    assert "Iteration" not in out and "[BernoulliRBM]" not in out
     table = {row.model: row for row in rows}
     assert len(table) == 13, out
     # What the demo shows, each against its baseline.
@@ -60,7 +61,7 @@ def test_quick_demo_trains_every_model_and_prints_the_table(
         line = next(x for x in out.splitlines() if x.startswith(row.model + " "))
         assert f"{row.seconds:.1f}" in line and row.baseline in line
         assert line.split()[-1] in ("-", f"{row.baseline_seconds:.1f}")
-        assert ("*" in line) == row.behind
+        assert ("*" in line) == row.behind and ("=" in line) == row.tied
     for metric in (
         "accuracy",
         "log-lik.",
@@ -73,13 +74,15 @@ def test_quick_demo_trains_every_model_and_prints_the_table(
         assert re.search(
             rf"^{re.escape(metric)} +.+; (higher|lower) is better$", out, re.M
         )
-    behind = [row.model for row in rows if row.behind]
-    if behind:
-        said = out[out.index("* behind its baseline here:") :].split("\nA baseline")[0]
-        assert " ".join(said.split()) == (
-            f"* behind its baseline here: {'; '.join(behind)} (one split: small gaps "
-            "can be chance)"
-        )
+    # every row behind or tied says why, one split each; --quick says what it weakens
+    for row in rows:
+        if row.behind or row.tied:
+            start = f"{row.mark} {row.model}: "
+            said = next(x for x in out.splitlines() if x.startswith(start))
+            assert len(said) > len(start) + 10
+    assert "--quick trains the skgen models for fewer epochs" in " ".join(out.split())
+    dbn = table["DBN(256, 256) + LR"]  # what the second layer adds to one RBM
+    assert dbn.baseline == "RBM + LR" and dbn.baseline_score == rbm.score
     assert max(len(line) for line in out.splitlines()) <= 80
     assert "Figures skipped: matplotlib is not installed" in out
     # The hint names the extra of this checkout, never 'skgen[...]': that name on the
@@ -96,3 +99,32 @@ def test_help_explains_each_option(capsys):
     options = ("--dataset", "--quick", "--out", "--no-figures", "--n-jobs", "mnist5k")
     for option in options:
         assert option in out
+
+
+def test_verbose_prints_each_models_progress_and_quiet_does_not(capsys):
+    from skgen._demo import DemoData, _announce, _say
+
+    empty = [None] * 4
+    loud = DemoData(*empty, side=8, quick=True, verbose=True)
+    quiet = DemoData(*empty, side=8, quick=True)
+    assert loud.rbm_settings()["verbose"] == 1 and quiet.rbm_settings()["verbose"] == 0
+    _announce(loud, "BernoulliRBM")
+    _say(loud, "a silent step")
+    assert capsys.readouterr().out == "\n== BernoulliRBM\n   a silent step\n"
+    _say(quiet, "a silent step")
+    _announce(quiet, "BernoulliRBM")
+    assert re.fullmatch(r"\[ *\d+ s\] BernoulliRBM\n", capsys.readouterr().out)
+
+
+def test_rows_within_the_tolerance_are_tied_not_behind():
+    from skgen._demo import Row
+
+    def row(metric, score, baseline):
+        return Row("m", metric, score, 1.0, "b", baseline, 1.0)
+
+    close, far = row("accuracy", 0.970, 0.974), row("accuracy", 0.960, 0.974)
+    assert close.tied and not close.behind and close.mark == "="
+    assert far.behind and not far.tied and far.mark == "*"
+    assert row("perplex.", 27.22, 27.01).tied  # lower is better, 0.8% apart
+    assert row("perplex.", 28.0, 27.01).behind
+    assert not row("RMSE", 0.5, 0.9).behind and row("RMSE", 0.5, 0.9).mark == " "

@@ -257,9 +257,13 @@ CALLS = {
         data_for(m), data_for(m) if isinstance(m, RatingRBM) else Y
     ),
     "predict_ratings": lambda m: m.predict_ratings(data_for(m), [0, 1], [2, 3]),
+    "predict_ratings_proba": lambda m: m.predict_ratings_proba(
+        data_for(m), [0, 1], [2, 3]
+    ),
     "recommend": lambda m: m.recommend(data_for(m)),
     "score_samples": lambda m: m.score_samples(data_for(m)),
     "perplexity": lambda m: m.perplexity(data_for(m)),
+    "top_words": lambda m: m.top_words(),
     "predict": lambda m: m.predict(X),
     "predict_proba": lambda m: m.predict_proba(X),
     "predict_log_proba": lambda m: m.predict_log_proba(X),
