@@ -5,6 +5,7 @@ import sys
 import warnings
 from numbers import Integral
 
+import joblib
 import numpy as np
 import scipy.sparse as sp
 import sklearn
@@ -20,13 +21,14 @@ EXPLODED = 1e8
 # a warning points at the first frame outside them, the user's line.
 _INTERNAL = tuple(
     os.path.dirname(module.__file__) + os.sep
-    for module in (sys.modules[__package__], sklearn)
+    for module in (sys.modules[__package__], sklearn, joblib)
 )
 
 
 def warn_at_caller(message, category=UserWarning):
     """``warnings.warn`` attributed to the user's line: the innermost frame that is
-    neither skgen's nor scikit-learn's."""
+    neither skgen's nor scikit-learn's nor joblib's (a Pipeline fits its
+    transformers through ``joblib.Memory``)."""
     frame, level = sys._getframe(1), 2
     while frame is not None and frame.f_code.co_filename.startswith(_INTERNAL):
         frame, level = frame.f_back, level + 1
