@@ -394,9 +394,8 @@ def _classifiers(data):
         "MLP(500, 500)",
         mlp_accuracy,
         mlp_seconds,
-        reason="on 8x8 digits an MLP of the same size does as well or a little "
-        "better; DBNClassifier leads on MNIST-5k and breast cancer "
-        "(benchmarks/RESULTS.md)",
+        reason="on 8x8 digits an MLP of the same size is about as accurate; "
+        "DBNClassifier leads on MNIST-5k and breast cancer (benchmarks/RESULTS.md)",
     )
     _announce(data, "RBMClassifier(500): an RBM with class units, exact p(y | x)")
     rbm_clf = RBMClassifier(
@@ -868,13 +867,13 @@ def _autoencoder_figures(_plotting, models, data, out):
             ("Test images", originals),
             (
                 f"DeepAutoencoder, {n_code}-number code: squared error "
-                f"{ae_error.mean():.2f} per test image (each image's below it)",
+                f"{ae_error.mean():.2f} per image (each below it)",
                 ae.inverse_transform(ae.transform(originals)),
                 ae_error[:_N_COLS],
             ),
             (
                 f"PCA, {n_code} components: squared error "
-                f"{pca_error.mean():.2f} per test image",
+                f"{pca_error.mean():.2f} per image",
                 pca_recon,
                 pca_error[:_N_COLS],
             ),

@@ -81,6 +81,6 @@ def save_code_map(path, Z, y, title):
     )
     ax.set_xlabel("code unit 1")
     ax.set_ylabel("code unit 2")
-    ax.set_title(title, fontsize=9)
+    ax.set_title(title, fontsize=11)
     fig.savefig(path, dpi=120, bbox_inches="tight")
     plt.close(fig)
