@@ -8,7 +8,7 @@ from ._dbn_classifier import DBNClassifier
 from ._dbn_regressor import DBNRegressor
 from ._errors import DivergenceError
 from ._io import trusted_types
-from ._ratings import RatingRBM
+from ._ratings import RatingRBM, ratings_matrix
 from ._rbm import BernoulliRBM, GaussianRBM
 from ._rbm_classifier import RBMClassifier
 from ._tabular import TabularVAE
@@ -32,5 +32,6 @@ __all__ = [
     "TabularVAE",
     "VAE",
     "__version__",
+    "ratings_matrix",
     "trusted_types",
 ]

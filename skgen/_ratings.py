@@ -256,9 +256,9 @@ class RatingRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         X : {array-like, sparse matrix} of shape (n_users, n_items)
             One row per user, one column per item. A stored entry of a sparse
             matrix is a rating and an absent entry is missing (not zero); in a dense
-            array NaN marks a missing rating. From (user, item, rating) triples:
-            ``scipy.sparse.csr_matrix((ratings, (users, items)))`` with users and
-            items as 0-based indices (``pandas.factorize`` gives them from ids).
+            array NaN marks a missing rating. From (user, item, rating) triples
+            or a three-column DataFrame, :func:`ratings_matrix` builds it and
+            gives the user and item id of each row and column.
             The distinct rating values become ``levels_``.
         y : None
             Ignored.
@@ -626,3 +626,89 @@ def _nearest_levels(values, levels):
     nearest = np.where(np.abs(grid[left] - v) <= np.abs(grid[right] - v), left, right)
     unknown = np.abs(grid[nearest] - v) > 4 * eps * np.maximum(np.abs(v), 1.0)
     return nearest, unknown
+
+
+def ratings_matrix(users, items=None, ratings=None):
+    """The users x items matrix of (user, item, rating) triples, for
+    :class:`RatingRBM`, and the ids of its rows and columns.
+
+    Parameters
+    ----------
+    users : array-like of shape (n_ratings,), or a DataFrame / array of 3 columns
+        Each rating's user id (any sortable ids: ints, strings). A pandas
+        DataFrame or a 2-D array of three columns, (user, item, rating) in that
+        order, stands for all three arguments, as a ratings file reads in.
+    items : array-like of shape (n_ratings,), default=None
+        Each rating's item id; None when ``users`` holds all three columns.
+    ratings : array-like of shape (n_ratings,), default=None
+        The ratings, numbers; None when ``users`` holds all three columns.
+
+    Returns
+    -------
+    R : scipy.sparse.csr_matrix of shape (n_users, n_items)
+        Row ``u`` holds the ratings of ``user_ids[u]``, column ``i`` those of
+        ``item_ids[i]``; an absent entry is a missing rating, as ``fit`` reads it.
+    user_ids, item_ids : ndarray
+        The distinct ids, sorted: ``np.searchsorted(user_ids, ids)`` gives the rows
+        of given users for ``predict_ratings``.
+
+    Examples
+    --------
+    >>> from skgen import ratings_matrix
+    >>> R, user_ids, item_ids = ratings_matrix(
+    ...     ["ann", "bob", "ann"], ["film a", "film a", "film b"], [4, 2, 5]
+    ... )
+    >>> R.toarray()
+    array([[4., 5.],
+           [2., 0.]])
+    >>> user_ids.tolist(), item_ids.tolist()
+    (['ann', 'bob'], ['film a', 'film b'])
+    """
+    if items is None and ratings is None:
+        table = users
+        if hasattr(table, "iloc"):  # a DataFrame: its columns in order
+            columns = [table.iloc[:, j].to_numpy() for j in range(table.shape[1])]
+        else:
+            table = np.asarray(table, dtype=object)
+            columns = list(table.T) if table.ndim == 2 else []
+        if len(columns) != 3:
+            raise ValueError(
+                "ratings_matrix(table) needs three columns, (user, item, rating) in "
+                f"that order; got {np.shape(table)}. Or pass users, items and "
+                "ratings as three arrays."
+            )
+        users, items, ratings = columns
+    elif items is None or ratings is None:
+        raise ValueError(
+            "Pass users, items and ratings (three arrays), or one table of three "
+            "columns."
+        )
+    users, items = np.asarray(users).ravel(), np.asarray(items).ravel()
+    try:
+        ratings = np.asarray(ratings, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        raise ValueError("ratings must be numbers (the rating levels).") from None
+    if not users.shape == items.shape == ratings.shape:
+        raise ValueError(
+            f"users, items and ratings must have one entry per rating; got "
+            f"{users.shape[0]}, {items.shape[0]} and {ratings.shape[0]}."
+        )
+    if not np.all(np.isfinite(ratings)):
+        raise ValueError(
+            "ratings has NaN or infinite values; leave a missing rating out of "
+            "the triples."
+        )
+    user_ids, rows = np.unique(users, return_inverse=True)
+    item_ids, columns = np.unique(items, return_inverse=True)
+    R = sp.csr_matrix(
+        (ratings, (rows, columns)), shape=(len(user_ids), len(item_ids))
+    )
+    if R.nnz < len(ratings):  # csr_matrix sums duplicates
+        pairs = rows.astype(np.int64) * len(item_ids) + columns
+        _, first, counts = np.unique(pairs, return_index=True, return_counts=True)
+        twice = first[counts > 1][0]
+        raise ValueError(
+            f"user {users[twice]!r} rated item {items[twice]!r} more than once; "
+            "keep one rating per (user, item) pair (e.g. the latest)."
+        )
+    return R, user_ids, item_ids

@@ -341,3 +341,43 @@ def test_predictions_follow_the_chosen_rule_everywhere(prediction):
     unrated = np.setdiff1d(np.arange(12), R[0].indices)
     scores = model.predict_ratings(R, np.zeros(len(unrated), int), unrated)
     assert top == unrated[np.argmax(scores)]
+
+
+def test_ratings_matrix_builds_the_users_by_items_matrix_from_triples():
+    from skgen import ratings_matrix
+
+    users = np.array(["u3", "u1", "u3", "u2", "u1"])
+    items = np.array([20, 10, 10, 30, 30])
+    stars = np.array([5.0, 3.0, 4.0, 1.0, 2.0])
+    R, user_ids, item_ids = ratings_matrix(users, items, stars)
+    assert user_ids.tolist() == ["u1", "u2", "u3"] and item_ids.tolist() == [10, 20, 30]
+    assert sp.isspmatrix_csr(R) and R.shape == (3, 3) and R.nnz == 5
+    for u, i, r in zip(users, items, stars):
+        assert R[np.searchsorted(user_ids, u), np.searchsorted(item_ids, i)] == r
+    table = np.column_stack([users, items, stars]).astype(object)
+    for same in (ratings_matrix(table)[0], ratings_matrix(table.tolist())[0]):
+        assert_array_equal(same.toarray(), R.toarray())
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"who": users, "what": items, "stars": stars})
+    assert_array_equal(ratings_matrix(frame)[0].toarray(), R.toarray())
+    # the model trains on it and predicts by ids through the rows and columns
+    model = RatingRBM(n_components=3, max_iter=2, random_state=0).fit(R)
+    row, column = np.searchsorted(user_ids, ["u2"]), np.searchsorted(item_ids, [10])
+    assert model.predict_ratings(R, row, column).shape == (1,)
+
+
+def test_ratings_matrix_refuses_what_it_cannot_read():
+    from skgen import ratings_matrix
+
+    with pytest.raises(ValueError, match="more than once"):
+        ratings_matrix([1, 1], [7, 7], [3, 4])
+    with pytest.raises(ValueError, match="NaN"):
+        ratings_matrix([1, 2], [7, 7], [3, np.nan])
+    with pytest.raises(ValueError, match="one entry per rating"):
+        ratings_matrix([1, 2], [7], [3, 4])
+    with pytest.raises(ValueError, match="three columns"):
+        ratings_matrix(np.ones((4, 2)))
+    with pytest.raises(ValueError, match="three arrays"):
+        ratings_matrix([1, 2], [7, 8])
+    with pytest.raises(ValueError, match="must be numbers"):
+        ratings_matrix([1, 2], [7, 8], ["good", "bad"])
