@@ -107,10 +107,10 @@ STANDARDIZE_DESCRIPTION = """\
 STANDARDIZE_ATTRIBUTES = """\
     standardize_ : bool
         Whether the model standardises X (``standardize`` with "auto" resolved).
-    input_mean_ : ndarray of shape (n_features_in_,)
+    input_mean_ : ndarray of shape (`n_features_in_`,)
         The training means subtracted from X (zeros for sparse training data);
         only when ``standardize_``.
-    input_scale_ : ndarray of shape (n_features_in_,)
+    input_scale_ : ndarray of shape (`n_features_in_`,)
         The training standard deviations X is divided by; only when
         ``standardize_``.
 """
