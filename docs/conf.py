@@ -1,6 +1,8 @@
 """Sphinx configuration for skgen's documentation (``pip install '.[docs]'``;
 ``python -m sphinx -W -b html docs docs/_build/html``)."""
 
+import re
+
 from numpydoc.xref import DEFAULT_LINKS
 
 import skgen
@@ -37,15 +39,42 @@ numpydoc_xref_aliases = {
 }
 # Names that live in scikit-learn's documentation, which cannot be reached offline:
 # its API (See Also entries, and the docstrings of the methods skgen inherits from
-# scikit-learn: get_params, set_output, set_*_request, ...), and the user-guide
-# labels and glossary term that those inherited docstrings cite. They render as text.
+# scikit-learn: get_params, set_output, set_*_request, ...) render as text; the
+# user-guide labels, examples and glossary terms those inherited docstrings cite link
+# to scikit-learn's site (link_sklearn_refs).
 nitpick_ignore_regex = [(r"py:.*", r"sklearn\..+")]
-nitpick_ignore = [
-    ("std:ref", "metadata_routing"),
-    ("std:ref", "df_output_transform"),
-    ("std:ref", "sphx_glr_auto_examples_miscellaneous_plot_set_output.py"),
-    ("std:term", "meta-estimator"),
-]
+
+SKLEARN_DOCS = "https://scikit-learn.org/stable/"
+SKLEARN_PAGES = {
+    "metadata_routing": "metadata_routing.html",
+    "df_output_transform": "auto_examples/miscellaneous/plot_set_output.html",
+    "sphx_glr_auto_examples_miscellaneous_plot_set_output.py": (
+        "auto_examples/miscellaneous/plot_set_output.html"
+    ),
+    "visualizing_composite_estimators": "modules/compose.html",
+    "meta-estimator": "glossary.html#term-meta-estimator",
+}
+_SKLEARN_REF = re.compile(r":(?:ref|term):`(?:([^`<]*?)\s*<([^`>]+)>|([^`<>]+))`")
+
+
+def link_sklearn_refs(app, what, name, obj, options, lines):
+    """Rewrite the scikit-learn labels of inherited docstrings as external links."""
+
+    def link(match):
+        text, label = match.group(1), match.group(2) or match.group(3)
+        page = SKLEARN_PAGES.get(label)
+        if page is None:
+            return match.group(0)
+        if not text:
+            text = "this example" if label.startswith("sphx_glr") else label
+        return f"`{text} <{SKLEARN_DOCS}{page}>`__"
+
+    lines[:] = [_SKLEARN_REF.sub(link, line) for line in lines]
+
+
+def setup(app):
+    app.connect("autodoc-process-docstring", link_sklearn_refs)
+
 
 html_theme = "pydata_sphinx_theme"
 exclude_patterns = ["_build", "examples"]
