@@ -116,8 +116,9 @@ class RatingRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
     n_iter_no_change : int, default=10
         Epochs without improvement of the held-out RMSE before stopping.
     prediction : {"mean_field", "exact"}, default="mean_field"
-        How ``predict_ratings``, ``predict_ratings_proba``, ``recommend`` and
-        ``score`` turn a user's ratings into a distribution over an item's levels.
+        How ``predict_ratings``, ``predict_ratings_proba``, ``recommend``,
+        ``score`` and early stopping's held-out RMSE turn a user's ratings into a
+        distribution over an item's levels.
         "mean_field": the hidden units at their means ``E[h | ratings]``, then
         ``softmax_k(b_ik + E[h] . (W_ik + S_k))``. "exact": the paper's rule (its
         eq. 9), the hidden units summed out with the item at each level in turn,
@@ -182,6 +183,7 @@ class RatingRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
     """
 
     _fitted_marker = "components_"
+    _added_params = {"prediction": "mean_field"}  # skgen 0.6
 
     _parameter_constraints: dict = {
         "n_components": [Interval(Integral, 1, None, closed="left")],
@@ -412,13 +414,18 @@ class RatingRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
             self, where, layer.params, "To fix it, lower learning_rate."
         )
 
-    def _expected(self, layer, ratings, users, items, hidden=None):
-        """Expected ratings of the pairs under the ``prediction`` rule (``hidden``:
-        the users' ``E[h | ratings]``, if known, for the mean-field rule)."""
+    def _expected(self, layer, ratings, users, items, state=None):
+        """Expected ratings of the pairs under the ``prediction`` rule (``state``:
+        the users' ``layer.hidden_state``, if known)."""
         if self.prediction == "exact":
-            probabilities = layer.level_probabilities(ratings, users, items, exact=True)
-            return probabilities @ self.levels_.astype(np.float64)
-        return layer.expected_ratings(ratings, users, items, self.levels_, hidden)
+            return self._level_probabilities(
+                layer, ratings, users, items, state
+            ) @ self.levels_.astype(np.float64)
+        return layer.expected_ratings(ratings, users, items, self.levels_, state)
+
+    def _level_probabilities(self, layer, ratings, users, items, state=None):
+        exact = self.prediction == "exact"
+        return layer.level_probabilities(ratings, users, items, exact, state)
 
     def _rmse(self, layer, evidence, target):
         users = np.repeat(np.arange(len(target.indptr) - 1), np.diff(target.indptr))
@@ -506,8 +513,7 @@ class RatingRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
             float64; column ``k`` is the probability of ``levels_[k]``.
         """
         ratings, users, items = self._pairs(X, users, items)
-        exact = self.prediction == "exact"
-        return self._layer().level_probabilities(ratings, users, items, exact=exact)
+        return self._level_probabilities(self._layer(), ratings, users, items)
 
     def _pairs(self, X, users, items):
         """The users' ratings in X, and the pairs as checked int64 indices."""
@@ -555,8 +561,7 @@ class RatingRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         X, ratings = self._validate_ratings(X)
         n_users, n_all = X.shape
         layer = self._layer()
-        # E[h | ratings] once for all blocks (the exact rule does not use it)
-        H = None if self.prediction == "exact" else layer.hidden_mean(ratings)
+        state = layer.hidden_state(ratings, exact=self.prediction == "exact")
         out = np.full((n_users, n_items), -1, dtype=np.int64)
         block = max(1, 2_000_000 // n_all)  # users scored at once: bounded memory
         for first in range(0, n_users, block):
@@ -566,7 +571,7 @@ class RatingRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
                 ratings,
                 np.repeat(users, n_all),
                 np.tile(np.arange(n_all), len(users)),
-                hidden=H,
+                state=state,
             ).reshape(len(users), n_all)
             for row, u in enumerate(users):
                 rated = ratings.items[ratings.indptr[u] : ratings.indptr[u + 1]]

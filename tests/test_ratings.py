@@ -292,51 +292,72 @@ def test_level_probabilities_match_numpy_and_the_kernels_expectation():
     )
 
 
-def test_the_exact_rule_is_the_sum_over_every_hidden_state():
-    """The paper's eq. 9 against brute force: p(v_q = k | ratings) from the joint
-    over the 2^F hidden states with item q at each level."""
-    layer, ratings = tiny()
-    W = effective(layer)
-    states = np.array(np.meshgrid(*[[0, 1]] * N_HIDDEN)).reshape(N_HIDDEN, -1).T
-    users, items = np.array([0, 1, 2, 2]), np.array([0, 3, 2, 0])
-    rated = {0: [(1, 2), (4, 0)], 1: [], 2: [(5, 1)]}
+def brute_force_levels(layer, rated, users, items):
+    """p(v_q = k | ratings) of each pair, from the joint over every hidden state
+    with item q at each level: the paper's eq. 9 by enumeration. ``rated[u]``: the
+    user's (item, level index) pairs."""
+    W = effective(layer).astype(np.float64)
+    n_hidden, n_levels = W.shape[2], W.shape[1]
+    states = np.array(np.meshgrid(*[[0, 1]] * n_hidden)).reshape(n_hidden, -1).T
     expected = []
     for u, q in zip(users, items):
-        given = sum((W[i, k] for i, k in rated[u]), np.zeros(N_HIDDEN))
+        given = sum((W[i, k] for i, k in rated[u]), np.zeros(n_hidden))
         energy = [
             layer.b[q, k] + states @ (given + W[q, k] + layer.c)
-            for k in range(N_LEVELS)
+            for k in range(n_levels)
         ]
         joint = np.logaddexp.reduce(np.array(energy), axis=1)  # h summed out
         expected.append(softmax(joint))
+    return np.array(expected)
+
+
+def test_the_exact_rule_is_the_sum_over_every_hidden_state():
+    layer, ratings = tiny()
+    users, items = np.array([0, 1, 2, 2]), np.array([0, 3, 2, 0])
+    rated = {0: [(1, 2), (4, 0)], 1: [], 2: [(5, 1)]}
     got = layer.level_probabilities(ratings, users, items, exact=True, block=3)
-    assert_allclose(got, np.array(expected), rtol=1e-12)
+    assert_allclose(got, brute_force_levels(layer, rated, users, items), rtol=1e-12)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("prediction", ["mean_field", "exact"])
-def test_predictions_follow_the_chosen_rule_everywhere(prediction):
+def test_predictions_follow_the_chosen_rule_everywhere(prediction, dtype):
     rng = np.random.RandomState(0)
     cells = rng.choice(40 * 12, 200, replace=False)
     users, items = np.divmod(cells, 12)
-    R = sp.csr_matrix((rng.randint(1, 6, 200), (users, items)), shape=(40, 12))
-    model = RatingRBM(
-        n_components=5, max_iter=3, prediction=prediction, random_state=0
-    ).fit(R)
-    pu, pi = np.array([0, 3, 7, 39]), np.array([2, 0, 11, 5])
-    proba = model.predict_ratings_proba(R, pu, pi)
-    assert proba.shape == (4, len(model.levels_))
-    assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-12)
-    exact = prediction == "exact"
-    layer = model._layer()
-    assert_allclose(
-        proba,
-        layer.level_probabilities(model._validate_ratings(R)[1], pu, pi, exact=exact),
+    R = sp.csr_matrix(
+        (rng.randint(1, 6, 200).astype(dtype), (users, items)), shape=(40, 12)
     )
-    assert_allclose(model.predict_ratings(R, pu, pi), proba @ model.levels_, rtol=1e-10)
+    model = RatingRBM(
+        n_components=5, max_iter=40, prediction=prediction, random_state=0
+    ).fit(R)
+    pu, pi = np.array([0, 3, 7, 39, 0]), np.array([2, 0, 11, 5, 7])
+    proba = model.predict_ratings_proba(R, pu, pi)
+    assert proba.shape == (5, len(model.levels_)) and proba.dtype == np.float64
+    assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-12)
+    layer, levels = model._layer(), model.levels_
+    tol = 1e-10 if dtype == np.float64 else 1e-5
+    if prediction == "exact":  # against enumeration of the 2^5 hidden states
+        rows = [R[u].tocoo() for u in range(R.shape[0])]
+        rated = {
+            u: [(i, int(np.searchsorted(levels, r))) for i, r in zip(row.col, row.data)]
+            for u, row in enumerate(rows)
+        }
+        assert_allclose(proba, brute_force_levels(layer, rated, pu, pi), rtol=tol)
+    else:  # against the kernel's expectation, computed apart
+        evidence = model._validate_ratings(R)[1]
+        kernel = layer.expected_ratings(evidence, pu, pi, levels)
+        assert_allclose(proba @ levels, kernel, rtol=tol)
+    other = model.set_params(
+        prediction="exact" if prediction == "mean_field" else "mean_field"
+    ).predict_ratings_proba(R, pu, pi)
+    assert np.abs(other - proba).max() > 1e-4  # the rules differ past the tolerance
+    model.set_params(prediction=prediction)
+    assert_allclose(model.predict_ratings(R, pu, pi), proba @ levels, rtol=tol)
     # score and recommend use the same rule
-    held = sp.csr_matrix((np.full(4, 3.0), (pu, pi)), shape=R.shape)
-    rmse = np.sqrt(np.mean((proba @ model.levels_ - 3.0) ** 2))
-    assert model.score(R, held) == pytest.approx(-rmse, rel=1e-10)
+    held = sp.csr_matrix((np.full(5, 3.0), (pu, pi)), shape=R.shape)
+    rmse = np.sqrt(np.mean((proba @ levels - 3.0) ** 2))
+    assert model.score(R, held) == pytest.approx(-rmse, rel=tol)
     top = model.recommend(R, n_items=1)[0, 0]
     unrated = np.setdiff1d(np.arange(12), R[0].indices)
     scores = model.predict_ratings(R, np.zeros(len(unrated), int), unrated)

@@ -94,29 +94,41 @@ class RatingLayer:
         )
         return out
 
-    def level_probabilities(self, ratings, users, items, exact=False, block=4096):
+    def hidden_state(self, ratings, exact):
+        """What a rule needs of each user: for the exact rule the hidden units'
+        total input ``c + x`` given the ratings (float64), else ``E[h | ratings]``
+        (``hidden_mean``, in the layer's dtype)."""
+        if not exact:
+            return self.hidden_mean(ratings)
+        n_users = len(ratings.indptr) - 1
+        inputs = np.empty((n_users, self.c.shape[0]), dtype=self.W.dtype)
+        hidden_input(*ratings, self.W, self.S, inputs)
+        return inputs.astype(np.float64) + self.c
+
+    def level_probabilities(
+        self, ratings, users, items, exact=False, state=None, block=4096
+    ):
         """``p(level | ratings)`` of ``items[n]`` for user ``users[n]``: float64,
         shape ``(n_pairs, n_levels)``. ``exact``: the paper's rule, the hidden
         units summed out with the item at each level in turn; otherwise the
-        mean-field rule, ``softmax_k(b_ik + E[h | ratings] . (W_ik + S_k))``.
-        ``block`` pairs at a time: memory ``block * n_levels * n_hidden``."""
+        mean-field rule, ``softmax_k(b_ik + E[h | ratings] . (W_ik + S_k))`` (the
+        probabilities behind ``expected_ratings``). ``state``: the users'
+        ``hidden_state``, if known. ``block`` pairs at a time: memory ``block *
+        n_levels * n_hidden``."""
         users = np.asarray(users, dtype=np.int64)
         items = np.asarray(items, dtype=np.int64)
-        W, S, b, c = (np.asarray(p, dtype=np.float64) for p in self.params)
-        inputs = np.empty((len(ratings.indptr) - 1, c.shape[0]), dtype=self.W.dtype)
-        hidden_input(*ratings, self.W, self.S, inputs)
-        inputs = inputs.astype(np.float64) + c
-        if not exact:
-            inputs = 1.0 / (1.0 + np.exp(-inputs))  # E[h | ratings]
+        W, S, b = (np.asarray(p, dtype=np.float64) for p in self.params[:3])
+        if state is None:
+            state = self.hidden_state(ratings, exact)
         logits = np.empty((len(users), b.shape[1]))
         for first in range(0, len(users), block):
             part = slice(first, first + block)
             u, i = users[part], items[part]
             if exact:  # sum_j softplus(c_j + x_j + W_ikj + S_kj)
-                act = inputs[u][:, None, :] + W[i] + S
+                act = state[u][:, None, :] + W[i] + S
                 logits[part] = np.logaddexp(0.0, act).sum(axis=2)
             else:
-                logits[part] = np.einsum("nf,nkf->nk", inputs[u], W[i] + S)
+                logits[part] = np.einsum("nf,nkf->nk", state[u], W[i] + S)
             logits[part] += b[i]
         logits -= logits.max(axis=1, keepdims=True)
         np.exp(logits, out=logits)
