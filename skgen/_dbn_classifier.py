@@ -156,7 +156,7 @@ class DBNClassifier(ClassifierLifecycleMixin, PretrainedNetworkMixin, BaseNetwor
         "hidden_layer_sizes": ["array-like"],
         "pretrain": ["boolean"],
         "gaussian_visible": [StrOptions({"auto"}), "boolean"],
-        "standardize": [StrOptions({"auto"}), "boolean"],
+        **StandardisedInputMixin._standardize_constraint,
         "hidden_units": [StrOptions({"bernoulli", "relu"})],
         "rbm_learning_rate": [
             Interval(Real, 0, None, closed="neither"),

@@ -160,7 +160,7 @@ class DBNRegressor(RegressorLifecycleMixin, PretrainedNetworkMixin, BaseNetwork)
         "hidden_layer_sizes": ["array-like"],
         "pretrain": ["boolean"],
         "gaussian_visible": [StrOptions({"auto"}), "boolean"],
-        "standardize": [StrOptions({"auto"}), "boolean"],
+        **StandardisedInputMixin._standardize_constraint,
         "hidden_units": [StrOptions({"bernoulli", "relu"})],
         "rbm_learning_rate": [
             Interval(Real, 0, None, closed="neither"),

@@ -100,8 +100,10 @@ STANDARDIZE_DESCRIPTION = """\
         ``StandardScaler`` nothing changes (the defaults were chosen there), and
         diabetes, whose columns scikit-learn ships with a spread of 0.05, goes from
         0.489 to 0.477. ``standardize=False`` with Gaussian visible units warns
-        when a column's spread is far from 1. ``partial_fit`` takes the means and
-        spreads from its first block.
+        when a column's spread is far from 1; ``standardize=True`` with Bernoulli
+        visible units is refused (it would feed them values outside [0, 1]).
+        ``partial_fit`` and warm starts keep the means and spreads of the first
+        fit (of ``partial_fit``'s first block).
 """
 
 STANDARDIZE_ATTRIBUTES = """\
@@ -134,6 +136,11 @@ class StandardisedInputMixin:
     # skgen 0.6 added standardize; models before it saw X as given
     _standardize_added = {"standardize": False}
     _standardize_resolved = {"standardize_": "standardize"}
+    _standardize_constraint = {"standardize": [StrOptions({"auto"}), "boolean"]}
+
+    def _uses_visible_units(self):
+        """Whether X goes into visible units (False: only into a network)."""
+        return True
 
     def _resolve_standardize(self, X):
         self.standardize_ = (
@@ -141,10 +148,22 @@ class StandardisedInputMixin:
             if _defaults.is_auto(self.standardize)
             else bool(self.standardize)
         )
+        if self.standardize_ and not self.gaussian_visible_:
+            if self._uses_visible_units():
+                raise ValueError(
+                    "standardize=True gives Bernoulli visible units (X in [0, 1], "
+                    "or gaussian_visible=False) values outside [0, 1]; pass "
+                    "gaussian_visible=True as well, or standardize='auto'."
+                )
         if self.standardize_:
             means, variances = spreads(X)
             self.input_mean_ = np.zeros_like(means) if sp.issparse(X) else means
             self.input_scale_ = np.sqrt(variances)
+
+    def _unit_spread(self):
+        if not self.gaussian_visible_ or self.standardize_:
+            return None
+        return type(self).__name__, "standardize=True"
 
     def _prepare_input(self, X):
         if not self.standardize_:
@@ -339,10 +358,8 @@ class PretrainedNetworkMixin(StandardisedInputMixin):
         self.gaussian_visible_ = resolve_gaussian_visible(self.gaussian_visible, X)
         self._resolve_standardize(X)
 
-    def _unit_spread(self):
-        if not self.gaussian_visible_ or self.standardize_:
-            return None
-        return type(self).__name__, "standardize=True"
+    def _uses_visible_units(self):
+        return self.pretrain  # without pretraining X goes into the network only
 
     def _unit_interval(self):
         if not self.pretrain or self.gaussian_visible_:
@@ -371,7 +388,11 @@ class PretrainedNetworkMixin(StandardisedInputMixin):
 
     def _structure(self):
         sizes = check_layer_sizes(self.hidden_layer_sizes, min_layers=1)
-        return {"hidden_layer_sizes": tuple(sizes), "hidden_units": self.hidden_units}
+        return {
+            "hidden_layer_sizes": tuple(sizes),
+            "hidden_units": self.hidden_units,
+            "standardize": self.standardize,
+        }
 
     def _initialize(self, X, y):
         sizes = check_layer_sizes(self.hidden_layer_sizes, min_layers=1)

@@ -173,7 +173,7 @@ class RBMClassifier(
         "objective": [StrOptions(set(OBJECTIVES))],
         "generative_weight": [Interval(Real, 0, None, closed="left")],
         "gaussian_visible": [StrOptions({"auto"}), "boolean"],
-        "standardize": [StrOptions({"auto"}), "boolean"],
+        **StandardisedInputMixin._standardize_constraint,
         "early_stopping": [StrOptions({"auto"}), "boolean"],
     }
 
@@ -233,10 +233,8 @@ class RBMClassifier(
     def _early_stopping(self):
         return self.early_stopping_
 
-    def _unit_spread(self):
-        if not self.gaussian_visible_ or self.standardize_:
-            return None
-        return "RBMClassifier", "standardize=True"
+    def _uses_visible_units(self):
+        return self.objective != "discriminative"  # p(y | x) takes any real x
 
     def _unit_interval(self):
         if self.objective == "discriminative" or self._visible_units().gaussian:
@@ -246,7 +244,7 @@ class RBMClassifier(
         )
 
     def _structure(self):
-        return {"n_components": self.n_components}
+        return {"n_components": self.n_components, "standardize": self.standardize}
 
     def _initialize(self, X, y):
         if len(self.classes_) < 2:

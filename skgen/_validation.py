@@ -12,7 +12,7 @@ import sklearn
 
 from ._errors import DivergenceError
 from ._models._rbm import FLOAT_DTYPES  # noqa: F401 (the estimators' dtypes)
-from ._models._units import column_variances
+from ._models._units import spreads
 
 # No useful sigmoid-unit model has a parameter this large: exp(1e8) saturates any unit.
 EXPLODED = 1e8
@@ -158,11 +158,8 @@ def check_unit_spread(X, estimator_name, fix=None):
     """Warn when a column of ``X`` has a standard deviation far from 1
     (``UNIT_SPREAD``), which unit-variance Gaussian visible units take as noise of
     the wrong size; ``fix`` names the estimator's own way out, if it has one."""
-    spread = np.sqrt(column_variances(X))
-    varying = spread[spread > 0]
-    if varying.size == 0:
-        return
-    low, high = varying.min(), varying.max()
+    spread = np.sqrt(spreads(X)[1])  # a constant column counts as spread 1
+    low, high = spread.min(), spread.max()
     if UNIT_SPREAD[0] <= low and high <= UNIT_SPREAD[1]:
         return
     warn_at_caller(

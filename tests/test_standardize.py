@@ -69,8 +69,16 @@ def test_auto_follows_the_visible_units_and_an_explicit_setting_wins(cls):
     auto = make(cls).fit(U, y)
     assert not auto.gaussian_visible_ and not auto.standardize_
     assert not hasattr(auto, "input_mean_")
-    forced = make(cls, standardize=True).fit(U, y)
+    with pytest.raises(ValueError, match="standardize=True gives Bernoulli"):
+        make(cls, standardize=True).fit(U, y)
+    # where X does not go into visible units, standardising [0, 1] data is allowed
+    network_only = (
+        {"objective": "discriminative"} if cls is RBMClassifier else {"pretrain": False}
+    )
+    forced = make(cls, standardize=True, **network_only).fit(U, y)
     assert forced.standardize_ and hasattr(forced, "input_scale_")
+    both = make(cls, standardize=True, gaussian_visible=True).fit(U, y)
+    assert both.standardize_ and both.gaussian_visible_
     off = make(cls, standardize=False).fit(X, y)
     assert off.gaussian_visible_ and not off.standardize_
 
@@ -148,3 +156,14 @@ def test_standardising_models_and_learned_variances_do_not_warn(cls):
         warnings.simplefilter("error")
         make(cls).fit(X, y)
         GaussianRBM(n_components=4, n_iter=1).fit(X)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=IDS)
+def test_a_warm_start_keeps_the_first_fits_spreads_and_refuses_a_new_setting(cls):
+    X, y = data(cls)
+    model = make(cls, warm_start=True).fit(X, y)
+    first = model.input_scale_.copy()
+    model.fit(X * 3, y)
+    assert_array_equal(model.input_scale_, first)
+    with pytest.raises(ValueError, match="standardize is False"):
+        model.set_params(standardize=False).fit(X, y)
