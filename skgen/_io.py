@@ -43,7 +43,8 @@ def trusted_types():
     skgen classes listed here: the estimators themselves (a DBN holds its RBMs), the
     optimizer state of the network estimators (``skgen._models._training.Adam``, kept
     so that a warm start or ``partial_fit`` continues as it would have), and the column
-    coding of :class:`TabularVAE`. None of them runs code when it is loaded: each is
+    coding of :class:`TabularVAE`. Loading one runs no code of its own beyond
+    filling in the parameters a later release added (as unpickling does): each is
     rebuilt from its attributes.
 
     Returns

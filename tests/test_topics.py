@@ -340,3 +340,13 @@ def test_top_words_are_each_units_largest_weights_named():
         pd.DataFrame(X, columns=words)
     )
     assert set(named.top_words(n_words=2).ravel()) <= set(words)
+
+
+def test_the_effective_runs_follow_from_the_standard_error():
+    from skgen._models._likelihood import ais_estimate, effective_runs
+
+    for seed, spread in ((0, 0.1), (1, 3.0), (2, 30.0)):
+        log_w = np.random.RandomState(seed).normal(0, spread, 32)
+        w = np.exp(log_w - log_w.max())
+        _, std_err = ais_estimate(0.0, log_w)
+        assert_allclose(effective_runs(std_err, 32), w.sum() ** 2 / (w @ w))

@@ -156,6 +156,14 @@ def ais_estimate(log_z0, log_w):
     return float(log_z0 + top + np.log(mean)), float(std_err)
 
 
+def effective_runs(std_err, n_runs):
+    """The effective sample size ``(sum w)^2 / sum w^2`` of AIS runs whose
+    :func:`ais_estimate` has standard error ``std_err``: with the weights' mean
+    ``m`` and variance ``v``, ``std_err^2 = v / (m^2 R)`` and the ESS is
+    ``R m^2 / (m^2 + v) = R / (1 + R std_err^2)``."""
+    return n_runs / (1.0 + n_runs * np.square(std_err))
+
+
 def _hidden_name(layer):
     """The hidden units' name in messages: Gaussian hidden units are "linear"."""
     return "linear" if layer.hidden.gaussian else layer.hidden.name

@@ -126,15 +126,12 @@ class ReplicatedSoftmaxLayer:
             method == "auto" and self.W.shape[0] > MAX_EXACT_UNITS
         )
 
-    def log_partition(
-        self, lengths, method, n_runs, n_betas, rng, progress=None, with_ess=False
-    ):
+    def log_partition(self, lengths, method, n_runs, n_betas, rng, progress=None):
         """``(lengths, log Z_D, standard errors)`` for each distinct length in
         ``lengths`` (sorted, as ``np.unique`` gives them): exact when ``method`` is
         "exact", or "auto" with at most 20 hidden units; AIS otherwise.
         ``progress(done, total)`` is called after each group of lengths AIS anneals
-        together. ``with_ess``: also the effective sample size of each length's
-        AIS weights, ``(sum w)^2 / sum w^2`` (``n_runs`` when exact)."""
+        together."""
         lengths = np.unique(np.asarray(lengths, dtype=np.float64))
         n_hidden = self.W.shape[0]
         if not self.uses_ais(method):
@@ -143,12 +140,11 @@ class ReplicatedSoftmaxLayer:
                     f"Exact enumeration needs at most {MAX_EXACT_UNITS} hidden "
                     f"units, this model has {n_hidden}; use method='ais'."
                 )
-            exact = lengths, self._exact_log_partition(lengths), np.zeros(len(lengths))
-            return (*exact, np.full(len(lengths), float(n_runs))) if with_ess else exact
-        log_z, std_err, ess = self._ais_log_partition(
+            return lengths, self._exact_log_partition(lengths), np.zeros(len(lengths))
+        log_z, std_err = self._ais_log_partition(
             lengths, n_runs, n_betas, rng, progress
         )
-        return (lengths, log_z, std_err, ess) if with_ess else (lengths, log_z, std_err)
+        return lengths, log_z, std_err
 
     def _exact_log_partition(self, lengths, chunk=4096):
         """``log Z_D`` by enumerating the hidden states: given ``h`` the words are
@@ -170,7 +166,7 @@ class ReplicatedSoftmaxLayer:
         W, b, c = (np.ascontiguousarray(p, dtype=np.float64) for p in self.params)
         betas = ais_betas(n_betas)
         per_group = max(1, _AIS_ELEMENTS // (n_runs * W.shape[1]))
-        log_z, std_err, ess = (np.empty(len(lengths)) for _ in range(3))
+        log_z, std_err = np.empty(len(lengths)), np.empty(len(lengths))
         log_z0 = W.shape[0] * np.log(2.0) + lengths * logsumexp(b)
         for start in range(0, len(lengths), per_group):
             group = lengths[start : start + per_group]
@@ -183,8 +179,6 @@ class ReplicatedSoftmaxLayer:
                 log_z[start + i], std_err[start + i] = ais_estimate(
                     log_z0[start + i], runs
                 )
-                weights = np.exp(runs - runs.max())
-                ess[start + i] = weights.sum() ** 2 / (weights @ weights)
             if progress is not None:
                 progress(start + len(group), len(lengths))
-        return log_z, std_err, ess
+        return log_z, std_err
