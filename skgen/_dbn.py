@@ -249,20 +249,8 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         mean_field = UNITS[self.hidden_units].mean_field_reconstruction
         # Gaussian visible units: the bottom RBM's on real data, and every upper
         # RBM's on the rectified features of the one below.
-        # study switch: on real data, a binary-hidden bottom RBM with learned
-        # visible variances (GaussianRBM's defaults) under rectified layers
-        binary_bottom = (
-            rectified
-            and self.gaussian_visible_
-            and _defaults.DBN_REAL_BOTTOM == "bernoulli"
-        )
         gaussian = [
-            (
-                self.gaussian_visible_
-                if i == 0
-                else rectified and not (i == 1 and binary_bottom)
-            )
-            for i in range(n)
+            (self.gaussian_visible_ if i == 0 else rectified) for i in range(n)
         ]
         if self.linear_top and gaussian[-1]:
             raise ValueError(
@@ -284,7 +272,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
             # None: a rectified layer's rate, set from its input in each training call
             rates = [
                 None
-                if rectified and not linear[i] and not (i == 0 and binary_bottom)
+                if rectified and not linear[i]
                 else rbm_learning_rate(
                     gaussian[i] or linear[i], binary=BernoulliRBM().learning_rate
                 )
@@ -308,11 +296,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
             params = dict(
                 n_components=size,
                 # (a linear top layer's hidden units are its class's own)
-                hidden_units=(
-                    "bernoulli"
-                    if linear[i] or (i == 0 and binary_bottom)
-                    else self.hidden_units
-                ),
+                hidden_units="bernoulli" if linear[i] else self.hidden_units,
                 learning_rate=rate,
                 learning_rate_schedule=self.learning_rate_schedule,
                 n_iter=n_iter,
@@ -320,7 +304,6 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
                 batch_size=self.batch_size,
                 persistent=(
                     not (mean_field and not linear[i])
-                    or (i == 0 and binary_bottom)
                     if is_auto(self.persistent)
                     else self.persistent
                 ),
@@ -332,9 +315,7 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
             if rate is None:
                 del params["learning_rate"]
             if cls is GaussianRBM:
-                params["visible_variance"] = (
-                    "learned" if binary_bottom else _defaults.DBN_VISIBLE_VARIANCE
-                )
+                params["visible_variance"] = _defaults.DBN_VISIBLE_VARIANCE
             settings.append((cls, params))
         return settings
 

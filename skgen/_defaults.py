@@ -114,13 +114,6 @@ def _epochs_of(n_updates, n_rows, batch_size):
 # LogisticRegression digits 0.979 against 0.982, cancer 0.979 both, wine 0.940
 # against 0.962.
 DBN_VISIBLE_VARIANCE = "unit"
-# The bottom RBM of a rectified DBN on real data: "same" (rectified hidden units,
-# unit variances) or "bernoulli" (binary hidden units and learned variances, a
-# GaussianRBM() at its defaults, under the rectified layers). "bernoulli" was
-# measured and not taken (same script, --set DBN_REAL_BOTTOM=bernoulli --data cancer
-# wine): DBN() features + LogisticRegression cancer 0.979 both, wine 0.955 against
-# 0.962; with (256, 64) layers 0.984 / 0.962, the one GaussianRBM()'s own numbers.
-DBN_REAL_BOTTOM = "same"
 
 # CD updates (minibatches) that each RBM of a DBN trains for at its defaults.
 CD_UPDATES = 5_000
