@@ -54,6 +54,22 @@ def _heldout_split(rows, n_rows, fraction, rng):
     return held
 
 
+_PAIRS_PARAMETERS = """\
+        X : {array-like, sparse matrix} of shape (n_users, n_features)
+            The users' known ratings.
+        users, items : array-like of int of shape (n_pairs,)
+            Row and column of each pair.
+"""
+
+
+def _pairs_documented(method):
+    """Write the (user, item) pair parameters into ``method``'s docstring, where it
+    says ``PAIRS_PARAMETERS``."""
+    placeholder = "        PAIRS_PARAMETERS\n"
+    method.__doc__ = method.__doc__.replace(placeholder, _PAIRS_PARAMETERS)
+    return method
+
+
 @document_n_jobs
 class RatingRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
     """RBM for collaborative filtering: predicts the ratings users would give items.
@@ -469,6 +485,7 @@ class RatingRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         return self._layer().astype(X.dtype).hidden_mean(ratings)
 
     @threaded
+    @_pairs_documented
     def predict_ratings(self, X, users, items):
         """Expected ratings of the given (user, item) pairs.
 
@@ -478,10 +495,7 @@ class RatingRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_users, n_features)
-            The users' known ratings.
-        users, items : array-like of int of shape (n_pairs,)
-            Row and column of each pair.
+        PAIRS_PARAMETERS
 
         Returns
         -------
@@ -492,6 +506,7 @@ class RatingRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         return self._expected(self._layer(), ratings, users, items)
 
     @threaded
+    @_pairs_documented
     def predict_ratings_proba(self, X, users, items):
         """Probabilities of each rating level for the given (user, item) pairs.
 
@@ -502,10 +517,7 @@ class RatingRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_users, n_features)
-            The users' known ratings.
-        users, items : array-like of int of shape (n_pairs,)
-            Row and column of each pair.
+        PAIRS_PARAMETERS
 
         Returns
         -------
