@@ -10,7 +10,9 @@ settings given as Python expressions of skgen's estimators (or of the peers,
         "RBMClassifier(early_stopping=True)" "RBMClassifier(early_stopping=False)"
 
 Prints, per candidate, the mean and the worst fold accuracy of every (data set,
-scaler) cell and the mean over cells. ``--large`` runs the same on the larger data
+scaler) cell and the mean over cells. ``--regression`` runs DBNRegressor's cells
+instead (diabetes and Friedman #1, 3-fold ``KFold``, R^2; peers ``RidgeCV``,
+``SVR``, ``MLPRegressor`` as ``MLP``). ``--large`` runs the same on the larger data
 the defaults must keep: the training rows of digits (/16, 75% split, seed 0) and of
 MNIST-5k. ``--max-updates N`` sets the Adam steps that bound ``max_iter="auto"`` in
 every network (how DBNClassifier's bound of 2,000 was chosen).
@@ -24,17 +26,17 @@ import numpy as np
 from bench_small_tables import SCALERS, data_sets, split
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, train_test_split
-from sklearn.neural_network import MLPClassifier
+from sklearn.linear_model import LogisticRegression, RidgeCV
+from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
-from sklearn.svm import SVC
+from sklearn.svm import SVC, SVR
 
 import skgen
 from skgen._network_base import BaseNetwork
 
 
-def cells(large, only):
+def cells(large, only, task="classification"):
     """``(name, scaler name, scaler, X_train, y_train)`` of every cell."""
     if large:
         from _data import mnist5k
@@ -46,11 +48,11 @@ def cells(large, only):
             if not only or name in only:
                 yield name, "-", None, X, y
         return
-    for name, (load, task, train_size) in data_sets(False).items():
-        if task != "classification" or (only and name not in only):
+    for name, (load, kind, train_size) in data_sets(False).items():
+        if kind != task or (only and name not in only):
             continue
         X, y = load()
-        X_train, _, y_train, _ = split(X, y, task, train_size, 0)
+        X_train, _, y_train, _ = split(X, y, kind, train_size, 0)
         for scaler_name, scaler in SCALERS.items():
             yield name, scaler_name, scaler, X_train, y_train
 
@@ -61,6 +63,9 @@ def main():
     parser.add_argument("--data", nargs="*", help="data sets to run")
     parser.add_argument("--large", action="store_true", help="digits and MNIST-5k")
     parser.add_argument("--max-updates", type=int, help="bound of max_iter='auto'")
+    parser.add_argument(
+        "--regression", action="store_true", help="DBNRegressor's cells"
+    )
     args = parser.parse_args()
     warnings.simplefilter("ignore", ConvergenceWarning)
     if args.max_updates:
@@ -68,15 +73,25 @@ def main():
             if isinstance(network, type) and "_max_updates" in vars(network):
                 network._max_updates = args.max_updates
     names = {name: getattr(skgen, name) for name in skgen.__all__}
-    names.update(SVC=SVC, LogisticRegression=LogisticRegression, MLP=MLPClassifier)
+    if args.regression:
+        task, names["MLP"] = "regression", MLPRegressor
+        names.update(RidgeCV=RidgeCV, SVR=SVR)
+    else:
+        task, names["MLP"] = "classification", MLPClassifier
+        names.update(SVC=SVC, LogisticRegression=LogisticRegression)
     for expression in args.candidates:
         means = []
-        for name, scaler_name, scaler, X_train, y_train in cells(args.large, args.data):
-            folds = StratifiedKFold(3, shuffle=True, random_state=0)
+        for name, scaler_name, scaler, X_train, y_train in cells(
+            args.large, args.data, task
+        ):
+            folds = (KFold if args.regression else StratifiedKFold)(
+                3, shuffle=True, random_state=0
+            )
             scores = []
             for i, (fit, val) in enumerate(folds.split(X_train, y_train)):
                 model = eval(expression, names)
-                model.set_params(random_state=i)
+                if "random_state" in model.get_params():
+                    model.set_params(random_state=i)
                 pipe = model if scaler is None else make_pipeline(scaler(), model)
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", UserWarning)
