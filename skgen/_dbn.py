@@ -86,7 +86,10 @@ class DBN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseModel):
         (its ``learning_rate`` is then best around 0.001-0.01). "auto":
         True unless every training value lies in [0, 1] (binary data,
         intensities, ``MinMaxScaler``'s output), so that a ``StandardScaler``
-        in front gets Gaussian units; the choice is ``gaussian_visible_``.
+        in front gets Gaussian units; the choice is ``gaussian_visible_``. (The
+        supervised models, which standardise X inside, give measurements in
+        [0, 1] Gaussian units too; a DBN feeds X to unit-variance units as it
+        is, which suits standardised data only.)
     hidden_units : {"bernoulli", "relu"}, default="relu"
         The hidden units of every RBM. "bernoulli": binary units, each RBM above
         the first modelling the hidden probabilities of the one below. "relu":

@@ -42,10 +42,15 @@ class DBNClassifier(ClassifierLifecycleMixin, PretrainedNetworkMixin, BaseNetwor
         Pretrain the hidden layers as RBMs before fine-tuning.
     gaussian_visible : "auto" or bool, default="auto"
         Give the bottom RBM Gaussian visible units (real-valued, standardised
-        features) instead of Bernoulli ones (data in [0, 1]). "auto": True unless
-        every training value lies in [0, 1], so that ``StandardScaler`` and
-        ``MinMaxScaler`` in front both get the units they call for; the choice is
-        ``gaussian_visible_``.
+        features) instead of Bernoulli ones (data in [0, 1]). "auto": False for
+        binary data and intensities (every value in [0, 1], at least a third of
+        them at 0 or 1, as the VAEs' ``likelihood``), else True, with X
+        standardised inside (``standardize``): ``StandardScaler``'s output and
+        measurements that ``MinMaxScaler`` put in [0, 1] get the same model. The
+        choice is ``gaussian_visible_``. In 3-fold CV on the training rows of
+        min-max-scaled iris, wine and breast cancer
+        (``benchmarks/choose_small_defaults.py``) the Gaussian units scored a
+        mean accuracy of 0.9468 against the Bernoulli's 0.9445.
     STANDARDIZE_DESCRIPTION
     hidden_units : {"bernoulli", "relu"}, default="relu"
         The RBMs' hidden units, as :class:`DBN`'s, and with them the fine-tuned

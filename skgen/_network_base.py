@@ -24,6 +24,7 @@ from ._parallel import N_JOBS_CONSTRAINT, refresh
 from ._validation import (
     check_finite_params,
     check_layer_sizes,
+    looks_binary,
     resolve_gaussian_visible,
 )
 
@@ -353,9 +354,11 @@ class PretrainedNetworkMixin(StandardisedInputMixin):
     _out_activation = "identity"  # out_activation_, named as scikit-learn's MLPs
 
     def _resolve(self, X):
-        """``gaussian_visible_`` ("auto": False for X in [0, 1], else True), then
-        ``standardize_``."""
-        self.gaussian_visible_ = resolve_gaussian_visible(self.gaussian_visible, X)
+        """``gaussian_visible_`` ("auto": False for binary data and intensities,
+        :func:`looks_binary`, else True), then ``standardize_``."""
+        self.gaussian_visible_ = resolve_gaussian_visible(
+            self.gaussian_visible, X, looks_binary
+        )
         self._resolve_standardize(X)
 
     def _uses_visible_units(self):

@@ -127,11 +127,13 @@ def looks_binary(X):
     return at_bounds >= BINARY_SHARE * n_values
 
 
-def resolve_gaussian_visible(setting, X):
+def resolve_gaussian_visible(setting, X, bernoulli=in_unit_interval):
     """A ``gaussian_visible`` setting (True, False or "auto") for training data X:
-    "auto" is True unless X lies in [0, 1] (:func:`in_unit_interval`)."""
+    "auto" is True unless ``bernoulli(X)``: :func:`in_unit_interval` for models
+    that feed X to unit-variance Gaussian units as it is (:class:`DBN`), or
+    :func:`looks_binary` for those that standardise it first (``standardize``)."""
     if isinstance(setting, str) and setting == "auto":
-        return not in_unit_interval(X)
+        return not bernoulli(X)
     return bool(setting)
 
 

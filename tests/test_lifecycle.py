@@ -517,8 +517,8 @@ CHOICE = {
 @pytest.mark.parametrize("name", sorted(CHOICE))
 @pytest.mark.parametrize("sparse", [False, True])
 def test_auto_units_follow_the_data(name, sparse):
-    """At the defaults, data in [0, 1] get Bernoulli units and any other data
-    Gaussian ones (StandardScaler's output too), silently; the choice is a fitted
+    """At the defaults, intensities in [0, 1] get Bernoulli units and data outside
+    [0, 1] Gaussian ones (StandardScaler's output too), silently; the choice is a fitted
     attribute, and the network is built for it."""
     attribute, bernoulli = CHOICE[name]
     rounded = X_UNIT.copy()  # MinMaxScaler's output can hold 1.0000000000000002
@@ -546,16 +546,18 @@ def test_auto_units_follow_the_data(name, sparse):
 def test_a_min_max_scaled_table_gets_a_learned_variance_likelihood(name, sparse):
     """Measured values after MinMaxScaler lie in [0, 1] but are not intensities
     (one row at each bound): the VAEs' "auto" gives them the Gaussian with learned
-    variances, on which their codes do not collapse; unit-variance Gaussian
-    visibles suit only standardised data, so the RBMs keep Bernoulli units. A
-    binary matrix, sparse or not, stays Bernoulli everywhere."""
+    variances, on which their codes do not collapse, and the supervised RBM-based
+    models Gaussian visibles on the standardised values (``standardize``); DBN
+    and DeepAutoencoder, which feed X as it is, keep Bernoulli units (unit-variance
+    Gaussians suit only standardised data). A binary matrix, sparse or not, stays
+    Bernoulli everywhere."""
     attribute, bernoulli = CHOICE[name]
     rng = np.random.default_rng(0)
     table = rng.normal(size=(60, 8))
     table = (table - table.min(axis=0)) / np.ptp(table, axis=0)
     binary = (rng.random((60, 8)) < 0.2).astype(float)
-    vae = name.startswith(("VAE", "CVAE"))
-    for X, expected in ((table, not vae), (binary, True)):
+    as_it_is = name in ("DBN", "DeepAutoencoder")
+    for X, expected in ((table, as_it_is), (binary, True)):
         X = sp.csr_matrix(X) if sparse else X
         with warnings.catch_warnings():
             warnings.simplefilter("error", UserWarning)
