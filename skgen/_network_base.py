@@ -18,7 +18,13 @@ from . import _defaults
 from ._base import BaseModel
 from ._dbn import DBN
 from ._models._stack import Stack, stack_activations
-from ._models._training import Adam, minibatch_epoch, split_validation, train_epochs
+from ._models._training import (
+    Adam,
+    WeightAverage,
+    minibatch_epoch,
+    split_validation,
+    train_epochs,
+)
 from ._models._units import UNITS, spreads
 from ._parallel import N_JOBS_CONSTRAINT, refresh
 from ._validation import (
@@ -209,23 +215,32 @@ class BaseNetwork(BaseModel):
             self._initialize(X, y)
             self._optimizer_ = Adam(self._model().params, self.learning_rate)
             self.loss_curve_, self.validation_scores_, self.t_ = [], None, 0
+        decay = None if incremental else self._average_decay()
+        params = self._model().params
+        average = WeightAverage(params, decay) if decay else None
         if X_val is None:
             validation_loss = None
         else:
             X_val = self._dense(X_val)
 
             def validation_loss():
-                return -self._validation_score(X_val, y_val)
+                if average is None:
+                    return -self._validation_score(X_val, y_val)
+                average.swap(params)
+                try:
+                    return -self._validation_score(X_val, y_val)
+                finally:
+                    average.swap(params)
 
         done = len(self.loss_curve_)
 
         def run_epoch(epoch):
-            return self._run_epoch(X, y, f"epoch {done + epoch + 1}")
+            return self._run_epoch(X, y, f"epoch {done + epoch + 1}", average)
 
         max_iter, patience = self._epoch_limits(X.shape[0], incremental)
         losses, val_losses = train_epochs(
             run_epoch,
-            self._model().params,
+            params,
             max_iter=max_iter,
             tol=self.tol,
             n_iter_no_change=patience,
@@ -233,6 +248,7 @@ class BaseNetwork(BaseModel):
             validation_loss=validation_loss,
             report=self._report,
             name=type(self).__name__,
+            average=average,
         )
         scores = None if val_losses is None else [-v for v in val_losses]
         self._record(losses, scores, X.shape[0])
@@ -241,6 +257,12 @@ class BaseNetwork(BaseModel):
     def _early_stopping(self):
         """Whether a fit holds rows out (``early_stopping``, resolved)."""
         return bool(self.early_stopping)
+
+    def _average_decay(self):
+        """The decay of the weights' moving average over Adam steps that a fit
+        validates and ends with (:class:`~skgen._models._training.WeightAverage`),
+        or None for the last step's weights; ``partial_fit`` never averages."""
+        return None
 
     # The Adam steps that bound a fit with max_iter="auto".
     _max_updates = _defaults.MAX_UPDATES
@@ -275,10 +297,11 @@ class BaseNetwork(BaseModel):
     def _after_training(self, X, y):
         """Fit what depends on the trained network (nothing by default)."""
 
-    def _run_epoch(self, X, y, where):
+    def _run_epoch(self, X, y, where, average=None):
         """One pass of Adam over X in minibatches; returns the mean loss per sample.
-        ``where`` names the epoch for a divergence message. The BLAS thread count
-        follows the machine's load from one epoch to the next."""
+        ``where`` names the epoch for a divergence message; ``average`` (a
+        ``WeightAverage``, or None) is updated after every step. The BLAS thread
+        count follows the machine's load from one epoch to the next."""
         refresh()
         model = self._model()
         optimizer = self._optimizer_
@@ -291,6 +314,8 @@ class BaseNetwork(BaseModel):
             xb = self._dense(X[idx])
             loss = self._loss_and_grads(model, xb, None if y is None else y[idx])
             optimizer.update(model.params, model.grads)
+            if average is not None:
+                average.update(model.params)
             return loss
 
         name, hint = type(self).__name__, self._divergence_hint

@@ -11,7 +11,12 @@ from skgen._kernels import _dense as k
 from skgen._kernels._random import new_state
 from skgen._models._losses import LOSSES, TableLoss
 from skgen._models._stack import ACTIVATION_CODES, Stack
-from skgen._models._training import Adam, split_validation, train_epochs
+from skgen._models._training import (
+    Adam,
+    WeightAverage,
+    split_validation,
+    train_epochs,
+)
 
 ACTIVATIONS = ["identity", "relu", "logistic", "tanh"]
 NUMPY_ACTIVATIONS = {
@@ -309,6 +314,59 @@ def test_train_epochs_restores_the_best_validation_epoch():
     )
     assert val_losses == [5.0, 3.0, 4.0, 4.5, 6.0][: len(curve)]
     assert min(val_losses) == 3.0 and param == 2.0  # back to epoch 2's parameters
+
+
+def test_weight_average_is_the_moving_average_of_the_steps_and_swaps_back():
+    param = np.zeros(3)
+    average = WeightAverage([param], 0.9)
+    expected = np.zeros(3)
+    for step in range(1, 6):
+        param[:] = step
+        average.update([param])
+        expected = 0.9 * expected + 0.1 * step
+    assert_allclose(average.averages[0], expected, rtol=1e-15)
+    average.swap([param])
+    assert_allclose(param, expected, rtol=1e-15)
+    assert_allclose(average.averages[0], 5.0)
+    average.swap([param])
+    assert_allclose(param, 5.0)
+    assert_allclose(average.averages[0], expected, rtol=1e-15)
+
+
+@pytest.mark.parametrize("validate", [False, True])
+def test_train_epochs_with_an_average_validates_it_and_ends_on_it(validate):
+    """The validation loss sees the averaged weights; the parameters end as the
+    averages of the best validation epoch, or of the last epoch without one."""
+    param = np.zeros(1)
+    average = WeightAverage([param], 0.5)
+    seen, kept = [], []
+
+    def run_epoch(epoch):
+        param[0] += 1  # one "step" per epoch: the epoch number
+        average.update([param])
+        kept.append(average.averages[0][0])
+        return 1.0
+
+    def validation_loss():
+        average.swap([param])
+        seen.append(param[0])
+        average.swap([param])
+        return [5.0, 3.0, 4.0, 4.5, 6.0][len(seen) - 1]
+
+    train_epochs(
+        run_epoch,
+        [param],
+        max_iter=5,
+        tol=0.0,
+        n_iter_no_change=3,
+        validation_loss=validation_loss if validate else None,
+        average=average,
+    )
+    if validate:
+        assert seen == kept[: len(seen)]  # scored at the averages
+        assert param[0] == kept[1]  # the averages of epoch 2, the best
+    else:
+        assert param[0] == kept[-1] == 0.5 * kept[-2] + 0.5 * len(kept)
 
 
 def test_train_epochs_refuses_a_non_finite_validation_loss():
