@@ -67,6 +67,8 @@ def main():
         "--regression", action="store_true", help="DBNRegressor's cells"
     )
     args = parser.parse_args()
+    if args.large and args.regression:
+        parser.error("--large has classification data only; drop --regression")
     warnings.simplefilter("ignore", ConvergenceWarning)
     if args.max_updates:
         for network in (BaseNetwork, *(getattr(skgen, n) for n in skgen.__all__)):

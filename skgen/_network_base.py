@@ -215,7 +215,7 @@ class BaseNetwork(BaseModel):
             self._initialize(X, y)
             self._optimizer_ = Adam(self._model().params, self.learning_rate)
             self.loss_curve_, self.validation_scores_, self.t_ = [], None, 0
-        decay = None if incremental else self._average_decay()
+        decay = self._average_decay() if cold and not incremental else None
         params = self._model().params
         average = WeightAverage(params, decay) if decay else None
         if X_val is None:
@@ -224,13 +224,7 @@ class BaseNetwork(BaseModel):
             X_val = self._dense(X_val)
 
             def validation_loss():
-                if average is None:
-                    return -self._validation_score(X_val, y_val)
-                average.swap(params)
-                try:
-                    return -self._validation_score(X_val, y_val)
-                finally:
-                    average.swap(params)
+                return -self._validation_score(X_val, y_val)
 
         done = len(self.loss_curve_)
 
@@ -259,9 +253,10 @@ class BaseNetwork(BaseModel):
         return bool(self.early_stopping)
 
     def _average_decay(self):
-        """The decay of the weights' moving average over Adam steps that a fit
-        validates and ends with (:class:`~skgen._models._training.WeightAverage`),
-        or None for the last step's weights; ``partial_fit`` never averages."""
+        """The decay of the weights' moving average over Adam steps that a first
+        fit validates and ends with (``_models._training.WeightAverage``), or
+        None for the steps' own weights. Warm starts and
+        ``partial_fit`` continue from the fitted weights without averaging."""
         return None
 
     # The Adam steps that bound a fit with max_iter="auto".

@@ -80,11 +80,12 @@ UNIT_INTERVAL_SLACK = 1e-6
 
 
 def in_unit_interval(X):
-    """Whether every value of ``X`` lies in [0, 1]: the rule by which the "auto"
-    visible units of the RBM-based models and DeepAutoencoder's loss choose
-    Bernoulli units (data in [0, 1], e.g. after ``MinMaxScaler``) over Gaussian
-    ones (real values, e.g. after ``StandardScaler``), and the VAEs' likelihood
-    its first condition (:func:`looks_binary`); the [0, 1] warnings use it too.
+    """Whether every value of ``X`` lies in [0, 1]: the rule by which DBN's "auto"
+    visible units and DeepAutoencoder's loss choose Bernoulli units (data in
+    [0, 1], e.g. after ``MinMaxScaler``) over Gaussian ones (real values, e.g.
+    after ``StandardScaler``), and the first condition of :func:`looks_binary`
+    (the VAEs' likelihood, the supervised RBM-based models' visible units); the
+    [0, 1] warnings use it too.
     Values up
     to ``UNIT_INTERVAL_SLACK`` outside count as inside: ``MinMaxScaler`` rounds
     some maxima to 1.0000000000000002, and a rule without slack gave its output

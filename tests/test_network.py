@@ -316,41 +316,47 @@ def test_train_epochs_restores_the_best_validation_epoch():
     assert min(val_losses) == 3.0 and param == 2.0  # back to epoch 2's parameters
 
 
-def test_weight_average_is_the_moving_average_of_the_steps_and_swaps_back():
-    param = np.zeros(3)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_weight_average_is_the_moving_average_from_the_start(dtype):
+    """After t steps: d^t p_0 + sum_s (1 - d) d^(t - s) p_s; swap_in/swap_out put
+    it in and give the steps' values back."""
+    param = np.full((2, 3), 100.0, dtype=dtype)  # the start
     average = WeightAverage([param], 0.9)
-    expected = np.zeros(3)
-    for step in range(1, 6):
-        param[:] = step
+    assert_allclose(average.averages()[0], 100.0)  # no step yet
+    steps = np.arange(1.0, 6.0)
+    for step in steps:
+        param[...] = step
         average.update([param])
-        expected = 0.9 * expected + 0.1 * step
-    assert_allclose(average.averages[0], expected, rtol=1e-15)
-    average.swap([param])
-    assert_allclose(param, expected, rtol=1e-15)
-    assert_allclose(average.averages[0], 5.0)
-    average.swap([param])
+    weights = 0.1 * 0.9 ** (5 - np.arange(1, 6))
+    expected = 0.9**5 * 100.0 + weights @ steps
+    rtol = 1e-6 if dtype == np.float32 else 1e-14
+    assert_allclose(average.averages()[0], expected, rtol=rtol)
+    average.swap_in([param])
+    assert_allclose(param, expected, rtol=rtol)
+    average.swap_out([param])
     assert_allclose(param, 5.0)
-    assert_allclose(average.averages[0], expected, rtol=1e-15)
+    assert param.dtype == average.sums[0].dtype == dtype
+    average.write_steps([param])  # the steps alone: the start's share out
+    assert_allclose(param, (weights @ steps) / (1 - 0.9**5), rtol=rtol)
 
 
 @pytest.mark.parametrize("validate", [False, True])
 def test_train_epochs_with_an_average_validates_it_and_ends_on_it(validate):
-    """The validation loss sees the averaged weights; the parameters end as the
-    averages of the best validation epoch, or of the last epoch without one."""
+    """The validation loss is taken with the average swapped in (and the steps'
+    values back afterwards); the parameters end as the average of the best
+    validation epoch, or of the last epoch without one."""
     param = np.zeros(1)
     average = WeightAverage([param], 0.5)
-    seen, kept = [], []
+    seen, averaged = [], []
 
     def run_epoch(epoch):
-        param[0] += 1  # one "step" per epoch: the epoch number
+        param[0] = epoch + 1.0  # one "step" per epoch: the epoch number
         average.update([param])
-        kept.append(average.averages[0][0])
+        averaged.append(average.averages()[0][0])
         return 1.0
 
     def validation_loss():
-        average.swap([param])
         seen.append(param[0])
-        average.swap([param])
         return [5.0, 3.0, 4.0, 4.5, 6.0][len(seen) - 1]
 
     train_epochs(
@@ -363,10 +369,36 @@ def test_train_epochs_with_an_average_validates_it_and_ends_on_it(validate):
         average=average,
     )
     if validate:
-        assert seen == kept[: len(seen)]  # scored at the averages
-        assert param[0] == kept[1]  # the averages of epoch 2, the best
-    else:
-        assert param[0] == kept[-1] == 0.5 * kept[-2] + 0.5 * len(kept)
+        assert seen == averaged[: len(seen)]  # scored at the averages
+        assert param[0] == averaged[1]  # the average of epoch 2, the best
+    else:  # the steps alone (the start, 0, taken out), not the last step
+        assert param[0] == pytest.approx(averaged[-1] / (1 - 0.5 ** len(averaged)))
+        assert param[0] != len(averaged)
+
+
+def test_train_epochs_gives_the_steps_values_back_when_validation_fails():
+    param = np.zeros(1)
+    average = WeightAverage([param], 0.5)
+
+    def run_epoch(epoch):
+        param[0] = 7.0
+        average.update([param])
+        return 1.0
+
+    def validation_loss():
+        raise RuntimeError("no")
+
+    with pytest.raises(RuntimeError):
+        train_epochs(
+            run_epoch,
+            [param],
+            max_iter=2,
+            tol=0.0,
+            n_iter_no_change=2,
+            validation_loss=validation_loss,
+            average=average,
+        )
+    assert param[0] == 7.0
 
 
 def test_train_epochs_refuses_a_non_finite_validation_loss():

@@ -11,7 +11,7 @@ import numpy as np
 
 from ._activations import sigmoid, softplus
 from ._fastexp import fast_exp, one_like
-from ._jit import kernel
+from ._jit import inline_kernel, kernel
 from ._random import random_bits, random_uniform
 
 IDENTITY, RELU, LOGISTIC, TANH = 0, 1, 2, 3
@@ -222,14 +222,29 @@ def reparameterize_backward(stats, prior_mean, eps, grad_z, kl_weight, grad_stat
             )
 
 
+@inline_kernel
+def moving_average(old, new, decay):
+    """One step of an exponential moving average: ``decay * old + (1 - decay) *
+    new`` (Adam's moments, the averaged weights)."""
+    return decay * old + (1.0 - decay) * new
+
+
 @kernel
 def adam_update(param, grad, m, v, step_size, beta_1, beta_2, epsilon):
     """One Adam step on flat arrays, in place (``step_size`` already bias-corrected)."""
     for i in range(param.shape[0]):
         g = grad[i]
-        m[i] = beta_1 * m[i] + (1.0 - beta_1) * g
-        v[i] = beta_2 * v[i] + (1.0 - beta_2) * g * g
+        m[i] = moving_average(m[i], g, beta_1)
+        v[i] = moving_average(v[i], g * g, beta_2)
         param[i] -= step_size * m[i] / (np.sqrt(v[i]) + epsilon)
+
+
+@kernel
+def moving_average_update(average, param, decay):
+    """``average <- decay * average + (1 - decay) * param`` on flat arrays, in
+    place."""
+    for i in range(param.shape[0]):
+        average[i] = moving_average(average[i], param[i], decay)
 
 
 @kernel

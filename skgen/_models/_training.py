@@ -55,38 +55,73 @@ class Adam:
 
 
 class WeightAverage:
-    """An exponential moving average of parameter arrays over optimiser steps
-    (Polyak averaging; Polyak & Juditsky, 1992): after each step ``a <- decay * a +
-    (1 - decay) * p``, starting from the parameters it is made with. The averaged
-    weights sit where the last steps' noise cancels out; a network evaluated at
-    them generalises better than at the last step's (Izmailov et al., 2018).
+    """An exponential moving average of parameter arrays over optimiser steps that
+    starts at their initial values: after step ``t`` it is ``decay^t p_0 + sum_s
+    (1 - decay) decay^(t - s) p_s``. Like Polyak averaging it evaluates a network
+    where the last steps' noise cancels out; the start (for DBNRegressor the
+    pretrained weights) is forgotten at ``decay`` per step, so the average keeps
+    improving, and early stopping keeps training, while it moves away from the
+    start. For early stopping it is not bias-corrected: the bias-corrected average,
+    which weighs the steps alone, stopped more fits of Friedman #1 at 450 rows in
+    their linear phase (5-fold R^2 0.847 against 0.737, seeds 0-2; no averaging
+    0.809; see ``DBNRegressor``'s notes). A fit without a validation loss ends on
+    the steps alone (:meth:`write_steps`), so a short one does not end near its
+    start.
 
     Parameters
     ----------
     params : list of ndarray
-        The arrays the optimiser changes in place; copied as the first average.
+        The arrays the optimiser changes in place (C-contiguous); their values
+        now are the start.
     decay : float
-        Weight of the running average per step, in [0, 1): ``1 / (1 - decay)``
-        steps make its horizon.
+        Weight of the running average per step, in (0, 1): the start weighs
+        ``decay^t`` after ``t`` steps, and the horizon of the steps is about
+        ``1 / (1 - decay)``.
     """
 
     def __init__(self, params, decay):
         self.decay = decay
-        self.averages = [p.copy() for p in params]
+        self.t = 0
+        self.start = [p.copy() for p in params]
+        self.sums = [p.copy() for p in params]
+        self._held = [np.empty_like(p) for p in params]  # the steps' values
 
     def update(self, params):
-        """Fold the current ``params`` into the averages (after a step)."""
-        for a, p in zip(self.averages, params):
-            a *= self.decay
-            a += (1.0 - self.decay) * p
+        """Fold the current ``params`` into the average (after a step)."""
+        self.t += 1
+        for a, p in zip(self.sums, params):
+            k.moving_average_update(a.reshape(-1), p.reshape(-1), self.decay)
 
-    def swap(self, params):
-        """Exchange the values of ``params`` and the averages in place: call it
-        twice around an evaluation at the averaged weights."""
-        for a, p in zip(self.averages, params):
-            held = p.copy()
+    def write(self, params):
+        """Write the average into ``params``."""
+        for a, p in zip(self.sums, params):
             p[...] = a
-            a[...] = held
+
+    def write_steps(self, params):
+        """Write the average of the steps alone into ``params``: the start's share
+        ``decay^t`` taken out and the rest scaled back to a weight of 1 (Adam's
+        bias correction); the start itself before the first step."""
+        if self.t == 0:
+            return self.write(params)
+        kept = self.decay**self.t
+        for a, s, p in zip(self.sums, self.start, params):
+            p[...] = (a - kept * s) / (1.0 - kept)
+
+    def averages(self):
+        """Copies of the average."""
+        return [a.copy() for a in self.sums]
+
+    def swap_in(self, params):
+        """Put the average into ``params``, holding their values for
+        :meth:`swap_out`."""
+        for held, p in zip(self._held, params):
+            held[...] = p
+        self.write(params)
+
+    def swap_out(self, params):
+        """Give ``params`` back the values :meth:`swap_in` held."""
+        for held, p in zip(self._held, params):
+            p[...] = held
 
 
 def minibatch_epoch(order, batch_size, step, name, hint):
@@ -157,14 +192,25 @@ def train_epochs(
     names the estimator in a divergence message.
 
     ``average`` (a :class:`WeightAverage` of ``params`` that ``run_epoch`` updates
-    after every step): ``validation_loss`` evaluates the averaged weights (it swaps
-    them in itself), the best epoch's averages are kept, and ``params`` end as the
-    averages of the best epoch (with a validation loss) or of the last one.
+    after every step): ``validation_loss`` is called with the average swapped into
+    ``params``, and ``params`` end as the average of the best epoch (with a
+    validation loss) or the average of the steps alone at the last one
+    (``WeightAverage.write_steps``); the training losses stay those of the steps.
 
     Returns ``(losses, validation_losses or None)``.
     """
     losses = []
     val_losses = [] if validation_loss is not None else None
+
+    def evaluate():
+        if average is None:
+            return validation_loss()
+        average.swap_in(params)
+        try:
+            return validation_loss()
+        finally:
+            average.swap_out(params)
+
     best, best_params, no_change = np.inf, None, 0
     for epoch in range(max_iter):
         begin = time.time()
@@ -172,7 +218,7 @@ def train_epochs(
         losses.append(loss)
         current = loss
         if validation_loss is not None:
-            current = validation_loss()
+            current = evaluate()
             if not np.isfinite(current):
                 raise DivergenceError(
                     f"{name} diverged: the validation loss is {current} after "
@@ -188,12 +234,14 @@ def train_epochs(
         if current < best:
             best = current
             if validation_loss is not None:
-                kept = params if average is None else average.averages
-                best_params = [p.copy() for p in kept]
+                if average is None:
+                    best_params = [p.copy() for p in params]
+                else:
+                    best_params = average.averages()
         if no_change >= n_iter_no_change:
             break
     if best_params is None and average is not None:
-        best_params = average.averages
+        average.write_steps(params)
     if best_params is not None:
         for p, saved in zip(params, best_params):
             p[...] = saved
