@@ -253,7 +253,7 @@ class BaseNetwork(BaseModel):
         return bool(self.early_stopping)
 
     def _average_decay(self):
-        """The decay of the weights' moving average over Adam steps that a first
+        """The decay of the weights' moving average over Adam steps that a cold
         fit validates and ends with (``_models._training.WeightAverage``), or
         None for the steps' own weights. Warm starts and
         ``partial_fit`` continue from the fitted weights without averaging."""

@@ -335,9 +335,39 @@ def test_weight_average_is_the_moving_average_from_the_start(dtype):
     assert_allclose(param, expected, rtol=rtol)
     average.swap_out([param])
     assert_allclose(param, 5.0)
-    assert param.dtype == average.sums[0].dtype == dtype
+    assert param.dtype == average.steps[0].dtype == dtype
     average.write_steps([param])  # the steps alone: the start's share out
     assert_allclose(param, (weights @ steps) / (1 - 0.9**5), rtol=rtol)
+
+
+def test_weight_average_of_float32_steps_keeps_their_precision_near_decay_one():
+    """One step at decay 0.999: the start weighs 0.999 and the step 0.001. The
+    steps-alone average is the step itself, and the average from the start is
+    within float32's rounding of the float64 one (no cancellation)."""
+    rng = np.random.RandomState(0)
+    start, step = rng.normal(size=(2, 1000))
+    reference = WeightAverage([start.copy()], 0.999)
+    reference.update([step.copy()])
+    param = start.astype(np.float32)
+    average = WeightAverage([param], 0.999)
+    param[...] = step
+    average.update([param])
+    average.write_steps([param])
+    assert_allclose(param, step.astype(np.float32), rtol=1e-6, atol=1e-7)
+    average.write([param])
+    assert_allclose(param, reference.averages()[0], rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_moving_average_kernel_matches_numpy(dtype):
+    from skgen._kernels._dense import moving_average_update
+
+    rng = np.random.RandomState(0)
+    average, param = rng.normal(size=(2, 257)).astype(dtype)
+    expected = 0.9 * average.astype(np.float64) + (1 - 0.9) * param.astype(np.float64)
+    moving_average_update(average, param, 0.9)
+    assert average.dtype == dtype
+    assert_allclose(average, expected, rtol=1e-6 if dtype == np.float32 else 1e-15)
 
 
 @pytest.mark.parametrize("validate", [False, True])

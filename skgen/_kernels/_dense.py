@@ -235,7 +235,9 @@ def adam_update(param, grad, m, v, step_size, beta_1, beta_2, epsilon):
     for i in range(param.shape[0]):
         g = grad[i]
         m[i] = moving_average(m[i], g, beta_1)
-        v[i] = moving_average(v[i], g * g, beta_2)
+        # ((1 - beta_2) g) g in float64, as before 0.7 (g * g first would square a
+        # float32 gradient in float32)
+        v[i] = beta_2 * v[i] + (1.0 - beta_2) * g * g
         param[i] -= step_size * m[i] / (np.sqrt(v[i]) + epsilon)
 
 

@@ -80,36 +80,40 @@ class WeightAverage:
     """
 
     def __init__(self, params, decay):
-        self.decay = decay
+        self.decay = float(decay)
         self.t = 0
         self.start = [p.copy() for p in params]
-        self.sums = [p.copy() for p in params]
+        # sum_s (1 - decay) decay^(t - s) p_s: the steps' part, kept apart from the
+        # start's so that neither form of the average subtracts (float32)
+        self.steps = [np.zeros_like(p) for p in params]
         self._held = [np.empty_like(p) for p in params]  # the steps' values
 
     def update(self, params):
         """Fold the current ``params`` into the average (after a step)."""
         self.t += 1
-        for a, p in zip(self.sums, params):
+        for a, p in zip(self.steps, params):
             k.moving_average_update(a.reshape(-1), p.reshape(-1), self.decay)
 
     def write(self, params):
-        """Write the average into ``params``."""
-        for a, p in zip(self.sums, params):
-            p[...] = a
+        """Write the average (from the start) into ``params``."""
+        kept = self.decay**self.t
+        for a, s, p in zip(self.steps, self.start, params):
+            np.add(a, kept * s, out=p)
 
     def write_steps(self, params):
-        """Write the average of the steps alone into ``params``: the start's share
-        ``decay^t`` taken out and the rest scaled back to a weight of 1 (Adam's
-        bias correction); the start itself before the first step."""
+        """Write the average of the steps alone into ``params``: scaled to a weight
+        of 1 as Adam's bias correction does; the start itself before a step."""
         if self.t == 0:
             return self.write(params)
-        kept = self.decay**self.t
-        for a, s, p in zip(self.sums, self.start, params):
-            p[...] = (a - kept * s) / (1.0 - kept)
+        scale = 1.0 / (1.0 - self.decay**self.t)
+        for a, p in zip(self.steps, params):
+            np.multiply(a, scale, out=p)
 
     def averages(self):
-        """Copies of the average."""
-        return [a.copy() for a in self.sums]
+        """Copies of the average (from the start)."""
+        copies = [np.empty_like(s) for s in self.start]
+        self.write(copies)
+        return copies
 
     def swap_in(self, params):
         """Put the average into ``params``, holding their values for
