@@ -137,8 +137,7 @@ def document_standardize(cls):
 
 class StandardisedInputMixin:
     """``standardize``: X standardised inside the model, for unit-variance Gaussian
-    visible units. The estimator resolves ``gaussian_visible_`` first and then
-    calls ``_resolve_standardize(X)`` in its ``_resolve``."""
+    visible units. The estimator calls ``_resolve_units(X)`` in its ``_resolve``."""
 
     # skgen 0.6 added standardize; models before it saw X as given
     _standardize_added = {"standardize": False}
@@ -149,7 +148,14 @@ class StandardisedInputMixin:
         """Whether X goes into visible units (False: only into a network)."""
         return True
 
-    def _resolve_standardize(self, X):
+    def _resolve_units(self, X):
+        """``gaussian_visible_`` ("auto": False for binary data and intensities,
+        :func:`looks_binary`, else True: the standardised measurements the
+        Gaussian units then see suit them whatever scaled X), then
+        ``standardize_``."""
+        self.gaussian_visible_ = resolve_gaussian_visible(
+            self.gaussian_visible, X, looks_binary
+        )
         self.standardize_ = (
             bool(self.gaussian_visible_)
             if _defaults.is_auto(self.standardize)
@@ -374,12 +380,8 @@ class PretrainedNetworkMixin(StandardisedInputMixin):
     _out_activation = "identity"  # out_activation_, named as scikit-learn's MLPs
 
     def _resolve(self, X):
-        """``gaussian_visible_`` ("auto": False for binary data and intensities,
-        :func:`looks_binary`, else True), then ``standardize_``."""
-        self.gaussian_visible_ = resolve_gaussian_visible(
-            self.gaussian_visible, X, looks_binary
-        )
-        self._resolve_standardize(X)
+        """``gaussian_visible_`` and ``standardize_`` (``_resolve_units``)."""
+        self._resolve_units(X)
 
     def _uses_visible_units(self):
         return self.pretrain  # without pretraining X goes into the network only

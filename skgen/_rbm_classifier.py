@@ -20,7 +20,6 @@ from ._network_base import (
     document_training,
 )
 from ._parallel import document_n_jobs, threaded
-from ._validation import looks_binary, resolve_gaussian_visible
 
 
 @document_n_jobs
@@ -224,13 +223,9 @@ class RBMClassifier(
     _validation_name = "val. log p"
 
     def _resolve(self, X):
-        """``gaussian_visible_`` ("auto": False for binary data and intensities,
-        :func:`looks_binary`, else True), ``standardize_`` and ``early_stopping_``
-        ("auto": :func:`~skgen._defaults.early_stopping_for`)."""
-        self.gaussian_visible_ = resolve_gaussian_visible(
-            self.gaussian_visible, X, looks_binary
-        )
-        self._resolve_standardize(X)
+        """``gaussian_visible_`` and ``standardize_`` (``_resolve_units``), and
+        ``early_stopping_`` ("auto": :func:`~skgen._defaults.early_stopping_for`)."""
+        self._resolve_units(X)
         self.early_stopping_ = (
             _defaults.early_stopping_for(X.shape[0], self.validation_fraction)
             if _defaults.is_auto(self.early_stopping)
