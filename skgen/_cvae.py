@@ -144,6 +144,9 @@ n_iter_, t_, max_iter_, n_iter_no_change_, random_state_, n_features_in_ :
         # 400 epochs, 0.98 without early stopping; benchmarks/bench_quality.py).
         return self.early_stopping is True
 
+    def _correlated(self):
+        return False  # independent features given z and the class
+
     def _class_indices(self, y, reset, incremental=False, classes=None):
         if self.conditioning == "prior" and self.beta == 0:
             raise ValueError(

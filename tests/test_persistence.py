@@ -245,7 +245,8 @@ def test_a_model_pickled_before_0_3_predicts_clones_and_trains_on(name):
 # What skgen 0.4 added: the hidden unit type (binary before) and DBN's features
 # (the top layer's before), as parameters with their 0.3 behaviour; what 0.5 added:
 # GaussianRBM's learned variances (unit variances before); what 0.6 added: the
-# standardised inputs and the exact rating rule; what 0.7 added: the averaged weights.
+# standardised inputs and the exact rating rule; what 0.7 added: the averaged weights;
+# what 0.8 added: the VAE's correlated Gaussian noise.
 ADDED = [
     ("0.4", "BernoulliRBM", {"hidden_units": "bernoulli"}),
     ("0.4", "GaussianRBM", {"hidden_units": "bernoulli"}),
@@ -259,6 +260,7 @@ ADDED = [
     ("0.6", "DBNRegressor", {"standardize": False}),
     ("0.6", "RatingRBM", {"prediction": "mean_field"}),
     ("0.7", "DBNRegressor", {"average": 0.0}),
+    ("0.8", "VAE", {"covariance_type": "diag"}),
 ]
 
 

@@ -11,6 +11,7 @@ here.
 """
 
 import numpy as np
+from scipy.linalg import solve_triangular
 from scipy.special import expit, log_ndtr, softmax
 
 from .._kernels import _dense as k
@@ -75,6 +76,54 @@ def gaussian_variance(out):
 def _draw_gaussian(out, rng):
     mean = _split(out)[0]
     return mean + np.sqrt(gaussian_variance(out)) * rng.standard_normal(mean.shape)
+
+
+def standardised_residuals(out, target):
+    """``(x - m) / sqrt(v)`` (float64) of a learned-variance Gaussian output."""
+    mean = _split(out)[0].astype(np.float64)
+    return (target - mean) / np.sqrt(gaussian_variance(out))
+
+
+class CorrelatedGaussian:
+    """The learned-variance Gaussian with correlated noise: ``p(x | z) =
+    N(m, S^1/2 C S^1/2)``, ``m`` and ``S = diag(v)`` from the decoder as in
+    ``LOSSES["gaussian"]``, ``C`` a covariance of the standardised residuals
+    ``e = S^-1/2 (x - m)`` shared by every ``z``.
+
+    The networks train under the independent noise (``C = I``, this loss's
+    ``__call__``); ``C`` is then the maximum of the likelihood with the networks
+    fixed, ``C = E[e e^T]`` over the training rows and their posterior draws
+    (``VariationalModel.residual_moments``). Scores and draws use ``C``:
+    ``log N(x; m, S^1/2 C S^1/2) = log N(x; m, S) + 1/2 (|e|^2 - |L^-1 e|^2) -
+    log det L`` with ``C = L L^T``, and a draw is ``m + S^1/2 L eps``."""
+
+    name = "gaussian"
+    outputs_per_feature = 2
+
+    def __init__(self, chol):
+        self._base = LOSSES["gaussian"]
+        self._chol = chol  # the lower Cholesky factor ``L`` of ``C`` (float64)
+        self._log_det = float(np.log(np.diag(chol)).sum())
+
+    def __call__(self, out, target, scale, grad, loss):
+        self._base(out, target, scale, grad, loss)
+
+    def n_outputs(self, n_features):
+        return self._base.n_outputs(n_features)
+
+    def link(self, out):
+        return self._base.link(out)
+
+    def values(self, out, target):
+        e = standardised_residuals(out, target)
+        white = solve_triangular(self._chol, e.T, lower=True).T
+        change = 0.5 * (np.square(e).sum(1) - np.square(white).sum(1))
+        return self._base.values(out, target) - change + self._log_det
+
+    def draw(self, out, rng):
+        mean = _split(out)[0]
+        noise = rng.standard_normal(mean.shape) @ self._chol.T
+        return (mean + np.sqrt(gaussian_variance(out)) * noise).astype(out.dtype)
 
 
 LOSSES = {

@@ -17,7 +17,11 @@ import numpy as np
 from scipy.special import logsumexp
 
 from .._kernels import _dense as k
-from ._losses import categorical_draw, gaussian_interval_log_proba
+from ._losses import (
+    categorical_draw,
+    gaussian_interval_log_proba,
+    standardised_residuals,
+)
 
 
 class Unconditioned:
@@ -193,6 +197,20 @@ class VariationalModel:
         z, _, kl, _ = self._draw(stats, yi, keys, X.dtype)
         out = self.decoder.predict(self.conditioning.decoder_input(z, yi))
         return -(self.loss.values(out, X) + kl_weight * kl)
+
+    def residual_moments(self, X, key_draws, yi=None):
+        """``sum e e^T`` (float64) of the standardised residuals ``e = (x - m) /
+        sqrt(v)`` of a learned-variance Gaussian decoder, over the rows and one
+        posterior draw ``z ~ q(z | x)`` per entry of ``key_draws``: the moments
+        that ``CorrelatedGaussian``'s correlation is fitted to."""
+        stats, _ = self.posterior(X, yi)
+        total = np.zeros((X.shape[1], X.shape[1]))
+        for keys in key_draws:
+            z = self._draw(stats, yi, keys, X.dtype)[0]
+            out = self.decoder.predict(self.conditioning.decoder_input(z, yi))
+            e = standardised_residuals(out, X)
+            total += e.T @ e
+        return total
 
     def importance_weighted(self, X, key_draws, yi=None):
         """Burda et al.'s bound ``log mean_i p(x, z_i | y) / q(z_i | x, y)``, one
