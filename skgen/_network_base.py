@@ -230,7 +230,11 @@ class BaseNetwork(BaseModel):
             X_val = self._dense(X_val)
 
             def validation_loss():
-                return -self._validation_score(X_val, y_val)
+                if not self._validation_slack:
+                    return -self._validation_score(X_val, y_val)
+                rows = self._validation_rows(X_val, y_val)
+                error = rows.std() / np.sqrt(len(rows))
+                return -rows.mean(), self._validation_slack * error
 
         done = len(self.loss_curve_)
 
@@ -257,6 +261,11 @@ class BaseNetwork(BaseModel):
     def _early_stopping(self):
         """Whether a fit holds rows out (``early_stopping``, resolved)."""
         return bool(self.early_stopping)
+
+    # Early stopping keeps the best epoch's parameters (0), or those of the latest
+    # epoch whose validation score is within this many standard errors of the best
+    # up to it (the standard error of the mean of ``_validation_rows``).
+    _validation_slack = 0.0
 
     def _average_decay(self):
         """The decay of the weights' moving average over Adam steps that a cold

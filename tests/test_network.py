@@ -316,6 +316,26 @@ def test_train_epochs_restores_the_best_validation_epoch():
     assert min(val_losses) == 3.0 and param == 2.0  # back to epoch 2's parameters
 
 
+def test_train_epochs_keeps_the_latest_epoch_within_the_slack_of_the_best():
+    """With (loss, slack) from the validation: the latest epoch whose loss is within
+    its slack of the best up to it, even after a new best; the losses recorded are
+    the losses alone."""
+    scripted = iter([(5.0, 0.5), (3.0, 0.5), (3.4, 0.5), (3.6, 0.5), (2.9, 0.2),
+                     (3.05, 0.2), (3.5, 0.2), (3.2, 0.2)])
+    (curve, val_losses), param = run_on(
+        [1.0] * 8, max_iter=8, tol=0.0, n_iter_no_change=3,
+        validation_loss=lambda: next(scripted),
+    )
+    assert val_losses == [5.0, 3.0, 3.4, 3.6, 2.9, 3.05, 3.5, 3.2]
+    assert param == 6.0  # epoch 6 (3.05 within 0.2 of 2.9); 3.2 is not
+    scripted = iter([(5.0, 0.0), (3.0, 0.0), (3.0, 0.0), (4.0, 0.0)])
+    _, param = run_on(
+        [1.0] * 4, max_iter=4, tol=0.0, n_iter_no_change=3,
+        validation_loss=lambda: next(scripted),
+    )
+    assert param == 2.0  # no slack: the first of two equal bests, as without it
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_weight_average_is_the_moving_average_from_the_start(dtype):
     """After t steps: d^t p_0 + sum_s (1 - d) d^(t - s) p_s; swap_in/swap_out put

@@ -191,9 +191,11 @@ def train_epochs(
     Training stops after ``max_iter`` epochs, or once ``n_iter_no_change`` epochs in a
     row have not beaten the best value by ``tol`` (times ``|best|`` with
     ``relative_tol``). With a validation loss, ``params`` (arrays, changed in place)
-    are set back to those of the best epoch at the end. ``report(epoch, loss,
-    val_loss, seconds)`` is called after every epoch (for ``verbose``); ``name``
-    names the estimator in a divergence message.
+    are set back to those of the best epoch at the end; ``validation_loss`` may
+    return ``(loss, slack)`` instead, and then they are set to those of the latest
+    epoch whose loss was within its ``slack`` of the best loss up to it.
+    ``report(epoch, loss, val_loss, seconds)`` is called after every epoch (for
+    ``verbose``); ``name`` names the estimator in a divergence message.
 
     ``average`` (a :class:`WeightAverage` of ``params`` that ``run_epoch`` updates
     after every step): ``validation_loss`` is called with the average swapped into
@@ -221,8 +223,11 @@ def train_epochs(
         loss = run_epoch(epoch)
         losses.append(loss)
         current = loss
+        slack = 0.0
         if validation_loss is not None:
             current = evaluate()
+            if isinstance(current, tuple):
+                current, slack = current
             if not np.isfinite(current):
                 raise DivergenceError(
                     f"{name} diverged: the validation loss is {current} after "
@@ -235,13 +240,13 @@ def train_epochs(
         margin = tol * (abs(best) if relative_tol else 1.0)
         improved = not np.isfinite(best) or current < best - margin
         no_change = 0 if improved else no_change + 1
-        if current < best:
-            best = current
-            if validation_loss is not None:
-                if average is None:
-                    best_params = [p.copy() for p in params]
-                else:
-                    best_params = average.averages()
+        keep = current < best or (slack > 0 and current <= best + slack)
+        best = min(best, current)
+        if keep and validation_loss is not None:
+            if average is None:
+                best_params = [p.copy() for p in params]
+            else:
+                best_params = average.averages()
         if no_change >= n_iter_no_change:
             break
     if best_params is None and average is not None:
