@@ -90,6 +90,9 @@ def test_an_array_gives_an_array_of_its_dtype():
     model = TabularVAE(**SMALL).fit(X)
     rows = model.sample(50, random_state=0)
     assert rows.dtype == X.dtype and rows.shape == (50, 2)
+    assert model.transform(X).dtype == np.float64  # a float64 array: float64
+    frame = pd.DataFrame(X, columns=["a", "b"])  # anything else computes in float32
+    assert TabularVAE(**SMALL).fit(frame).transform(frame).dtype == np.float32
     X32 = X.astype(np.float32)
     model32 = TabularVAE(**SMALL).fit(X32)
     assert model32.sample(5).dtype == np.float32
