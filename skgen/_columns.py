@@ -74,6 +74,41 @@ class Column:
         self.name, self.kind, self.dtype = name, kind, _dtype_spec(dtype)
         self.categories = categories  # binary and categorical: the sorted values
         self.stats = stats  # real: scale, integer, datetime, the normal scores' knots
+        # real: ``(normal scores, model codes)``, the knots of the monotone map
+        # between them (``calibrate``); None: the model reads the normal scores
+        self.flow = None
+
+    def calibrate(self, model_codes, n_knots=256):
+        """Fit the map from normal scores to the model's codes: the model's codes of
+        this column (samples of its marginal) at the quantiles ``(k + 1/2) / K``
+        meet the normal scores there, so that the model's draws, mapped back,
+        have the standard normal marginal that the normal scores of the training
+        rows have (linear between the knots, slope 1 beyond them)."""
+        levels = (np.arange(n_knots) + 0.5) / n_knots
+        codes = np.quantile(np.asarray(model_codes, dtype=np.float64), levels)
+        keep = np.r_[True, np.diff(codes) > 1e-12]  # strictly increasing knots
+        self.flow = (ndtri(levels[keep]), codes[keep]) if keep.sum() > 1 else None
+
+    def _flow(self, code, inverse=False):
+        """Normal scores to the model's codes (back with ``inverse``)."""
+        flow = getattr(self, "flow", None)  # None: pickled before skgen 0.8
+        if flow is None:
+            return code
+        source, target = flow[::-1] if inverse else flow
+        out = np.interp(code, source, target)
+        out = np.where(code < source[0], target[0] + (code - source[0]), out)
+        return np.where(code > source[-1], target[-1] + (code - source[-1]), out)
+
+    def _log_flow_slope(self, code):
+        """``log d model code / d normal score`` at normal scores ``code``."""
+        flow = getattr(self, "flow", None)
+        if flow is None:
+            return np.zeros(np.shape(code))
+        source, target = flow
+        k = np.clip(np.searchsorted(source, code, side="right") - 1, 0, len(source) - 2)
+        slope = np.diff(target)[k] / np.diff(source)[k]
+        outside = (code < source[0]) | (code > source[-1])
+        return np.where(outside, 0.0, np.log(slope))
 
     def encode(self, values, spread=None):
         """The column's values as the model reads them (float64).
@@ -86,13 +121,13 @@ class Column:
             s = self.stats
             x = _numbers(values, s["datetime"])
             if spread is None:
-                return _normal_scores(x, s)
+                return self._flow(_normal_scores(x, s))
             v = s["mid_v"]
             k = np.clip(np.searchsorted(v, x), 0, len(v) - 1)
             seen = np.isclose(v[k], x, rtol=1e-6, atol=0.0) | (v[k] == x)
             jitter = (spread - 0.5) * s["share"][k]
             u = np.interp(x, v, s["mid_u"]) + np.where(seen, jitter, 0.0)
-            return np.where(seen, ndtri(u), _normal_scores(x, s))
+            return self._flow(np.where(seen, ndtri(u), _normal_scores(x, s)))
         cats = self.categories
         codes = np.clip(np.searchsorted(cats, values), 0, len(cats) - 1)
         if cats.dtype.kind in "iuf" and values.dtype.kind in "iuf":
@@ -127,7 +162,7 @@ class Column:
         if s["mid_v"][k] != x or share * s["n_rows"] < 2:
             return None
         mid = s["mid_u"][k]
-        return ndtri(mid - share / 2), ndtri(mid + share / 2)
+        return tuple(self._flow(ndtri(np.array([mid - share / 2, mid + share / 2]))))
 
     def decode(self, coded):
         """Model values (normal scores, 0/1, codes) back to the column's values."""
@@ -135,7 +170,8 @@ class Column:
             codes = np.clip(np.rint(coded), 0, len(self.categories) - 1)
             return self.categories[codes.astype(np.intp)]
         s = self.stats
-        values = np.interp(ndtr(coded.astype(np.float64)), s["inv_u"], s["inv_v"])
+        scores = self._flow(coded.astype(np.float64), inverse=True)
+        values = np.interp(ndtr(scores), s["inv_u"], s["inv_v"])
         if s["datetime"]:
             return np.rint(values * 1e9).astype(np.int64).astype("datetime64[ns]")
         return np.rint(values) if s["integer"] else values
@@ -179,8 +215,9 @@ class Column:
         x = _numbers(values, s["datetime"])
         v, u = s["mid_v"], s["mid_u"]
         out = np.full(x.shape, -np.log(s["scale"]))  # the tails, and a constant
+        to_model = self._log_flow_slope(_normal_scores(x, s))
         if len(v) < 2:
-            return out
+            return out + to_model
         inside = (x >= v[0]) & (x <= v[-1])
         slopes = np.diff(u) / np.diff(v)
         k = np.clip(np.searchsorted(v, x[inside], side="right") - 1, 0, len(v) - 2)
@@ -192,7 +229,7 @@ class Column:
         slope = np.where(at_top, slopes[-1], slope)
         z = _normal_scores(x[inside], s)
         out[inside] = np.log(slope) + 0.5 * z * z + 0.5 * np.log(2.0 * np.pi)
-        return out
+        return out + to_model
 
 
 def _numbers(values, datetime):
@@ -307,6 +344,13 @@ class ColumnCoder:
             draws = None if spread is None else spread[:, position]
             coded[:, position] = self.columns[j].encode(values[j], draws)
         return coded
+
+    def calibrate(self, model_codes):
+        """Fit each real column's map to the model's codes (``Column.calibrate``)
+        from the model's draws of the real columns (model order, first)."""
+        real = [j for j in self.model_order if self.columns[j].kind == REAL]
+        for position, j in enumerate(real):
+            self.columns[j].calibrate(model_codes[:, position])
 
     def model_position(self, name):
         """The position in model order of the column called ``name``."""

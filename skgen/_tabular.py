@@ -16,6 +16,8 @@ from ._validation import check_layer_sizes, check_positive_int
 
 # Candidate latent draws per row when sampling under conditions (see ``sample``).
 _CANDIDATES = 64
+# The model's draws that calibrate the real columns' codes.
+_CALIBRATION_DRAWS = 10_000
 
 
 @document_n_jobs
@@ -38,6 +40,15 @@ class TabularVAE(VAE):
     * categorical columns (strings, objects, pandas categoricals, booleans with
       one value, the columns named in ``categorical_features``): a softmax over the
       categories seen in the first fit.
+
+    After training, each real column's normal scores are mapped, monotonically,
+    to the codes the model draws for it (its quantiles of 10,000 draws of the
+    model at 256 levels meet the normal distribution's): the networks' draws,
+    often narrower than the data, then give each column its training
+    marginal, and scores include the map's derivative. On validation splits
+    of training rows this raised quality on breast cancer 0.884 -> 0.898, wine
+    0.784 -> 0.792, cars 0.885 -> 0.892, weather 0.900 -> 0.901
+    (benchmarks/RESULTS.md).
 
     The columns are independent given ``z``; the network learns how they depend on
     each other through it. ``sample`` draws synthetic rows with the input's columns,
@@ -208,6 +219,14 @@ random_state, verbose :
         # 0.899 against 0.885 / 0.896, benchmarks/RESULTS.md): columns stay
         # independent given z.
         return False
+
+    def _after_training(self, X, y):
+        """Calibrate the real columns (``ColumnCoder.calibrate``) on the model's
+        draws of them, 10,000 rows from the prior."""
+        rng = np.random.RandomState(self._train_rng_.randint(2**31))
+        Z = rng.standard_normal((_CALIBRATION_DRAWS, self.n_components))
+        codes = self._model().decode(Z.astype(self._dtype()), draw=rng)
+        self._coder_.calibrate(codes[:, : self._coder_.n_real])
 
     def _loss(self):
         coder = self._coder_
