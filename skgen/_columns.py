@@ -76,58 +76,64 @@ class Column:
         self.stats = stats  # real: scale, integer, datetime, the normal scores' knots
         # real: ``(normal scores, model codes)``, the knots of the monotone map
         # between them (``calibrate``); None: the model reads the normal scores
-        self.flow = None
+        self.calibration = None
 
     def calibrate(self, model_codes, n_knots=256):
         """Fit the map from normal scores to the model's codes: the model's codes of
-        this column (samples of its marginal) at the quantiles ``(k + 1/2) / K``
-        meet the normal scores there, so that the model's draws, mapped back,
-        have the standard normal marginal that the normal scores of the training
-        rows have (linear between the knots, slope 1 beyond them)."""
+        this column (draws of its marginal) at the levels ``(k + 1/2) / K`` meet the
+        normal scores there, so that the model's draws, mapped back, have the
+        standard normal marginal that the normal scores of the training rows have
+        (linear between the knots, slope 1 beyond them)."""
         levels = (np.arange(n_knots) + 0.5) / n_knots
         codes = np.quantile(np.asarray(model_codes, dtype=np.float64), levels)
         keep = np.r_[True, np.diff(codes) > 1e-12]  # strictly increasing knots
-        self.flow = (ndtri(levels[keep]), codes[keep]) if keep.sum() > 1 else None
+        knots = (ndtri(levels[keep]), codes[keep])
+        self.calibration = knots if keep.sum() > 1 else None
 
-    def _flow(self, code, inverse=False):
-        """Normal scores to the model's codes (back with ``inverse``)."""
-        flow = getattr(self, "flow", None)  # None: pickled before skgen 0.8
-        if flow is None:
-            return code
-        source, target = flow[::-1] if inverse else flow
-        out = np.interp(code, source, target)
-        out = np.where(code < source[0], target[0] + (code - source[0]), out)
-        return np.where(code > source[-1], target[-1] + (code - source[-1]), out)
+    def _calibrated(self, scores, inverse=False):
+        """Normal scores to the model's codes (codes to normal scores with
+        ``inverse``)."""
+        knots = getattr(self, "calibration", None)  # None: pickled before skgen 0.8
+        if knots is None:
+            return scores
+        source, target = knots[::-1] if inverse else knots
+        out = np.interp(scores, source, target)
+        out = np.where(scores < source[0], target[0] + (scores - source[0]), out)
+        return np.where(scores > source[-1], target[-1] + (scores - source[-1]), out)
 
-    def _log_flow_slope(self, code):
-        """``log d model code / d normal score`` at normal scores ``code``."""
-        flow = getattr(self, "flow", None)
-        if flow is None:
-            return np.zeros(np.shape(code))
-        source, target = flow
-        k = np.clip(np.searchsorted(source, code, side="right") - 1, 0, len(source) - 2)
+    def _log_calibration_slope(self, scores):
+        """``log d model code / d normal score`` at normal scores ``scores``."""
+        knots = getattr(self, "calibration", None)
+        if knots is None:
+            return np.zeros(np.shape(scores))
+        source, target = knots
+        k = np.searchsorted(source, scores, side="right") - 1
+        k = np.clip(k, 0, len(source) - 2)
         slope = np.diff(target)[k] / np.diff(source)[k]
-        outside = (code < source[0]) | (code > source[-1])
+        outside = (scores < source[0]) | (scores > source[-1])
         return np.where(outside, 0.0, np.log(slope))
 
-    def encode(self, values, spread=None):
+    def encode(self, values, spread=None, calibrated=True):
         """The column's values as the model reads them (float64).
 
         A real column's value codes at the middle of its share of the training rows;
         with uniform draws ``spread`` (one per value), a value seen in training codes
         at that point of its share instead (the model then trains on a continuous
-        variable, whose codes over a 60% share of zeros decode to the spike)."""
+        variable, whose codes over a 60% share of zeros decode to the spike).
+        ``calibrated=False``: the normal scores themselves, which the networks
+        train on."""
         if self.kind == REAL:
             s = self.stats
             x = _numbers(values, s["datetime"])
-            if spread is None:
-                return self._flow(_normal_scores(x, s))
-            v = s["mid_v"]
-            k = np.clip(np.searchsorted(v, x), 0, len(v) - 1)
-            seen = np.isclose(v[k], x, rtol=1e-6, atol=0.0) | (v[k] == x)
-            jitter = (spread - 0.5) * s["share"][k]
-            u = np.interp(x, v, s["mid_u"]) + np.where(seen, jitter, 0.0)
-            return self._flow(np.where(seen, ndtri(u), _normal_scores(x, s)))
+            scores = _normal_scores(x, s)
+            if spread is not None:
+                v = s["mid_v"]
+                k = np.clip(np.searchsorted(v, x), 0, len(v) - 1)
+                seen = np.isclose(v[k], x, rtol=1e-6, atol=0.0) | (v[k] == x)
+                jitter = (spread - 0.5) * s["share"][k]
+                u = np.interp(x, v, s["mid_u"]) + np.where(seen, jitter, 0.0)
+                scores = np.where(seen, ndtri(u), scores)
+            return self._calibrated(scores) if calibrated else scores
         cats = self.categories
         codes = np.clip(np.searchsorted(cats, values), 0, len(cats) - 1)
         if cats.dtype.kind in "iuf" and values.dtype.kind in "iuf":
@@ -162,7 +168,8 @@ class Column:
         if s["mid_v"][k] != x or share * s["n_rows"] < 2:
             return None
         mid = s["mid_u"][k]
-        return tuple(self._flow(ndtri(np.array([mid - share / 2, mid + share / 2]))))
+        ends = ndtri(np.array([mid - share / 2, mid + share / 2]))
+        return tuple(self._calibrated(ends))
 
     def decode(self, coded):
         """Model values (normal scores, 0/1, codes) back to the column's values."""
@@ -170,7 +177,7 @@ class Column:
             codes = np.clip(np.rint(coded), 0, len(self.categories) - 1)
             return self.categories[codes.astype(np.intp)]
         s = self.stats
-        scores = self._flow(coded.astype(np.float64), inverse=True)
+        scores = self._calibrated(coded.astype(np.float64), inverse=True)
         values = np.interp(ndtr(scores), s["inv_u"], s["inv_v"])
         if s["datetime"]:
             return np.rint(values * 1e9).astype(np.int64).astype("datetime64[ns]")
@@ -215,7 +222,7 @@ class Column:
         x = _numbers(values, s["datetime"])
         v, u = s["mid_v"], s["mid_u"]
         out = np.full(x.shape, -np.log(s["scale"]))  # the tails, and a constant
-        to_model = self._log_flow_slope(_normal_scores(x, s))
+        to_model = self._log_calibration_slope(_normal_scores(x, s))
         if len(v) < 2:
             return out + to_model
         inside = (x >= v[0]) & (x <= v[-1])
@@ -332,17 +339,19 @@ class ColumnCoder:
         array_dtype = None if frame else _dtype_spec(np.asarray(X).dtype)
         return cls(columns, names, frame, array_dtype)
 
-    def encode(self, X, dtype, estimator_name, spread=None):
+    def encode(self, X, dtype, estimator_name, spread=None, calibrated=True):
         """X's columns as the model's float matrix (in ``dtype``), model order.
         ``spread``: uniform draws shaped like that matrix that spread the real
         columns' training values over their shares (see ``Column.encode``), for the
-        rows a model trains on."""
+        rows a model trains on; ``calibrated=False``: the real columns' normal
+        scores, not mapped to the model's codes."""
         names, values = _columns_of(X)
         _refuse_missing(names, values, estimator_name)
         coded = np.empty((len(values[0]) if values else 0, len(self.columns)), dtype)
         for position, j in enumerate(self.model_order):
             draws = None if spread is None else spread[:, position]
-            coded[:, position] = self.columns[j].encode(values[j], draws)
+            column = self.columns[j]
+            coded[:, position] = column.encode(values[j], draws, calibrated)
         return coded
 
     def calibrate(self, model_codes):

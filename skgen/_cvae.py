@@ -90,9 +90,14 @@ n_iter_, t_, max_iter_, n_iter_no_change_, random_state_, n_features_in_ :
     """
 
     _parameter_constraints: dict = {
-        **VAE._parameter_constraints,
+        **{
+            name: rule
+            for name, rule in VAE._parameter_constraints.items()
+            if name != "covariance_type"
+        },
         "conditioning": [StrOptions({"prior", "concat"})],
     }
+    _added_params: dict = {}  # VAE's covariance_type is not a CVAE parameter
 
     def __init__(
         self,

@@ -197,8 +197,10 @@ class BaseNetwork(BaseModel):
     drawn from ``_train_rng_``), ``_model()`` (the model-layer object whose
     ``params`` and ``grads`` Adam steps on), ``_loss_and_grads(model, xb, yb)`` (the
     summed loss of a minibatch, gradients of its mean into ``model.grads``) and
-    ``_validation_score(X, y)`` (higher is better); and the class attributes that
-    word its messages.
+    ``_validation_score(X, y)`` (higher is better); with a non-zero
+    ``_validation_slack`` also ``_validation_rows(X, y)`` (each row's score, whose
+    mean early stopping then reads instead); and the class attributes that word
+    its messages.
     """
 
     _relative_tol = True  # tol times |best loss| (False: absolute, as MLPClassifier)
@@ -297,7 +299,7 @@ class BaseNetwork(BaseModel):
     def _split_rng(self, cold):
         """The generator of the validation split: the first pass's, replayed on
         warm starts, so that they hold out the rows the first fit held out."""
-        if cold:
+        if cold or not hasattr(self, "_split_state_"):  # or partial_fit started it
             self._split_state_ = self._train_rng_.get_state()
             return self._train_rng_
         rng = np.random.RandomState()

@@ -41,14 +41,15 @@ class TabularVAE(VAE):
       one value, the columns named in ``categorical_features``): a softmax over the
       categories seen in the first fit.
 
-    After training, each real column's normal scores are mapped, monotonically,
-    to the codes the model draws for it (its quantiles of 10,000 draws of the
-    model at 256 levels meet the normal distribution's): the networks' draws,
-    often narrower than the data, then give each column its training
-    marginal, and scores include the map's derivative. On validation splits
-    of training rows this raised quality on breast cancer 0.884 -> 0.898, wine
-    0.784 -> 0.792, cars 0.885 -> 0.892, weather 0.900 -> 0.901
-    (benchmarks/RESULTS.md).
+    After each training call (the networks train on the normal scores), each
+    real column's normal scores are mapped, monotonically, to the codes the
+    model draws for it (the model's quantiles meet the normal distribution's):
+    the networks' draws, often narrower than the data, then give each column its
+    training marginal, and scores include the map's derivative. The map takes
+    10,000 draws of the model, about 20 ms per ``fit`` or ``partial_fit`` call.
+    On validation splits of training rows it raised quality on breast cancer
+    0.884 -> 0.898, wine 0.784 -> 0.792, cars 0.885 -> 0.892, weather 0.900 ->
+    0.901 (benchmarks/RESULTS.md).
 
     The columns are independent given ``z``; the network learns how they depend on
     each other through it. ``sample`` draws synthetic rows with the input's columns,
@@ -56,8 +57,9 @@ class TabularVAE(VAE):
     rounded), also given the values of some columns (``conditions``);
     ``transform`` gives the posterior means of ``z``, ``score_samples`` each row's
     evidence lower bound in nats (densities in the real columns' own units). The
-    network computes in float32 (``transform`` gives float32), in float64 for a
-    float64 array only.
+    networks compute in float32 for a DataFrame (``transform`` gives float32), in
+    an array's float dtype otherwise (float32 stays float32, anything else is
+    float64).
 
     Parameters
     ----------
@@ -142,7 +144,7 @@ random_state, verbose :
         **{
             name: rule
             for name, rule in VAE._parameter_constraints.items()
-            if name != "likelihood"
+            if name not in ("likelihood", "covariance_type")
         },
         "categorical_features": [
             StrOptions({"auto"}),
@@ -193,6 +195,7 @@ random_state, verbose :
 
     _divergence_hint = "Lower learning_rate."
     _added_attributes: dict = {}  # one likelihood per column, not VAE's likelihood
+    _added_params: dict = {}  # nor VAE's covariance_type
 
     # ------------------------------------------------------------- the table
     def _structure(self):
@@ -222,7 +225,7 @@ random_state, verbose :
 
     def _after_training(self, X, y):
         """Calibrate the real columns (``ColumnCoder.calibrate``) on the model's
-        draws of them, 10,000 rows from the prior."""
+        draws of them from the prior."""
         rng = np.random.RandomState(self._train_rng_.randint(2**31))
         Z = rng.standard_normal((_CALIBRATION_DRAWS, self.n_components))
         codes = self._model().decode(Z.astype(self._dtype()), draw=rng)
@@ -261,23 +264,26 @@ random_state, verbose :
         if reset:  # the seed of the training rows' spread within their shares
             self._spread_seed_ = check_random_state(self.random_state).randint(2**31)
         # Keyed on each row's content and position (rows of a small table repeat):
-        # the same rows code the same in every training call.
-        middle = self._coder_.encode(X, np.float64, name)
+        # the same rows code the same in every training call. The networks train
+        # on the normal scores, whatever the calibration (see _after_training).
+        middle = self._coder_.encode(X, np.float64, name, calibrated=False)
         rows = np.arange(middle.shape[0], dtype=np.float64)[:, None]
         spread = content_uniforms(np.hstack([middle, rows]), self._spread_seed_)
         spread = spread[:, :-1]
-        return self._coder_.encode(X, dtype, name, spread=spread), None
+        coded = self._coder_.encode(X, dtype, name, spread=spread, calibrated=False)
+        return coded, None
 
     @staticmethod
     def _input_dtype(X):
-        """float64 arrays compute in float64; everything else (DataFrames, float32,
-        integer and object arrays) in float32, as PyTorch's TVAE does: on
-        validation splits of the training rows of cars, weather, wine and breast
-        cancer (3 fits each) the fits took 1.4-2.1x less time than in float64 at
-        the same quality (0.885, 0.900, 0.784, 0.884 against 0.887, 0.900, 0.784,
-        0.885; benchmarks/RESULTS.md)."""
-        dtype = getattr(X, "dtype", None)
-        return np.float64 if dtype == np.float64 else np.float32
+        """A DataFrame computes in float32 (it has no one dtype to keep; PyTorch's
+        TVAE computes in float32 too): on validation splits of the training rows
+        of cars, weather, wine and breast cancer the median fit took 1.6-2.1x less
+        time than in float64 at the same quality (0.885, 0.900, 0.784, 0.884
+        against 0.887, 0.900, 0.784, 0.885; benchmarks/RESULTS.md). An array
+        keeps its float dtype: float32 stays float32, anything else is float64."""
+        if hasattr(X, "columns"):
+            return np.float32
+        return np.float32 if getattr(X, "dtype", None) == np.float32 else np.float64
 
     def _validate_X(self, X, dense=False):
         return self._coded_and_jacobian(X, jacobian=False)[0]

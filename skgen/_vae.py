@@ -20,6 +20,11 @@ from ._parallel import document_n_jobs, threaded
 from ._validation import check_layer_sizes, check_positive_int, looks_binary
 
 
+# covariance_type="full": posterior draws per training row (at most), residuals
+# (at least, as long as there is a draw per row) and the shrinkage towards I.
+_RESIDUAL_DRAWS, _RESIDUALS, _SHRINKAGE = 8, 10_000, 1e-3
+
+
 @document_n_jobs
 @document_training
 class VAE(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseNetwork):
@@ -64,15 +69,18 @@ default="auto"
         "full": correlated, ``p(x | z) = N(m, S^1/2 R S^1/2)`` with the decoder's
         means ``m`` and variances ``S`` and one correlation matrix ``R`` of the
         standardised residuals ``(x - m) / sqrt(S)`` for all ``z``, fitted after
-        the networks (their maximum likelihood for the training rows and 8
-        posterior draws each, shrunk by 1e-3 towards the identity); the ELBO,
-        ``log_likelihood`` and ``sample(draw=True)`` use it. "diag": independent
-        features given ``z`` (``R = I``), as before skgen 0.8. The networks train
-        as "diag" either way. On validation splits of training rows
-        (benchmarks/RESULTS.md, issue 23), "full" scored per held-out row: breast
-        cancer -10.2 -> -2.8, -19.3 -> -13.0, -5.3 -> 1.9; diabetes -9.2 ->
-        -8.5, -9.7 -> -8.9; wine -18.2 -> -18.6, -14.7 -> -14.8, -16.8 -> -16.0.
-        Not used by the other likelihoods.
+        the networks: the correlation of their second moments over the training
+        rows and posterior draws of ``z`` (8 per row, fewer beyond 1,250 rows),
+        shrunk by 1e-3 towards the identity. ``partial_fit`` adds each block's
+        moments to those of the blocks before (residuals as the networks were
+        then). The ELBO, ``log_likelihood`` and ``sample(draw=True)`` use it.
+        "diag": independent features given ``z`` (``R = I``), as before skgen
+        0.8. The networks train as "diag" either way. On validation splits of
+        training rows (benchmarks/RESULTS.md, issue 23), importance-weighted
+        nats per held-out row, "diag" -> "full": breast cancer -10.2 -> -2.9,
+        -19.3 -> -11.9, -5.3 -> 2.0; diabetes -9.2 -> -8.4, -9.7 -> -8.9, -9.2
+        -> -8.2; wine -18.2 -> -18.5, -14.7 -> -14.8, -16.8 -> -16.0. Not used
+        by the other likelihoods.
     beta : float, default=1.0
         Weight of the KL term (beta-VAE, Higgins et al. 2017); 1 is the ELBO.
     batch_size : int, default=128
@@ -267,6 +275,7 @@ default="auto"
 
     @property
     def residual_correlation_(self):
+        self._check_fitted()
         chol = getattr(self, "_residual_chol_", None)  # None: skgen 0.7 and before
         return None if chol is None else chol @ chol.T
 
@@ -282,12 +291,13 @@ default="auto"
 
     def _fit_residual_correlation(self, X, y):
         """``R``: the correlation of ``E[e e^T]`` over this call's rows (and the
-        rows of earlier ``partial_fit`` calls), with 8 posterior draws per row
-        (fewer beyond 1,250 rows: 10,000 residuals or one per row), keyed on each
-        row's content; shrunk by 1e-3 towards the identity."""
+        rows of earlier ``partial_fit`` calls), ``_RESIDUAL_DRAWS`` posterior
+        draws per row (fewer where ``_RESIDUALS`` residuals need fewer), keyed on
+        each row's content; shrunk by ``_SHRINKAGE`` towards the identity."""
         model = self._model()
-        total = 0.0 if self._residual_moments_ is None else self._residual_moments_
-        n_draws = int(np.clip(np.ceil(10_000 / X.shape[0]), 1, 8))
+        total = getattr(self, "_residual_moments_", None)  # None: skgen 0.7
+        total = 0.0 if total is None else total
+        n_draws = int(np.clip(np.ceil(_RESIDUALS / X.shape[0]), 1, _RESIDUAL_DRAWS))
         seeds = self._score_seed_ + np.arange(1, n_draws + 1, dtype=np.uint64)
         for start in range(0, X.shape[0], 4096):
             block = self._dense(X[start : start + 4096])
@@ -299,9 +309,8 @@ default="auto"
         scale[scale == 0] = 1.0
         correlation = total / np.outer(scale, scale)
         np.fill_diagonal(correlation, 1.0)
-        self._residual_chol_ = np.linalg.cholesky(
-            (correlation + 1e-3 * np.eye(len(total))) / (1 + 1e-3)
-        )
+        shrunk = correlation + _SHRINKAGE * np.eye(len(total))
+        self._residual_chol_ = np.linalg.cholesky(shrunk / (1 + _SHRINKAGE))
 
     def _conditioning(self):
         """How the class enters the model: not at all in a VAE."""
@@ -420,8 +429,8 @@ default="auto"
             Number of samples.
         draw : bool, default=False
             False returns the decoder means ``E[x | z]`` (smooth images). True draws
-            ``x ~ p(x | z)`` itself: 0/1 pixels for Bernoulli, mean plus unit noise for
-            Gaussian.
+            ``x ~ p(x | z)`` itself: 0/1 pixels for Bernoulli, the mean plus the
+            decoder's noise for Gaussian (with ``residual_correlation_``).
         random_state : int, RandomState instance or None, default=None
             Seed for the draws. None draws from ``random_state_``, so that repeated
             calls give new samples; an int gives the same samples every time.

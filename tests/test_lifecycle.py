@@ -293,6 +293,15 @@ def test_a_warm_start_holds_out_the_rows_the_first_fit_held_out(name, monkeypatc
     assert_array_equal(held_out[0], held_out[1])
 
 
+@pytest.mark.parametrize("name", NETWORKS)
+def test_a_warm_start_after_partial_fit_holds_rows_out(name):
+    """partial_fit holds nothing out; a warm fit with early stopping after it
+    draws its own split (it used to look for the first fit's)."""
+    est = partial_fit(make(name, early_stopping=True), data(name))
+    fit(est.set_params(warm_start=True), data(name))
+    assert np.isfinite(est.validation_scores_[-1])
+
+
 @pytest.mark.parametrize("name", [n for n in NETWORKS if n in SAMPLERS])
 def test_sampling_between_partial_fits_does_not_change_training(name):
     plain, sampled = fit(make(name), data(name)), fit(make(name), data(name))

@@ -91,7 +91,7 @@ def test_an_array_gives_an_array_of_its_dtype():
     rows = model.sample(50, random_state=0)
     assert rows.dtype == X.dtype and rows.shape == (50, 2)
     assert model.transform(X).dtype == np.float64  # a float64 array: float64
-    frame = pd.DataFrame(X, columns=["a", "b"])  # anything else computes in float32
+    frame = pd.DataFrame(X, columns=["a", "b"])  # a DataFrame computes in float32
     assert TabularVAE(**SMALL).fit(frame).transform(frame).dtype == np.float32
     X32 = X.astype(np.float32)
     model32 = TabularVAE(**SMALL).fit(X32)
@@ -213,7 +213,7 @@ def test_the_normal_scores_jacobian_is_the_derivative_of_the_coding(calibrated):
     column = Column.fit("x", values, False, values.dtype)
     if calibrated:  # a model whose draws of the column are too narrow and shifted
         column.calibrate(0.2 + 0.8 * rng.standard_normal(5000))
-        assert column.flow is not None
+        assert column.calibration is not None
     x = np.r_[rng.uniform(0.5, 15, 20), [-3.0, 80.0]]  # inside, and both tails
     h = 1e-6
     slope = (column.encode(x + h) - column.encode(x - h)) / (2 * h)
@@ -237,7 +237,7 @@ def test_calibration_gives_the_draws_the_training_marginal():
     codes = model._model().decode(Z.astype(model._dtype()), draw=draws)
     for position, column in enumerate(model._coder_.columns):
         raw = codes[:, position].astype(np.float64)
-        scores = column._flow(raw, inverse=True)
+        scores = column._calibrated(raw, inverse=True)
         # measured: 0.006-0.008 calibrated (the noise of 20,000 draws) against
         # 0.019-0.021 raw
         assert kstest(scores, "norm").statistic < 0.012

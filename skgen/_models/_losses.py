@@ -73,9 +73,12 @@ def gaussian_variance(out):
     return k.MIN_VARIANCE + np.exp(raw)
 
 
-def _draw_gaussian(out, rng):
+def _draw_gaussian(out, rng, chol=None):
+    """``m + S^1/2 eps``, or ``m + S^1/2 L eps`` with correlated noise (``chol``)."""
     mean = _split(out)[0]
-    return mean + np.sqrt(gaussian_variance(out)) * rng.standard_normal(mean.shape)
+    noise = rng.standard_normal(mean.shape)
+    noise = noise if chol is None else noise @ chol.T
+    return mean + np.sqrt(gaussian_variance(out)) * noise
 
 
 def standardised_residuals(out, target):
@@ -86,23 +89,23 @@ def standardised_residuals(out, target):
 
 class CorrelatedGaussian:
     """The learned-variance Gaussian with correlated noise: ``p(x | z) =
-    N(m, S^1/2 C S^1/2)``, ``m`` and ``S = diag(v)`` from the decoder as in
-    ``LOSSES["gaussian"]``, ``C`` a covariance of the standardised residuals
-    ``e = S^-1/2 (x - m)`` shared by every ``z``.
+    N(m, S^1/2 R S^1/2)``, ``m`` and ``S = diag(v)`` from the decoder as in
+    ``LOSSES["gaussian"]``, ``R`` a correlation matrix of the standardised
+    residuals ``e = S^-1/2 (x - m)`` shared by every ``z``.
 
-    The networks train under the independent noise (``C = I``, this loss's
-    ``__call__``); ``C`` is then the maximum of the likelihood with the networks
-    fixed, ``C = E[e e^T]`` over the training rows and their posterior draws
-    (``VariationalModel.residual_moments``). Scores and draws use ``C``:
-    ``log N(x; m, S^1/2 C S^1/2) = log N(x; m, S) + 1/2 (|e|^2 - |L^-1 e|^2) -
-    log det L`` with ``C = L L^T``, and a draw is ``m + S^1/2 L eps``."""
+    The networks train under the independent noise (``R = I``, this loss's
+    ``__call__``); the estimator then fits ``R`` to the moments ``E[e e^T]`` of
+    the training rows and their posterior draws
+    (``VariationalModel.residual_moments``). Scores and draws use ``R``:
+    ``log N(x; m, S^1/2 R S^1/2) = log N(x; m, S) + 1/2 (|e|^2 - |L^-1 e|^2) -
+    log det L`` with ``R = L L^T``, and a draw is ``m + S^1/2 L eps``."""
 
     name = "gaussian"
     outputs_per_feature = 2
 
     def __init__(self, chol):
         self._base = LOSSES["gaussian"]
-        self._chol = chol  # the lower Cholesky factor ``L`` of ``C`` (float64)
+        self._chol = chol  # the lower Cholesky factor ``L`` of ``R`` (float64)
         self._log_det = float(np.log(np.diag(chol)).sum())
 
     def __call__(self, out, target, scale, grad, loss):
@@ -116,14 +119,13 @@ class CorrelatedGaussian:
 
     def values(self, out, target):
         e = standardised_residuals(out, target)
-        white = solve_triangular(self._chol, e.T, lower=True).T
+        # not checked: a row whose code overflowed scores NaN, then -inf, as in "diag"
+        white = solve_triangular(self._chol, e.T, lower=True, check_finite=False).T
         change = 0.5 * (np.square(e).sum(1) - np.square(white).sum(1))
         return self._base.values(out, target) - change + self._log_det
 
     def draw(self, out, rng):
-        mean = _split(out)[0]
-        noise = rng.standard_normal(mean.shape) @ self._chol.T
-        return (mean + np.sqrt(gaussian_variance(out)) * noise).astype(out.dtype)
+        return _draw_gaussian(out, rng, self._chol).astype(out.dtype)
 
 
 LOSSES = {
