@@ -96,22 +96,14 @@ class Column:
         knots = getattr(self, "calibration", None)  # None: pickled before skgen 0.8
         if knots is None:
             return scores
-        source, target = knots[::-1] if inverse else knots
-        out = np.interp(scores, source, target)
-        out = np.where(scores < source[0], target[0] + (scores - source[0]), out)
-        return np.where(scores > source[-1], target[-1] + (scores - source[-1]), out)
+        return _through_knots(scores, *(knots[::-1] if inverse else knots))[0]
 
     def _log_calibration_slope(self, scores):
         """``log d model code / d normal score`` at normal scores ``scores``."""
         knots = getattr(self, "calibration", None)
         if knots is None:
             return np.zeros(np.shape(scores))
-        source, target = knots
-        k = np.searchsorted(source, scores, side="right") - 1
-        k = np.clip(k, 0, len(source) - 2)
-        slope = np.diff(target)[k] / np.diff(source)[k]
-        outside = (scores < source[0]) | (scores > source[-1])
-        return np.where(outside, 0.0, np.log(slope))
+        return np.log(_through_knots(scores, *knots)[1])
 
     def encode(self, values, spread=None, calibrated=True):
         """The column's values as the model reads them (float64).
@@ -237,6 +229,17 @@ class Column:
         z = _normal_scores(x[inside], s)
         out[inside] = np.log(slope) + 0.5 * z * z + 0.5 * np.log(2.0 * np.pi)
         return out + to_model
+
+
+def _through_knots(x, source, target):
+    """The piecewise linear map through the knots ``source -> target`` (slope 1
+    beyond them): its values and slopes at ``x``."""
+    k = np.clip(np.searchsorted(source, x, side="right") - 1, 0, len(source) - 2)
+    slope = np.diff(target)[k] / np.diff(source)[k]
+    slope = np.where((x < source[0]) | (x > source[-1]), 1.0, slope)
+    # below the knots from the first one, above them from the last
+    start = np.where(x < source[0], 0, np.where(x > source[-1], len(source) - 1, k))
+    return target[start] + slope * (x - source[start]), slope
 
 
 def _numbers(values, datetime):
