@@ -471,6 +471,70 @@ class ClassifierLifecycleMixin(ClassifierMixin):
         return ClassifierMixin.score(self, X, y, sample_weight)
 
 
+class SemiSupervisedMixin:
+    """``missing_label``: the rows of y that carry it are unlabelled (class index
+    -1), scikit-learn's convention in ``sklearn.semi_supervised`` (put the
+    mixin before :class:`ClassifierLifecycleMixin`), unless it is one of
+    ``classes_``: a first ``partial_fit`` whose ``classes`` hold it, or a fit
+    whose other rows hold one class only (labels such as {-1, 1}, which no
+    semi-supervised model could learn from), makes it a class. The estimator may
+    refuse unlabelled rows in a setting that cannot use them
+    (``_refuse_unlabelled``)."""
+
+    def _marked(self, y):
+        """The rows of y that carry ``missing_label``."""
+        y = np.asarray(y)
+        if self.missing_label is None or (
+            y.dtype.kind in "US" and not isinstance(self.missing_label, str)
+        ):
+            return np.zeros(y.shape[0], dtype=bool)
+        return np.asarray(y == self.missing_label, dtype=bool).reshape(y.shape[0])
+
+    def _refuse_unlabelled(self):
+        """Why this setting cannot use unlabelled rows (None: it can)."""
+        return None
+
+    def _class_indices(self, y, reset, incremental=False, classes=None):
+        """y as indices into ``classes_``, -1 for the unlabelled rows."""
+        y = np.asarray(y)
+        marked = self._marked(y)
+        label = f"missing_label={self.missing_label!r}"
+        if reset and incremental and classes is not None:
+            a_class = self._marked(np.asarray(classes)).any()
+        elif reset:
+            a_class = 0 < marked.sum() < len(y) and len(np.unique(y[~marked])) < 2
+        else:
+            a_class = self._marked(self.classes_).any()
+        missing = marked & (not a_class)
+        if reset and missing.all():
+            raise ValueError(
+                f"Every row of y is unlabelled ({label}): no class is known. "
+                "Label some rows of every class (the semi-supervised model "
+                "learns from the unlabelled ones beside them)."
+            )
+        reason = self._refuse_unlabelled() if missing.any() else None
+        if reason is not None:
+            raise ValueError(
+                f"y has {missing.sum()} unlabelled rows ({label}): {reason}"
+            )
+        yi = np.full(y.shape[0], -1, dtype=np.intp)
+        if missing.all():  # a later block: the classes are known
+            if incremental:
+                _check_partial_fit_first_call(self, classes)
+        else:
+            yi[~missing] = super()._class_indices(
+                y[~missing], reset, incremental, classes
+            )
+        return yi
+
+    def _train(self, X, y, *, cold, incremental):
+        # ``_label_weight_``: rows / labelled rows of this call, the weight of
+        # each labelled row's supervised term that makes it a mean over the
+        # labelled rows beside the mean over all rows of the unsupervised term
+        self._label_weight_ = len(y) / max(1, np.count_nonzero(y >= 0))
+        super()._train(X, y, cold=cold, incremental=incremental)
+
+
 class RegressorLifecycleMixin(RegressorMixin):
     """``fit(X, y)``, ``partial_fit(X, y)``, ``predict`` and the R^2 ``score`` of the
     estimators that regress, which define ``_predict_scaled`` (put the mixin before

@@ -360,12 +360,21 @@ default="auto"
             loss,
             self.n_components,
             self._conditioning(),
+            self._classifier(),
         )
         return model if dtype is None else model.astype(dtype)
 
+    def _classifier(self):
+        """The network ``q(y | x)`` of a semi-supervised model: none in a VAE."""
+        return None
+
     def _loss_and_grads(self, model, xb, yb):
         keys = row_keys(self._rng_state_, xb.shape[0])
-        return model.loss_and_grads(xb, yb, keys, self.beta)
+        return model.loss_and_grads(xb, yb, keys, self.beta, **self._loss_options())
+
+    def _loss_options(self):
+        """Further keywords of ``VariationalModel.loss_and_grads`` (none)."""
+        return {}
 
     def _elbo(self, X, yi=None):
         keys = content_keys(X, self._score_seed_)

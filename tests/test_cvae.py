@@ -219,3 +219,141 @@ def test_log_likelihood_reaches_the_exact_value_of_a_linear_gaussian_cvae():
                     cvae.log_likelihood(X[:5], np.ones(5, int), n_importance=5))
     with pytest.raises(ValueError, match="one label or one per sample"):
         cvae.log_likelihood(X[:5], y[:3])
+
+
+# ------------------------------------------------------------ semi-supervised (M2)
+def _tiny_semi_supervised(likelihood="bernoulli", alpha=0.3):
+    """A small fitted CVAE whose training saw unlabelled rows, its parameters moved
+    off the fit so that no gradient is near zero."""
+    X = X_DIGITS[:8, :10].copy()
+    y = np.array([0, 1, 2, -1, -1, 0, -1, 2])
+    model = CVAE(
+        n_components=2,
+        hidden_layer_sizes=(5,),
+        beta=0.7,
+        alpha=alpha,
+        likelihood=likelihood,
+        max_iter=1,
+        random_state=0,
+    ).fit(X, y)
+    for p in model._model().params:
+        p += 0.05 * np.random.RandomState(1).standard_normal(p.shape)
+    return model, X, y
+
+
+def test_unlabelled_elbo_is_the_sum_over_classes_under_the_classifier():
+    """U(x) = sum_y q(y | x) [ELBO_y(x) + log p(y) - log q(y | x)], summed by brute
+    force over the classes, is the bound of an unlabelled row and minus its loss."""
+    from skgen._models._vae import content_keys
+
+    model, X, _ = _tiny_semi_supervised()
+    network = model._model()
+    keys = content_keys(X, 7)
+    n = len(X)
+    per_class = np.column_stack(
+        [network.elbo(X, np.full(n, c), keys) for c in range(3)]
+    )
+    log_q = network.classifier.log_proba(X)[0]
+    brute = (np.exp(log_q) * (per_class + np.log(model.class_prior_) - log_q)).sum(1)
+    unlabelled = np.full(n, -1)
+    assert_allclose(network.elbo(X, unlabelled, keys), brute, rtol=1e-10)
+    assert_allclose(network.elbo(X, None, keys), brute, rtol=1e-10)
+    # the training loss of an all-unlabelled batch: minus the sum of the bounds
+    loss = network.loss_and_grads(X, unlabelled, keys, 1.0, alpha=5.0)
+    assert_allclose(loss, -brute.sum(), rtol=1e-10)
+    # and every bound is below log p(x) ~ log sum_y p(y) exp(ELBO_y(x))
+    assert np.all(brute <= logsumexp(per_class + np.log(model.class_prior_), 1))
+
+
+@pytest.mark.parametrize("likelihood", ["bernoulli", "gaussian"])
+def test_semi_supervised_gradient_matches_finite_differences(likelihood):
+    model, X, y = _tiny_semi_supervised(likelihood)
+    network = model._model()
+    yi = model._class_indices(y, reset=False)
+    assert_array_equal(yi, [0, 1, 2, -1, -1, 0, -1, 2])
+    state = model._rng_state_.copy()
+
+    def objective():
+        model._rng_state_[...] = state  # the same noise every time
+        return model._loss_and_grads(network, X, yi) / len(X)
+
+    objective()
+    grads = [g.copy() for g in network.grads]
+    assert len(grads) == len(network.params) and network.classifier is not None
+    for got, want in zip(grads, numerical_grad(objective, network.params)):
+        assert_allclose(got, want, rtol=1e-4, atol=1e-7)
+
+
+def test_all_labelled_rows_train_the_generative_model_as_the_supervised_objective():
+    """Without unlabelled rows the encoder, decoder and class means get exactly the
+    supervised CVAE's gradients; the classifier adds alpha * cross-entropy."""
+    from skgen._models._vae import VariationalModel, row_keys
+
+    model, X, _ = _tiny_semi_supervised()
+    y = np.array([0, 1, 2, 1, 2, 0, 1, 2])
+    with_classifier = model._model()
+    without = VariationalModel(
+        with_classifier.encoder,
+        with_classifier.decoder,
+        with_classifier.loss,
+        with_classifier.n_latent,
+        with_classifier.conditioning,
+    )
+    keys = row_keys(model._rng_state_.copy(), len(X))
+    supervised = without.loss_and_grads(X, y, keys, 0.7)
+    expected = [g.copy() for g in without.grads]
+    both = with_classifier.loss_and_grads(X, y, keys, 0.7, alpha=2.5)
+    for got, want in zip(with_classifier.grads, expected):
+        assert_array_equal(got, want)
+    log_q = with_classifier.classifier.log_proba(X)[0]
+    cross_entropy = -log_q[np.arange(len(X)), y].sum()
+    assert_allclose(both, supervised + 2.5 * cross_entropy, rtol=1e-12)
+    assert_allclose(supervised, -without.elbo(X, y, keys, 0.7).sum(), rtol=1e-12)
+
+
+def test_unlabelled_rows_follow_scikit_learns_convention_and_are_checked():
+    X = np.vstack([np.zeros((20, 6)), np.ones((20, 6))])
+    y = np.array([0] * 3 + [-1] * 17 + [1] * 3 + [-1] * 17)
+    params = dict(n_components=2, hidden_layer_sizes=(8,), max_iter=200, random_state=0)
+    cvae = CVAE(**params).fit(X, y)
+    assert_array_equal(cvae.classes_, [0, 1])
+    assert_array_equal(cvae.class_count_, [3, 3])
+    assert_array_equal(cvae.predict(X[[0, -1]]), [0, 1])
+    for prediction in ["bayes", "classifier"]:
+        proba = cvae.set_params(prediction=prediction).predict_proba(X)
+        assert proba.shape == (40, 2)
+        assert_allclose(proba.sum(axis=1), 1.0)
+    # strings: -1 in an object array, as sklearn.semi_supervised asks
+    labels = np.array(["a"] * 3 + [-1] * 17 + ["b"] * 3 + [-1] * 17, dtype=object)
+    assert_array_equal(CVAE(**params).fit(X, labels).classes_, ["a", "b"])
+    # -1 as a class: labels {-1, 1} (no model learns from one labelled class),
+    # classes holding -1, or missing_label=None
+    signs = np.repeat([-1, 1], 20)
+    assert_array_equal(CVAE(**params).fit(X, signs).classes_, [-1, 1])
+    assert_array_equal(CVAE(**params).fit(X, signs).predict(X[[0, -1]]), [-1, 1])
+    streaming = CVAE(**params).partial_fit(X, y, classes=[-1, 0, 1])
+    assert_array_equal(streaming.class_count_, [34, 3, 3])
+    labels = CVAE(missing_label=None, **params).fit(X, y).classes_
+    assert_array_equal(labels, [-1, 0, 1])
+    with pytest.raises(ValueError, match="Every row of y is unlabelled"):
+        CVAE(**params).fit(X, np.full(40, -1))
+    with pytest.raises(ValueError, match="conditioning='concat' needs the class"):
+        CVAE(conditioning="concat", **params).fit(X, y)
+
+
+def test_partial_fit_with_unlabelled_blocks_and_classes_not_yet_seen():
+    X = np.vstack([np.zeros((20, 6)), np.ones((20, 6)), np.full((20, 6), 0.5)])
+    cvae = CVAE(n_components=2, hidden_layer_sizes=(8,), random_state=0)
+    with pytest.raises(ValueError, match="Every row of y is unlabelled"):
+        cvae.partial_fit(X[:5], np.full(5, -1), classes=[0, 1, 2])
+    assert not hasattr(cvae, "classes_")  # the failed first call left nothing
+    first = np.r_[[0] * 2, [-1] * 18]
+    cvae.partial_fit(X[:20], first, classes=[0, 1, 2])
+    assert_array_equal(cvae.class_count_, [2, 0, 0])
+    for prediction in ["bayes", "classifier"]:
+        proba = cvae.set_params(prediction=prediction).predict_proba(X)
+        assert_array_equal(proba[:, 1:], 0.0)  # classes of prior 0
+    cvae.partial_fit(X[20:], np.full(40, -1))  # no label in this block: fine
+    cvae.partial_fit(X[20:45], np.r_[[1] * 3, [-1] * 17, [2] * 5])
+    assert_array_equal(cvae.class_count_, [2, 3, 5])
+    assert np.all(cvae.predict_proba(X) > 0)

@@ -230,3 +230,58 @@ def test_a_single_class_is_refused_with_a_clear_message():
     X, _ = tiny_data()
     with pytest.raises(ValueError, match="only one class .* at least 2 classes"):
         RBMClassifier(n_components=4).fit(X, np.zeros(len(X)))
+
+
+# ------------------------------------------------------- unlabelled rows (y = -1)
+def test_unlabelled_rows_add_the_generative_term_from_a_class_drawn_given_x():
+    """Labelled rows: label_weight times their discriminative term (a mean over the
+    labelled rows); every row: the generative term, the unlabelled ones' CD-1
+    started from a class drawn from p(y | x) with the first uniforms of rng."""
+    from skgen._models._losses import categorical_draw
+
+    X, y = tiny_data(n=9)
+    semi = y.copy()
+    semi[[1, 4, 5, 8]] = -1
+    labelled = semi >= 0
+    n = len(X)
+    weight = n / labelled.sum()
+    model = tiny_model()
+    loss = model.loss_and_grads(
+        X, semi, "hybrid", 0.3, np.random.RandomState(4), weight, 0.3
+    )
+    got = [g.copy() for g in model.grads]
+
+    rng = np.random.RandomState(4)
+    proba = np.exp(log_softmax(model.class_scores(X), axis=1))
+    filled = np.where(labelled, semi, categorical_draw(proba, rng.uniform(size=n)))
+    generative = tiny_model()
+    generative.loss_and_grads(X, filled, "generative", 1.0, rng)
+    discriminative = tiny_model()
+    expected_loss = discriminative.loss_and_grads(
+        X[labelled], semi[labelled], "discriminative", 0.0, None
+    )
+    share = labelled.sum() / n
+    for g, d, gen in zip(got, discriminative.grads, generative.grads):
+        assert_allclose(g, weight * share * d + 0.3 * gen, atol=1e-12)
+    assert_allclose(loss, weight * expected_loss, rtol=1e-12)
+
+
+def test_unlabelled_rows_are_learned_from_and_checked():
+    X, y = load_digits(return_X_y=True)
+    X, y = X / 16.0, y
+    rng = np.random.RandomState(0)
+    keep = np.concatenate([rng.choice(np.flatnonzero(y[:1200] == c), 5, False)
+                           for c in range(10)])
+    semi = np.full(1200, -1)
+    semi[keep] = y[keep]
+    params = dict(n_components=100, random_state=0)
+    alone = RBMClassifier(**params).fit(X[keep], y[keep])
+    both = RBMClassifier(**params).fit(X[:1200], semi)
+    assert both.early_stopping_ is False  # 50 labelled rows: too few to hold out
+    assert both.score(X[1200:], y[1200:]) > alone.score(X[1200:], y[1200:]) + 0.02
+    with pytest.raises(ValueError, match="objective='discriminative' learns nothing"):
+        RBMClassifier(objective="discriminative").fit(X[:1200], semi)
+    with pytest.raises(ValueError, match="none of them is labelled"):
+        RBMClassifier(early_stopping=True, n_components=4, random_state=0).fit(
+            X[:200], np.r_[0, 1, np.full(198, -1)]
+        )

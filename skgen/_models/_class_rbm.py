@@ -28,6 +28,7 @@ from .._kernels._class_rbm import (
     class_weighted_hidden,
 )
 from .._kernels._random import new_state
+from ._losses import categorical_draw
 from ._units import BERNOULLI
 
 OBJECTIVES = ("hybrid", "discriminative", "generative")
@@ -92,11 +93,26 @@ class ClassRBM:
         class_weighted_hidden(A, self.V, proba, H, np.empty_like(self.V))
         return H
 
-    def loss_and_grads(self, X, y, objective, generative_weight, rng):
+    def loss_and_grads(
+        self,
+        X,
+        y,
+        objective,
+        generative_weight,
+        rng,
+        label_weight=1.0,
+        unlabeled_weight=0.0,
+    ):
         """Summed ``-log p(y | x)`` of the minibatch; the gradient of the mean
         ``objective`` (to be minimised) written into ``grads``. ``rng`` (a
         ``RandomState``) seeds the stream of CD-1's hidden draws for the generative
         term: one seed per call.
+
+        Rows of class -1 are unlabelled (Larochelle & Bengio's semi-supervised
+        objective): they add ``unlabeled_weight`` times the generative term of
+        ``log p(x)`` alone, whose CD starts from a class drawn from ``p(y | x)``
+        (``rng``); the labelled rows' discriminative terms (and the summed loss)
+        are weighed by ``label_weight``.
 
         The weight gradient of both terms is one product: with ``H`` the
         discriminative hidden weights, ``h0`` and ``h1`` CD's positive and negative
@@ -106,11 +122,18 @@ class ClassRBM:
         n = X.shape[0]
         A = self._hidden_input(X)
         log_proba = log_softmax(self.class_scores(X, A), axis=1)
+        labelled = y >= 0
+        if not labelled.all():
+            drawn = categorical_draw(np.exp(log_proba), rng.uniform(size=n))
+            y = np.where(labelled, y, drawn)
         onehot = np.zeros((n, self.V.shape[0]), dtype=X.dtype)
         onehot[np.arange(n), y] = 1.0
         g_W, g_V, g_b, g_c, g_d = self.grads
         weight = {"hybrid": generative_weight, "generative": 1.0}.get(objective, 0.0)
-        generative = weight > 0
+        if not labelled.all():  # one weight per row: the unlabelled rows' own
+            rows = np.where(labelled, weight, unlabeled_weight)
+            weight = rows.astype(X.dtype)[:, None]
+        generative = np.any(weight > 0)
         hidden = np.zeros((2 * n if generative else n, A.shape[1]), dtype=X.dtype)
         visible = np.empty((2 * n, X.shape[1]), dtype=X.dtype) if generative else X
         g_b[...] = 0.0
@@ -119,6 +142,8 @@ class ClassRBM:
             g_d[...] = 0.0
         else:
             G = (onehot - np.exp(log_proba)).astype(X.dtype)
+            if not labelled.all() or label_weight != 1.0:
+                G *= np.where(labelled, label_weight, 0.0).astype(X.dtype)[:, None]
             class_weighted_hidden(A, self.V, G, hidden[:n], g_V)
             g_d[...] = G.sum(axis=0)
         if generative:
@@ -127,14 +152,19 @@ class ClassRBM:
             hidden[n:] = -weight * h1
             visible[:n] = X
             visible[n:] = x1
-            g_V += weight * (onehot.T @ h0 - y1.T @ h1)
-            g_b += weight * (X - x1).sum(axis=0)
-            g_d += weight * (onehot - y1).sum(axis=0)
+            if np.ndim(weight) == 0:
+                g_V += weight * (onehot.T @ h0 - y1.T @ h1)
+                g_b += weight * (X - x1).sum(axis=0)
+                g_d += weight * (onehot - y1).sum(axis=0)
+            else:
+                g_V += (weight * onehot).T @ h0 - (weight * y1).T @ h1
+                g_b += (weight * (X - x1)).sum(axis=0)
+                g_d += (weight * (onehot - y1)).sum(axis=0)
         np.matmul(hidden.T, visible, out=g_W)
         g_c[...] = hidden.sum(axis=0)
         for g in self.grads:  # ascent directions of the summed objective -> descent
             g *= -1.0 / n
-        return float(-log_proba[np.arange(n), y].sum())
+        return label_weight * float(-log_proba[labelled, y[labelled]].sum())
 
     def _cd_step(self, y, A, state):
         """CD-1 for ``log p(x, y)``: the hidden probabilities ``h0`` given

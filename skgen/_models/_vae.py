@@ -11,6 +11,12 @@ loss links), an output loss, and a conditioning:
   with the prior ``N(0, I)`` (Sohn et al., 2015).
 
 A new conditioning is one more subclass of ``Unconditioned``.
+
+With a ``ClassPosterior`` (the classifier network ``q(y | x)``) and
+``ClassPriorMeans``, rows whose class index is -1 are unlabelled: their term is the
+ELBO with ``y`` summed out under ``q(y | x)`` (Kingma, Rezende, Mohamed & Welling,
+2014, model M2); as only the prior depends on ``y``, the sum is one reconstruction
+and a closed-form KL per class.
 """
 
 import numpy as np
@@ -79,6 +85,25 @@ class ClassPriorMeans(Unconditioned):
         self._grad[...] = 0.0
         np.add.at(self._grad, yi, -kl_weight * (mu - prior))
 
+    def half_distances(self, mu):
+        """``||mu_i - means_c||^2 / 2`` (n, n_classes, float64): the part of each
+        class's KL term that depends on the class."""
+        mu, means = mu.astype(np.float64), self.means.astype(np.float64)
+        return 0.5 * (
+            np.square(mu).sum(axis=1)[:, None]
+            - 2.0 * mu @ means.T
+            + np.square(means).sum(axis=1)[None, :]
+        ).clip(min=0.0)
+
+    def backward_weighted(self, mu, weights, kl_weight):
+        """The gradient of ``kl_weight * sum_i sum_c w_ic KL_c(i)``: ``-kl_weight
+        (W^T mu - (W^T 1) * means)``, with the class weights ``W`` (n, n_classes)
+        of the rows (one-hot for labelled rows, ``q(y | x)`` for the others)."""
+        weights = weights.astype(self.means.dtype)
+        self._grad[...] = -kl_weight * (
+            weights.T @ mu - weights.sum(axis=0)[:, None] * self.means
+        )
+
 
 class ConcatOneHot(Unconditioned):
     """The one-hot class appended to the encoder's and the decoder's inputs."""
@@ -95,21 +120,69 @@ class ConcatOneHot(Unconditioned):
     decoder_input = _joined
 
 
+class ClassPosterior:
+    """``q(y | x)``: a ``Stack`` whose last layer gives class logits, through a
+    softmax; a class whose prior probability is 0 (never seen labelled) gets
+    probability 0.
+
+    Parameters
+    ----------
+    stack : Stack
+        The classifier network, X to one logit per class.
+    log_prior : ndarray of shape (n_classes,)
+        ``log p(y)`` (float64; -inf for a class never seen).
+    """
+
+    def __init__(self, stack, log_prior):
+        self.stack, self.log_prior = stack, np.asarray(log_prior, dtype=np.float64)
+
+    @property
+    def params(self):
+        return self.stack.params
+
+    @property
+    def grads(self):
+        return self.stack.grads
+
+    def astype(self, dtype):
+        return ClassPosterior(self.stack.astype(dtype), self.log_prior)
+
+    def log_proba(self, X):
+        """``log q(y | x)`` (n, n_classes, float64), and the stack's outputs."""
+        outs = self.stack.forward(X)
+        logits = outs[-1].astype(np.float64)
+        logits[:, ~np.isfinite(self.log_prior)] = -np.inf
+        return logits - logsumexp(logits, axis=1, keepdims=True), outs
+
+    def backward(self, outs, grad_logits):
+        """Backpropagate d loss / d logits (n, n_classes) into ``grads``."""
+        grad = np.ascontiguousarray(grad_logits, dtype=outs[-1].dtype)
+        self.stack.backward(outs, grad)
+
+
 class VariationalModel:
-    """Encoder, decoder, output loss and conditioning of a (conditional) VAE.
+    """Encoder, decoder, output loss and conditioning of a (conditional) VAE, and
+    for the semi-supervised CVAE the classifier ``q(y | x)`` (``classifier``, a
+    ``ClassPosterior``; its parameters come last).
 
     Noise comes in as one stream key per row (``keys``): training draws them from
     the estimator's counter state, scores from each row's own content, so the same
     sample always gets the same noise.
     """
 
-    def __init__(self, encoder, decoder, loss, n_latent, conditioning):
+    def __init__(self, encoder, decoder, loss, n_latent, conditioning, classifier=None):
         self.encoder, self.decoder, self.loss = encoder, decoder, loss
         self.n_latent, self.conditioning = n_latent, conditioning
+        self.classifier = classifier
+
+    @property
+    def _parts(self):
+        parts = [self.encoder, self.decoder, self.conditioning]
+        return parts if self.classifier is None else parts + [self.classifier]
 
     @property
     def params(self):
-        return self.encoder.params + self.decoder.params + self.conditioning.params
+        return [p for part in self._parts for p in part.params]
 
     def astype(self, dtype):
         """This model with parameters of ``dtype`` (copies only where needed)."""
@@ -119,11 +192,12 @@ class VariationalModel:
             self.loss,
             self.n_latent,
             self.conditioning.astype(dtype),
+            None if self.classifier is None else self.classifier.astype(dtype),
         )
 
     @property
     def grads(self):
-        return self.encoder.grads + self.decoder.grads + self.conditioning.grads
+        return [g for part in self._parts for g in part.grads]
 
     def posterior(self, X, yi=None):
         """The encoder's ``[means, log-variances]`` (n, 2 n_latent), and its outputs."""
@@ -136,13 +210,46 @@ class VariationalModel:
         out = self.decoder.predict(self.conditioning.decoder_input(Z, yi))
         return self.loss.link(out) if draw is None else self.loss.draw(out, draw)
 
-    def _draw(self, stats, yi, keys, dtype):
+    def _draw(self, stats, yi, keys, dtype, prior=None):
         n = stats.shape[0]
         z = np.empty((n, self.n_latent), dtype=dtype)
         eps, kl = np.empty_like(z), np.empty(n)
-        prior = self.conditioning.prior_mean(yi, n, self.n_latent, dtype)
+        if prior is None:
+            prior = self.conditioning.prior_mean(yi, n, self.n_latent, dtype)
         k.reparameterize(stats, prior, True, keys, z, eps, kl)
         return z, eps, kl, prior
+
+    def _labels(self, X, yi):
+        """For a model with a classifier: ``log q(y | x)``, the classifier's
+        outputs, the mask of unlabelled rows (class -1, or every row when ``yi``
+        is None) and the class indices with 0 in their place."""
+        log_q, outs = self.classifier.log_proba(X)
+        missing = np.ones(X.shape[0], bool) if yi is None else yi < 0
+        return log_q, outs, missing, np.where(missing, 0, 0 if yi is None else yi)
+
+    def _mixture_prior(self, known, missing, log_q, n, dtype):
+        """The prior means of the rows: their class's for labelled rows, the
+        ``q(y | x)``-weighted mean of the class means for unlabelled ones (whose
+        KL gradient with respect to the posterior it gives)."""
+        prior = self.conditioning.prior_mean(known, n, self.n_latent, dtype)
+        means = self.conditioning.means.astype(np.float64)
+        prior[missing] = np.exp(log_q[missing]) @ means
+        return prior
+
+    def _summed_out(self, stats, log_q, beta):
+        """The class part of the unlabelled rows' negative ELBO, ``sum_y q(y | x)
+        [beta KL(q(z | x) || N(mu_y, I)) - log p(y) + log q(y | x)]`` (float64,
+        per row), and the gradient of its rows with respect to the logits of
+        ``q(y | x)``: ``q_y (g_y - sum_c q_c g_c)`` with ``g_y`` the bracket."""
+        mu = stats[:, : self.n_latent]
+        logvar = stats[:, self.n_latent :].astype(np.float64)
+        spread = 0.5 * (np.exp(logvar) - logvar - 1.0).sum(axis=1)
+        kl = spread[:, None] + self.conditioning.half_distances(mu)
+        q = np.exp(log_q)
+        with np.errstate(invalid="ignore"):  # classes of prior 0: q = 0 there
+            g = np.where(q > 0, beta * kl + log_q - self.classifier.log_prior, 0.0)
+        value = (q * g).sum(axis=1)
+        return value, q * (g - value[:, None])
 
     def conditional_codes(self, columns, codes, intervals, n_samples, rng, k=64):
         """One code per row drawn from ``p(z | x_c = codes)`` for the decoder
@@ -173,13 +280,25 @@ class VariationalModel:
             Z[start : start + m] = candidates.reshape(m, k, -1)[np.arange(m), pick]
         return Z
 
-    def loss_and_grads(self, xb, yb, keys, beta):
+    def loss_and_grads(self, xb, yb, keys, beta, alpha=0.0):
         """Sum over the rows of the negative ELBO with KL weight ``beta``; ``grads``
-        receive the gradient of its mean."""
+        receive the gradient of its mean.
+
+        With a classifier, rows of class -1 are unlabelled: their term is the
+        negative ELBO with ``y`` summed out under ``q(y | x)`` (``_summed_out``),
+        and labelled rows add ``alpha`` times ``-log q(y | x)``. Without
+        unlabelled rows the encoder, decoder and class means get the gradients
+        they get without a classifier.
+        """
         n = xb.shape[0]
         stats, enc = self.posterior(xb, yb)
-        z, eps, kl, prior = self._draw(stats, yb, keys, xb.dtype)
-        dec = self.decoder.forward(self.conditioning.decoder_input(z, yb))
+        known, missing, prior = yb, None, None
+        if self.classifier is not None:
+            log_q, cls_outs, missing, known = self._labels(xb, yb)
+            if missing.any():
+                prior = self._mixture_prior(known, missing, log_q, n, xb.dtype)
+        z, eps, kl, prior = self._draw(stats, known, keys, xb.dtype, prior)
+        dec = self.decoder.forward(self.conditioning.decoder_input(z, known))
         grad_out, nll = np.empty_like(dec[-1]), np.empty(n)
         self.loss(dec[-1], xb, 1.0 / n, grad_out, nll)
         grad_in = self.decoder.backward(dec, grad_out, need_input_grad=True)
@@ -188,15 +307,46 @@ class VariationalModel:
         k.reparameterize_backward(stats, prior, eps, grad_z, beta / n, grad_stats)
         self.encoder.backward(enc, grad_stats)
         mu = stats[:, : self.n_latent]
-        self.conditioning.backward(mu, prior, yb, beta / n)
-        return float(nll.sum() + beta * kl.sum())
+        if self.classifier is None:
+            self.conditioning.backward(mu, prior, known, beta / n)
+            return float(nll.sum() + beta * kl.sum())
+        labelled = ~missing
+        grad_logits = np.zeros_like(log_q)
+        weights = np.zeros_like(log_q)  # of the rows' KL terms, by class
+        weights[labelled, known[labelled]] = 1.0
+        q = np.exp(log_q[labelled])
+        q[np.arange(len(q)), known[labelled]] -= 1.0
+        grad_logits[labelled] = (alpha / n) * q  # of -alpha log q(y | x)
+        total = nll.sum() + beta * kl[labelled].sum()
+        total -= alpha * log_q[labelled, known[labelled]].sum()
+        if missing.any():
+            value, grad = self._summed_out(stats[missing], log_q[missing], beta)
+            grad_logits[missing] = grad / n
+            weights[missing] = np.exp(log_q[missing])
+            total += value.sum()
+            self.conditioning.backward_weighted(mu, weights, beta / n)
+        else:
+            self.conditioning.backward(mu, prior, known, beta / n)
+        self.classifier.backward(cls_outs, grad_logits)
+        return float(total)
 
     def elbo(self, X, yi, keys, kl_weight=1.0):
-        """Each row's evidence lower bound (one draw of z; the KL term exact)."""
+        """Each row's evidence lower bound (one draw of z; the KL term exact): of
+        ``log p(x | y)``, and with a classifier, of ``log p(x)`` with ``y`` summed
+        out for the rows of class -1 (or every row, when ``yi`` is None)."""
         stats, _ = self.posterior(X, yi)
-        z, _, kl, _ = self._draw(stats, yi, keys, X.dtype)
-        out = self.decoder.predict(self.conditioning.decoder_input(z, yi))
-        return -(self.loss.values(out, X) + kl_weight * kl)
+        if self.classifier is None:
+            z, _, kl, _ = self._draw(stats, yi, keys, X.dtype)
+            out = self.decoder.predict(self.conditioning.decoder_input(z, yi))
+            return -(self.loss.values(out, X) + kl_weight * kl)
+        log_q, _, missing, known = self._labels(X, yi)
+        z, _, kl, _ = self._draw(stats, known, keys, X.dtype)
+        out = self.decoder.predict(self.conditioning.decoder_input(z, known))
+        bound = -(self.loss.values(out, X) + kl_weight * kl)
+        if missing.any():
+            class_part, _ = self._summed_out(stats[missing], log_q[missing], kl_weight)
+            bound[missing] += kl_weight * kl[missing] - class_part
+        return bound
 
     def residual_moments(self, X, key_draws, yi=None):
         """``sum e e^T`` (float64) of the standardised residuals ``e = (x - m) /
