@@ -93,11 +93,11 @@ def models(seed):
             "partial",
         ),
         "CVAE(), all labels": (lambda: CVAE(random_state=seed), "all"),
-        "RBMClassifier(), labelled": (
+        "RBMClassifier labelled": (
             lambda: RBMClassifier(random_state=seed),
             "labelled",
         ),
-        "RBMClassifier(), semi-sup.": (
+        "RBMClassifier semi-sup.": (
             lambda: RBMClassifier(random_state=seed),
             "partial",
         ),
