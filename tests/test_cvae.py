@@ -34,7 +34,14 @@ def test_loss_gradient_matches_finite_differences(conditioning):
     network = model._model()
     for p in network.params:
         p += 0.05 * np.random.RandomState(1).standard_normal(p.shape)
-    yi = model._label_indices(y)
+    assert_gradient_matches_finite_differences(
+        model, network, X, model._label_indices(y)
+    )
+
+
+def assert_gradient_matches_finite_differences(model, network, X, yi):
+    """The training loss's analytic gradients against central differences, with
+    the same noise in every evaluation."""
     state = model._rng_state_.copy()
 
     def objective():
@@ -43,6 +50,7 @@ def test_loss_gradient_matches_finite_differences(conditioning):
 
     objective()
     grads = [g.copy() for g in network.grads]
+    assert len(grads) == len(network.params)
     for got, want in zip(grads, numerical_grad(objective, network.params)):
         assert_allclose(got, want, rtol=1e-4, atol=1e-7)
 
@@ -271,17 +279,8 @@ def test_semi_supervised_gradient_matches_finite_differences(likelihood):
     network = model._model()
     yi = model._class_indices(y, reset=False)
     assert_array_equal(yi, [0, 1, 2, -1, -1, 0, -1, 2])
-    state = model._rng_state_.copy()
-
-    def objective():
-        model._rng_state_[...] = state  # the same noise every time
-        return model._loss_and_grads(network, X, yi) / len(X)
-
-    objective()
-    grads = [g.copy() for g in network.grads]
-    assert len(grads) == len(network.params) and network.classifier is not None
-    for got, want in zip(grads, numerical_grad(objective, network.params)):
-        assert_allclose(got, want, rtol=1e-4, atol=1e-7)
+    assert network.classifier is not None
+    assert_gradient_matches_finite_differences(model, network, X, yi)
 
 
 def test_all_labelled_rows_train_the_generative_model_as_the_supervised_objective():
