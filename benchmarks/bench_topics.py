@@ -14,9 +14,15 @@ word of
 * ``LatentDirichletAllocation(n_components=50)``, whose ``perplexity`` is computed
   from a variational bound on the likelihood: an upper bound on its perplexity;
 
-and the fit times, seeds alternating between the models in one process.
+and the fit times, seeds alternating between the models in one process, with the
+time of ReplicatedSoftmax's ``perplexity`` beside its fit's.
+
+``--lengths`` measures instead how a fit's time grows with the length of the
+documents at a fixed vocabulary: 120 documents of 100 to 100,000 words (uniform
+over 2,000 words), ``fit`` with ``n_iter=2``, medians of ``--repeats`` fits.
 
     python benchmarks/bench_topics.py [--seeds 3] [--n-runs 32] [--n-betas 1000]
+    python benchmarks/bench_topics.py --lengths [--repeats 5]
 """
 
 import argparse
@@ -25,6 +31,7 @@ import statistics
 import sys
 import time
 
+import numpy as np
 from sklearn.decomposition import LatentDirichletAllocation
 
 from skgen import ReplicatedSoftmax
@@ -40,7 +47,11 @@ def main():
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--n-runs", type=int, default=32)
     parser.add_argument("--n-betas", type=int, default=1000)
+    parser.add_argument("--lengths", action="store_true")
+    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
+    if args.lengths:
+        return fit_time_by_length(args.repeats)
     warm_up = topic_splits(CORPORA[1])[0][:20]  # compile the kernels before timing
     ReplicatedSoftmax(n_components=4, n_iter=1).fit(warm_up).perplexity(warm_up)
     for corpus in CORPORA:
@@ -50,14 +61,18 @@ def main():
             f"{corpus}: {X_train.shape[0]} / {X_test.shape[0]} documents, "
             f"{len(vocabulary)} words, {X_test.sum():.0f} held-out words"
         )
-        results = {"rsm": [], "rsm_s": [], "lda": [], "lda_s": [], "err": []}
+        results = {
+            "rsm": [], "rsm_s": [], "ais_s": [], "lda": [], "lda_s": [], "err": []
+        }
         for seed in range(args.seeds):
             start = time.perf_counter()
             rsm = ReplicatedSoftmax(n_components=50, random_state=seed).fit(X_train)
             results["rsm_s"].append(time.perf_counter() - start)
+            start = time.perf_counter()
             ppl, std_err = rsm.perplexity(
                 X_test, n_runs=args.n_runs, n_betas=args.n_betas, return_std=True
             )
+            results["ais_s"].append(time.perf_counter() - start)
             results["rsm"].append(ppl)
             results["err"].append(std_err)
             start = time.perf_counter()
@@ -82,6 +97,28 @@ def main():
             f"/ LDA {med['rsm'] / med['lda']:.3f}; AIS's standard error of "
             f"a perplexity: up to {max(results['err']):.1f}"
         )
+        print(
+            f"  perplexity of {X_test.shape[0]} documents {med['ais_s']:.2f} s, "
+            f"{med['ais_s'] / med['rsm_s']:.2f}x the fit"
+        )
+
+
+def fit_time_by_length(repeats, n_words=2000, n_docs=120):
+    rng = np.random.RandomState(0)
+    words = np.full(n_words, 1.0 / n_words)
+    ReplicatedSoftmax(n_iter=1).fit(rng.multinomial(100, words, size=10) * 1.0)
+    print(f"{n_docs} documents, {n_words} words, fit(n_iter=2), median of {repeats}")
+    first = None
+    for length in (100, 1000, 10_000, 100_000):
+        X = rng.multinomial(length, words, size=n_docs).astype(float)
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            ReplicatedSoftmax(n_iter=2, random_state=0).fit(X)
+            times.append(time.perf_counter() - start)
+        median = statistics.median(times)
+        first = first or median
+        print(f"  {length:7d} words: {median * 1e3:7.1f} ms  {median / first:5.2f}x")
 
 
 if __name__ == "__main__":

@@ -37,10 +37,10 @@ def main():
             n_components=n_units, learning_rate=0.01, n_iter=epochs, random_state=0
         ).fit(X)
         layer = model._layer(np.float64)
-        _, exact, _ = layer.log_partition(LENGTHS, "exact", 2, 2, None)
+        _, exact, _, _ = layer.log_partition(LENGTHS, "exact", 2, 2, None)
         for n_betas in (100, 400, 1000, 4000):
             for seed in (0, 1):
-                _, ais, std_err = layer.log_partition(
+                _, ais, std_err, _ = layer.log_partition(
                     LENGTHS, "ais", 32, n_betas, np.random.RandomState(seed)
                 )
                 ess = effective_runs(std_err, 32)

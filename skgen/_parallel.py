@@ -12,6 +12,7 @@ import functools
 import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from numbers import Integral
 
@@ -232,6 +233,23 @@ def one_thread():
         with _lock:
             _active["single"] -= 1
             _controller().limit(limits=before)
+
+
+def granted_threads():
+    """The thread count of the active call (``limit_threads``), 1 outside one."""
+    return _active["threads"] if _active["count"] else 1
+
+
+def map_in_threads(func, items):
+    """``[func(item) for item in items]``, the items spread over the threads that
+    the active call was granted, each on one BLAS thread: for independent pieces of
+    work in nogil kernels whose element-wise parts would run on one core beside a
+    multi-threaded product. The results do not depend on the thread count."""
+    threads = min(granted_threads(), len(items))
+    if threads <= 1:
+        return [func(item) for item in items]
+    with one_thread(), ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(func, items))
 
 
 N_JOBS_DESCRIPTION = """\

@@ -30,15 +30,16 @@ _AIS_PARAMETERS = """        method : {"auto", "exact", "ais"}, default="auto"
             How ``log Z_D`` is found for each document length ``D``: "exact"
             enumerates the hidden states (at most 20 hidden units), "ais" is annealed
             importance sampling from the model with no weights and no hidden biases
-            (one estimate per distinct length, as the paper measures), "auto" is
-            "exact" when it is possible.
+            to the shortest length, then on to each longer length by annealing its
+            new words in; "auto" is "exact" when it is possible.
         n_runs : int, default=32
-            AIS runs per document length.
+            AIS runs; every length is estimated from the same runs.
         n_betas : int, default=1000
-            AIS intermediate distributions per run. Long documents need more: a
-            warning says so when a length's estimate rests on fewer than
-            ``n_runs / 4`` effective runs, where its standard error understates
-            its error.
+            AIS intermediate distributions to the shortest length; each longer
+            length adds ``n_betas`` times the share of its words that are new.
+            Long documents need more: a warning says so when a length's estimate
+            rests on fewer than ``n_runs / 4`` effective runs, where its standard
+            error understates its error.
 """
 
 
@@ -65,10 +66,13 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
     averaged over documents as the paper reports it) and :meth:`score` measure
     held-out documents by their log-probability, with the length-dependent
     normaliser ``Z_D`` exact for at most 20 hidden units and estimated by AIS
-    otherwise, as the paper does. AIS costs ``n_runs * n_betas`` Gibbs steps per
-    distinct document length, each drawing all of a document's words: on long
-    documents it can take longer than the fit (``verbose`` reports its progress),
-    and it warns when its estimate rests on too few effective runs.
+    otherwise. AIS runs along one path through every length of the data, about
+    ``n_runs * n_betas * (1 + log(longest / shortest))`` Gibbs steps in all, each
+    drawing the words of a document in ``O(vocabulary)`` (``verbose`` reports its
+    progress); it warns when its estimate rests on too few effective runs. Training
+    draws each document's words in ``O(vocabulary + words)`` up to three words per
+    vocabulary word, and as conditional binomials in ``O(vocabulary)`` past that, so
+    documents of any length cost about the same.
 
     Parameters
     ----------
@@ -379,7 +383,7 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
                 f"length must be a whole number of words (or a list of them) at "
                 f"least 0, got {length!r}."
             )
-        unique, log_z, std_err = self._log_partition(
+        unique, log_z, std_err, _ = self._log_partition(
             lengths.astype(np.float64), method, n_runs, n_betas
         )
         where = np.searchsorted(unique, lengths)
@@ -397,7 +401,7 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
         rng = check_random_state(self.random_state)
         layer = self._layer(np.float64)
         progress = self._ais_progress() if layer.uses_ais(method) else None
-        unique, log_z, std_err = layer.log_partition(
+        unique, log_z, std_err, weights = layer.log_partition(
             lengths, method, n_runs, n_betas, rng, progress
         )
         ess = effective_runs(std_err, n_runs)
@@ -415,7 +419,7 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
                 "nats), which makes scores and perplexities too optimistic. Pass a "
                 f"larger n_betas (e.g. {4 * n_betas}); longer documents need more."
             )
-        return unique, log_z, std_err
+        return unique, log_z, std_err, weights
 
     def _ais_progress(self):
         """A progress report for AIS with ``verbose`` (None without)."""
@@ -425,7 +429,7 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
 
         def report(done, total):
             print(
-                f"[ReplicatedSoftmax] AIS: {done}/{total} document lengths, "
+                f"[ReplicatedSoftmax] AIS: {done}/{total} runs, "
                 f"{time.time() - begin:.1f}s",
                 flush=True,
             )
@@ -457,13 +461,15 @@ class ReplicatedSoftmax(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseM
     def _log_prob(self, X, method, n_runs, n_betas, weights=None):
         """``log p(v)`` of each row of X, and the standard error of their sum
         weighted by ``weights`` (one per row; 1 if None): documents of one length
-        share their ``log Z_D`` and its error."""
+        share their ``log Z_D``, and the lengths share AIS's runs, so the error is
+        the delta method's on the runs' weighted sum of their normalised weights."""
         lengths = document_lengths(X)
-        unique, log_z, std_err = self._log_partition(lengths, method, n_runs, n_betas)
+        unique, log_z, _, runs = self._log_partition(lengths, method, n_runs, n_betas)
         where = np.searchsorted(unique, lengths)
         layer = self._layer(np.result_type(X.dtype, self.components_.dtype))
-        shares = np.bincount(where, weights, minlength=len(unique)) * std_err
-        return -layer.free_energy(X) - log_z[where], float(np.sqrt(shares @ shares))
+        shares = np.bincount(where, weights, minlength=len(unique))
+        std_err = float((shares @ runs).std() / np.sqrt(runs.shape[1]))
+        return -layer.free_energy(X) - log_z[where], std_err
 
     @threaded
     def score(self, X, y=None):

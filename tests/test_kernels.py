@@ -27,7 +27,13 @@ from skgen._kernels._activations import (
 )
 from skgen._kernels._blas import gemm as gemm_intrinsic
 from skgen._kernels._cd import cd_epoch_csr, cd_epoch_dense, cd_step
-from skgen._kernels._random import new_state, next_u64, standard_normal, uniform
+from skgen._kernels._random import (
+    binomial,
+    new_state,
+    next_u64,
+    standard_normal,
+    uniform,
+)
 from skgen._kernels._sampling import ais_log_weights, gibbs_chain
 from skgen._kernels._units import BINARY, LINEAR, RELU
 
@@ -234,6 +240,44 @@ def test_standard_normal_has_mean_zero_and_variance_one():
 def test_standard_normal_passes_a_kolmogorov_smirnov_test():
     z = draw_normal(make_state(2), 20_000)
     assert stats.kstest(z, "norm").pvalue > 1e-3
+
+
+@numba.njit
+def draw_binomial(n, p, key, size):
+    out = np.empty(size, dtype=np.int64)
+    index = np.uint64(0)
+    for i in range(size):
+        out[i], index = binomial(n, p, key, index)
+    return out, index
+
+
+# inversion (means up to 30), BTPE (above), each also with p > 1/2 (drawn as n - y)
+@pytest.mark.parametrize(
+    "n, p",
+    [(10, 0.3), (100, 0.01), (31, 0.99), (200, 0.2), (1000, 0.5), (100_000, 0.7)],
+)
+def test_binomial_draws_pass_a_chi_square_test_against_the_exact_probabilities(n, p):
+    size = 20_000
+    y, used = draw_binomial(n, p, make_state(3)[0], size)
+    assert y.min() >= 0 and y.max() <= n
+    assert size <= used <= 4 * size  # one uniform per inversion, ~2.5 per BTPE draw
+    k = np.arange(n + 1)
+    expected = stats.binom.pmf(k, n, p) * size
+    # pool the tails into the cells past which fewer than 5 draws are expected
+    lo, hi = k[expected >= 5][[0, -1]]
+    clipped = np.clip(y, lo, hi) - lo
+    observed = np.bincount(clipped, minlength=hi - lo + 1)
+    pooled = expected[lo : hi + 1].copy()
+    pooled[0] += expected[:lo].sum()
+    pooled[-1] += expected[hi + 1 :].sum()
+    assert stats.chisquare(observed, pooled).pvalue > 1e-3
+
+
+def test_binomial_edge_cases_use_no_draws():
+    key = make_state(0)[0]
+    for n, p, value in [(0, 0.5, 0), (7, 0.0, 0), (7, 1.0, 7)]:
+        y, used = draw_binomial(n, p, key, 3)
+        assert_array_equal(y, value) and used == 0
 
 
 # --------------------------------------------------------------------------------------

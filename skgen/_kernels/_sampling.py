@@ -52,12 +52,13 @@ def ais_log_weights(W, b, c, betas, v, visible_kind, state):
 
 
 @kernel
-def ais_hidden_step(act, c, scale, beta, beta_prev, log_w, state):
+def ais_hidden_step(act, c, scale, beta, beta_prev, log_w, state, fixed=None):
     """One AIS step on the hidden side, for runs whose hidden units see
-    ``a = act[r] + scale[r] * c`` (``act`` the product with the weights): adds
-    ``sum_j softplus(beta a_j) - softplus(beta_prev a_j)`` to ``log_w[r]``, the
-    ratio of the intermediate models at the current visible state, then draws
-    ``h ~ p_beta(h | v)`` into ``act`` (transition T_k leaves p_k invariant).
+    ``f + beta a`` with ``a = act[r] + scale[r] * c`` (``act`` the product with the
+    weights) and ``f = fixed[r]`` (0 when None): adds ``sum_j softplus(f_j + beta
+    a_j) - softplus(f_j + beta_prev a_j)`` to ``log_w[r]``, the ratio of the
+    intermediate models at the current visible state, then draws ``h ~ p_beta(h |
+    v)`` into ``act`` (transition T_k leaves p_k invariant).
 
     The terms are float64 also for a float32 model: each is a small difference.
     """
@@ -68,8 +69,9 @@ def ais_hidden_step(act, c, scale, beta, beta_prev, log_w, state):
         row = base + np.uint64(r * n_hidden)
         for j in range(n_hidden):  # vectorized: no sum inside this loop
             a = np.float64(act[r, j]) + scale[r] * np.float64(c[j])
-            step[j] = softplus(beta * a) - softplus(beta_prev * a)
+            f = 0.0 if fixed is None else np.float64(fixed[r, j])
+            step[j] = softplus(f + beta * a) - softplus(f + beta_prev * a)
             u = random_uniform(key, row + np.uint64(j))
-            act[r, j] = 1.0 if u < sigmoid(beta * a) else 0.0
+            act[r, j] = 1.0 if u < sigmoid(f + beta * a) else 0.0
         log_w[r] += step.sum()
     state[1] = base + np.uint64(n_runs * n_hidden)

@@ -13,7 +13,7 @@ from ._activations import sigmoid
 from ._blas import gemm
 from ._fastexp import fast_exp
 from ._jit import kernel
-from ._random import random_uniform
+from ._random import binomial, random_bits, random_uniform
 from ._sampling import ais_hidden_step
 
 
@@ -28,21 +28,31 @@ def add_scaled_bias_sigmoid(act, lengths, c):
             act[i, j] = sigmoid(act[i, j] + length * c[j])
 
 
+# A document of more words than this many times the vocabulary draws its counts as
+# conditional binomials (O(V)) instead of word by word (O(V + D)): about where the
+# two cost the same (benchmarks/RESULTS.md, "ReplicatedSoftmax").
+BINOMIALS_PER_WORD = 3.0
+
+
 @kernel
 def multinomial_counts(logits, b, lengths, out, state):
     """``out[r] <- the counts of round(lengths[r]) words`` drawn from
-    ``softmax(logits[r] + b)``; ``logits`` is overwritten (by the cumulative sums of
-    the unnormalised probabilities).
+    ``softmax(logits[r] + b)``; ``logits`` is overwritten.
 
-    Each word is one uniform draw, placed in the cumulative sums with a guide table
-    (Chen & Asau, 1974): ``guide[g]`` is the first word whose cumulative sum passes
-    ``g / V`` of the total, so a draw starts its search there and walks on a step or
-    two on average: ``O(V + D)`` per document. Draw ``t`` of a document reads
-    ``counter + (words drawn before it)``; the counter then advances by the number
-    of words drawn.
+    A document of ``D`` words over ``V`` words in all is drawn word by word when
+    ``D <= BINOMIALS_PER_WORD * V``: each word is one uniform, placed in the
+    cumulative sums of the probabilities with a guide table (Chen & Asau, 1974):
+    ``guide[g]`` is the first word whose cumulative sum passes ``g / V`` of the total,
+    so a draw starts its search there and walks on a step or two on average:
+    ``O(V + D)``. Word ``t`` of such a document reads draw ``counter + (words drawn
+    before it)``. A longer document draws its counts as conditional binomials,
+    ``count_k ~ Binomial(D - (words already placed), p_k / (p_k + ... + p_V))``, in
+    ``O(V)`` whatever its length, from a stream of its own keyed by one draw of
+    the counter. The counter then advances by the draws of every document.
     """
     n, n_words = logits.shape
     guide = np.empty(n_words, dtype=np.int64)
+    tail = np.empty(n_words)
     key, base = state[0], state[1]
     drawn = np.uint64(0)
     for r in range(n):
@@ -54,6 +64,12 @@ def multinomial_counts(logits, b, lengths, out, state):
         for k in range(n_words):
             row[k] = fast_exp(np.float64(row[k]) - top)
             out[r, k] = 0.0
+        n_draws = int(np.rint(lengths[r]))
+        if n_draws > BINOMIALS_PER_WORD * n_words:
+            own_key = random_bits(key, base + drawn)
+            _binomial_counts(row, n_draws, out[r], own_key, tail)
+            drawn += np.uint64(1)
+            continue
         total = 0.0
         for k in range(n_words):
             total += row[k]
@@ -64,7 +80,6 @@ def multinomial_counts(logits, b, lengths, out, state):
             while k < n_words - 1 and row[k] <= threshold:
                 k += 1
             guide[g] = k
-        n_draws = int(np.rint(lengths[r]))
         for t in range(n_draws):
             u = random_uniform(key, base + drawn + np.uint64(t))
             k = guide[min(int(u * n_words), n_words - 1)]
@@ -77,24 +92,89 @@ def multinomial_counts(logits, b, lengths, out, state):
 
 
 @kernel
-def ais_log_weights(W, b, c, betas, v, lengths, state):
-    """Log importance weights of AIS runs for the replicated softmax, annealing ``W``
-    and ``c`` in from zero (float64 arrays, C-contiguous).
+def _binomial_counts(weights, n_draws, out, key, tail):
+    """``out <- a multinomial draw of n_draws`` over the unnormalised ``weights``
+    (``out`` zero on entry): word ``k`` takes a binomial share of the words left,
+    with the probability ``weights[k] / sum(weights[k:])``; stops once none is left.
+    ``tail`` is a buffer of the vocabulary's size."""
+    n_words = weights.shape[0]
+    total = 0.0
+    for k in range(n_words - 1, -1, -1):
+        total += weights[k]
+        tail[k] = total
+    left = n_draws
+    index = np.uint64(0)
+    for k in range(n_words):
+        if left == 0:
+            break
+        if k == n_words - 1:
+            count = left
+        else:
+            share = min(1.0, weights[k] / tail[k]) if tail[k] > 0 else 1.0
+            count, index = binomial(left, share, key, index)
+        out[k] = count
+        left -= count
 
-    As Salakhutdinov & Murray's AIS for binary RBMs (``_sampling.ais_log_weights``)
-    with the base model "same word biases, no weights, no hidden biases": the
-    intermediate models are ``p_k*(v) = exp(b . v) prod_j (1 + exp(beta_k (W_j . v +
-    D c_j)))``. Row ``r`` of ``v`` is one run for a document of ``lengths[r]`` words,
-    holding an exact draw of the base model (overwritten). Returns ``log w`` per run.
+
+@kernel
+def ais_log_weights(W, b, c, lengths, betas, ends, n_runs, state):
+    """Log importance weights of AIS runs for the replicated softmax that reach
+    every length in ``lengths`` (ascending, float64) along one path: ``log_w[i, r]``
+    is run ``r``'s log weight at ``lengths[i]`` (float64 arrays, C-contiguous).
+
+    The path adds the words of each length in turn. From a model of ``d`` words
+    (``d = lengths[i - 1]``, 0 at first) to one of ``D = lengths[i]``, the ``m = D -
+    d`` new words are annealed in with the inverse temperatures ``betas[ends[i -
+    1]:ends[i]]`` (0 to 1): the intermediate models are joint models of the ``d``
+    words ``v`` and the ``m`` new ones ``u``::
+
+        p_beta*(v, u) = exp(b' (v + u)) prod_j (1 + exp(W_j v + d c_j
+                                                      + beta (W_j u + m c_j)))
+
+    whose Gibbs steps are exact (the hidden units see the sum; the old words are
+    drawn from ``softmax(b + W' h)``, the new ones from ``softmax(b + beta W' h)``).
+    At ``beta = 0`` the new words are the unigram model's, independent of the rest,
+    so the model is that of ``d`` words times ``(sum exp(b))^m``, sampled exactly by
+    adding unigram draws to the runs' state; at ``beta = 1`` it is the model of
+    ``D`` words. The first length's annealing is Salakhutdinov & Murray's AIS from
+    "same word biases, no weights, no hidden biases"; then ``log Z_D = F log 2 + D
+    log sum exp(b) + log mean(w)`` for every length of the path.
     """
-    n_runs, n_words = v.shape
-    act = np.empty((n_runs, W.shape[0]))
+    n_hidden, n_words = W.shape
+    log_w = np.zeros((lengths.shape[0], n_runs))
+    weights = np.zeros(n_runs)
+    old = np.zeros((n_runs, n_words))  # counts of the d words
+    new = np.empty((n_runs, n_words))  # counts of the m new words
+    fixed = np.empty((n_runs, n_hidden))
+    act = np.empty((n_runs, n_hidden))
     logits = np.empty((n_runs, n_words))
-    log_w = np.zeros(n_runs)
-    for k in range(1, betas.shape[0]):
-        gemm(False, True, 1.0, v, W, 0.0, act)
-        ais_hidden_step(act, c, lengths, betas[k], betas[k - 1], log_w, state)
-        if k < betas.shape[0] - 1:
-            gemm(False, False, betas[k], act, W, 0.0, logits)
-            multinomial_counts(logits, b, lengths, v, state)
+    tempered = np.empty((n_runs, n_words))
+    d_runs = np.zeros(n_runs)
+    m_runs = np.empty(n_runs)
+    start = 0
+    for i in range(lengths.shape[0]):
+        m = lengths[i] - d_runs[0]
+        m_runs[:] = m
+        logits[:] = 0.0
+        multinomial_counts(logits, b, m_runs, new, state)  # the unigram's words
+        for k in range(start + 1, ends[i]):
+            gemm(False, True, 1.0, old, W, 0.0, fixed)
+            for r in range(n_runs):
+                for j in range(n_hidden):
+                    fixed[r, j] += d_runs[r] * c[j]
+            gemm(False, True, 1.0, new, W, 0.0, act)
+            ais_hidden_step(
+                act, c, m_runs, betas[k], betas[k - 1], weights, state, fixed
+            )
+            if k < ends[i] - 1:
+                gemm(False, False, 1.0, act, W, 0.0, logits)
+                for r in range(n_runs):
+                    for w in range(n_words):
+                        tempered[r, w] = betas[k] * logits[r, w]
+                multinomial_counts(logits, b, d_runs, old, state)
+                multinomial_counts(tempered, b, m_runs, new, state)
+        start = ends[i]
+        log_w[i] = weights
+        old += new
+        d_runs[:] = lengths[i]
     return log_w

@@ -34,11 +34,12 @@ from .._kernels._topics import (
     ais_log_weights,
     multinomial_counts,
 )
+from .._parallel import map_in_threads
 from ._likelihood import MAX_EXACT_UNITS, _binary_states, ais_betas, ais_estimate
 
-# Rows of AIS runs (lengths x runs) processed at once, times the vocabulary: bounds
-# each of the annealing's three (rows, vocabulary) float64 arrays to about 100 MB.
-_AIS_ELEMENTS = 12_000_000
+# AIS runs annealed together, with a stream of their own: the threads of a call
+# share the groups.
+_AIS_GROUP = 16
 
 
 def document_lengths(X):
@@ -127,11 +128,13 @@ class ReplicatedSoftmaxLayer:
         )
 
     def log_partition(self, lengths, method, n_runs, n_betas, rng, progress=None):
-        """``(lengths, log Z_D, standard errors)`` for each distinct length in
-        ``lengths`` (sorted, as ``np.unique`` gives them): exact when ``method`` is
-        "exact", or "auto" with at most 20 hidden units; AIS otherwise.
-        ``progress(done, total)`` is called after each group of lengths AIS anneals
-        together."""
+        """``(lengths, log Z_D, standard errors, weights)`` for each distinct
+        length in ``lengths`` (sorted, as ``np.unique`` gives them): exact when
+        ``method`` is "exact", or "auto" with at most 20 hidden units; AIS
+        otherwise. ``weights`` (lengths x runs; one column of ones when exact) are
+        the runs' importance weights over their mean at each length: the lengths
+        share their runs, so the error of a sum over lengths is that of the sum of
+        their rows. ``progress(done, total)`` is called after each group of runs."""
         lengths = np.unique(np.asarray(lengths, dtype=np.float64))
         n_hidden = self.W.shape[0]
         if not self.uses_ais(method):
@@ -140,11 +143,10 @@ class ReplicatedSoftmaxLayer:
                     f"Exact enumeration needs at most {MAX_EXACT_UNITS} hidden "
                     f"units, this model has {n_hidden}; use method='ais'."
                 )
-            return lengths, self._exact_log_partition(lengths), np.zeros(len(lengths))
-        log_z, std_err = self._ais_log_partition(
-            lengths, n_runs, n_betas, rng, progress
-        )
-        return lengths, log_z, std_err
+            exact = self._exact_log_partition(lengths)
+            return lengths, exact, np.zeros(len(lengths)), np.ones((len(lengths), 1))
+        estimates = self._ais_log_partition(lengths, n_runs, n_betas, rng, progress)
+        return (lengths, *estimates)
 
     def _exact_log_partition(self, lengths, chunk=4096):
         """``log Z_D`` by enumerating the hidden states: given ``h`` the words are
@@ -160,25 +162,47 @@ class ReplicatedSoftmaxLayer:
         return logsumexp(np.array(parts), axis=0)
 
     def _ais_log_partition(self, lengths, n_runs, n_betas, rng, progress=None):
-        """AIS from the model with no weights and no hidden biases, whose
-        ``log Z_D = F log 2 + D log sum_k exp(b_k)``; every length's runs anneal
-        together, in groups that bound the memory."""
+        """AIS along one path through every length (``ais_log_weights``): the first
+        length gets ``n_betas`` temperatures, each later one ``n_betas`` times the
+        share of its words that are new (at least 2), so that every length's step
+        per temperature is at most the first's and the cost grows with the log of
+        the longest length over the shortest, not with the number of lengths.
+        Returns ``log Z_D``, its standard errors and the runs' weights over their
+        mean (lengths x runs). The runs go in groups of ``_AIS_GROUP``, each with a
+        stream drawn in order from ``rng``, spread over the threads of the call:
+        the estimates do not depend on the thread count."""
         W, b, c = (np.ascontiguousarray(p, dtype=np.float64) for p in self.params)
-        betas = ais_betas(n_betas)
-        per_group = max(1, _AIS_ELEMENTS // (n_runs * W.shape[1]))
-        log_z, std_err = np.empty(len(lengths)), np.empty(len(lengths))
-        log_z0 = W.shape[0] * np.log(2.0) + lengths * logsumexp(b)
-        for start in range(0, len(lengths), per_group):
-            group = lengths[start : start + per_group]
-            run_lengths = np.repeat(group, n_runs)
-            v = np.empty((len(run_lengths), W.shape[1]))
-            state = new_state(rng)
-            multinomial_counts(np.zeros_like(v), b, run_lengths, v, state)
-            log_w = ais_log_weights(W, b, c, betas, v, run_lengths, state)
-            for i, runs in enumerate(log_w.reshape(len(group), n_runs)):
-                log_z[start + i], std_err[start + i] = ais_estimate(
-                    log_z0[start + i], runs
-                )
+        steps = _path_steps(lengths, n_betas)
+        betas = np.concatenate([ais_betas(k) for k in steps])
+        ends = np.cumsum(steps)
+        groups = [
+            (min(_AIS_GROUP, n_runs - start), new_state(rng))
+            for start in range(0, n_runs, _AIS_GROUP)
+        ]
+        done = []  # runs of the groups finished (list.append is atomic)
+
+        def anneal(group):
+            log_w = ais_log_weights(W, b, c, lengths, betas, ends, *group)
             if progress is not None:
-                progress(start + len(group), len(lengths))
-        return log_z, std_err
+                done.append(group[0])
+                progress(sum(done), n_runs)
+            return log_w
+
+        log_w = np.concatenate(map_in_threads(anneal, groups), axis=1)
+        log_z0 = W.shape[0] * np.log(2.0) + lengths * logsumexp(b)
+        log_z, std_err = np.array(
+            [ais_estimate(z0, runs) for z0, runs in zip(log_z0, log_w)]
+        ).T
+        ratios = np.exp(log_w - logsumexp(log_w, axis=1, keepdims=True)) * n_runs
+        return log_z, std_err, ratios
+
+
+def _path_steps(lengths, n_betas):
+    """Temperatures of each length's stretch of the AIS path: ``n_betas`` for the
+    first, ``n_betas`` times the share of new words for each later one (at least 2:
+    its two ends; a length of 0 words has nothing to anneal)."""
+    previous = np.concatenate([[0.0], lengths[:-1]])
+    share = np.divide(
+        lengths - previous, lengths, out=np.zeros_like(lengths), where=lengths > 0
+    )
+    return np.maximum(2, np.rint(n_betas * share).astype(np.int64))
