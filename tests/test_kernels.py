@@ -419,6 +419,30 @@ def test_bernoulli_sample_draws_ones_with_the_given_probability(dtype):
     check_bernoulli_frequencies(out, p.astype(dtype).astype(np.float64))
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_bernoulli_draws_compare_the_streams_top_bits_in_the_arrays_precision(dtype):
+    """Element k reads draw counter + k: float64 compares its top 53 bits,
+    float32 its top 24 (a 32-bit integer's conversion, which vectorizes)."""
+    rng = np.random.RandomState(5)
+    prob = rng.uniform(0, 1, (300, 70)).astype(dtype)
+    out = np.empty_like(prob)
+    state = make_state(4)
+    bits = draw_u64(state.copy(), prob.size).reshape(prob.shape)
+    bernoulli_sample(prob, out, state)
+    if dtype == np.float32:
+        u = (bits >> np.uint64(40)).astype(np.float32) * np.float32(2.0**-24)
+    else:
+        u = (bits >> np.uint64(11)).astype(np.float64) * 2.0**-53
+    assert u.dtype == dtype
+    assert_array_equal(out, (u < prob).astype(dtype))
+    if dtype == np.float32:
+        # p just above the 24-bit draw: a 53-bit draw would pass p about half the time
+        near = (u >= 0.25) & (u < 0.5)
+        prob[near] = u[near] + np.float32(2.0**-25)
+        bernoulli_sample(prob, out, make_state(4))
+        assert near.sum() > 1000 and np.all(out[near] == 1.0)
+
+
 def test_bernoulli_sample_may_write_over_its_input():
     p = np.array([0.1, 0.5, 0.8])
     prob = np.tile(p, (1000, 1))

@@ -12,7 +12,7 @@ import numpy as np
 
 from ._fastexp import fast_exp, log1p_unit, one_like
 from ._jit import inline_kernel, kernel
-from ._random import random_uniform, standard_normal
+from ._random import random_uniform_like, standard_normal
 
 _U64 = np.uint64
 
@@ -60,7 +60,7 @@ def add_bias_sigmoid_sample(act, bias, state):
     for i in range(n):
         row = base + _U64(i) * _U64(m)
         for j in range(m):
-            u = random_uniform(key, row + _U64(j))
+            u = random_uniform_like(act[i, j], key, row + _U64(j))
             act[i, j] = 1.0 if u < sigmoid(act[i, j] + bias[j]) else 0.0
     state[1] = base + _U64(n) * _U64(m)
 
@@ -74,7 +74,7 @@ def bernoulli_sample(prob, out, state):
     for i in range(n):
         row = base + _U64(i) * _U64(m)
         for j in range(m):
-            u = random_uniform(key, row + _U64(j))
+            u = random_uniform_like(prob[i, j], key, row + _U64(j))
             out[i, j] = 1.0 if u < prob[i, j] else 0.0
     state[1] = base + _U64(n) * _U64(m)
 

@@ -13,6 +13,8 @@ as drawing the numbers one by one with :func:`uniform`.
 """
 
 import numpy as np
+from numba import types
+from numba.extending import overload
 
 from ._jit import inline_kernel, kernel
 
@@ -42,6 +44,28 @@ def random_bits(key, index):
 def random_uniform(key, index):
     """Draw ``index`` of stream ``key`` as a float64 uniform on [0, 1) (53 bits)."""
     return np.float64(random_bits(key, index) >> _U64(11)) * _TO_UNIT
+
+
+def random_uniform_like(x, key, index):
+    """Draw ``index`` of stream ``key`` as a uniform on [0, 1) in the precision of
+    ``x`` (jitted code only): float64 as :func:`random_uniform`; float32 from the
+    draw's top 24 bits, converted as a 32-bit integer, which vectorizes on every
+    x86 (a 64-bit integer's conversion needs AVX-512)."""
+    raise NotImplementedError("random_uniform_like is for jitted code")
+
+
+_TO_UNIT32 = np.float32(2.0**-24)
+
+
+@overload(random_uniform_like, inline="always")
+def _random_uniform_like(x, key, index):
+    if x == types.float32:
+        return lambda x, key, index: (
+            np.float32(np.int32(random_bits(key, index) >> _U64(40))) * _TO_UNIT32
+        )
+    if isinstance(x, types.Float):
+        return lambda x, key, index: random_uniform(key, index)
+    return None
 
 
 @kernel
