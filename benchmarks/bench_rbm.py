@@ -9,6 +9,14 @@ log-likelihoods). It also times the first call (Numba compilation) in fresh
 processes, with a cold and a warm cache.
 
     python benchmarks/bench_rbm.py [--repeats 5] [--n-iter 5]
+
+``--batch-sweep`` instead times both libraries per training sample at batch sizes
+from 1 to 512 (float64 and float32, ``--n-iter`` epochs on 2,000 rows, medians of
+``--repeats`` alternating pairs) with each fit's share of the GEMM rate, and with
+``--figure PATH`` draws time per sample against batch size (matplotlib).
+
+    python benchmarks/bench_rbm.py --batch-sweep [--repeats 3] [--n-iter 2]
+        [--figure rbm_batch_sweep.png]
 """
 
 import argparse
@@ -115,6 +123,62 @@ def first_call_times():
     return results
 
 
+SWEEP_BATCHES = (1, 4, 10, 32, 128, 512)
+
+
+def batch_sweep(repeats, n_iter, figure=None, n_rows=2000):
+    """Microseconds per training sample and share of the GEMM rate by batch size."""
+    params = dict(n_components=256, learning_rate=0.05, n_iter=n_iter, random_state=0)
+    per_sample = {}
+    print(
+        f"{n_rows} MNIST-5k rows, 256 hidden units, {n_iter} epochs, median of "
+        f"{repeats} alternating pairs; us per sample (share of the GEMM rate)"
+    )
+    print(f"  {'dtype':8s} {'batch':>5s} {'sklearn':>16s} {'skgen':>16s} {'ratio':>6s}")
+    for dtype in (np.float64, np.float32):
+        X = np.ascontiguousarray(mnist5k(dtype)[0][:n_rows])
+        BernoulliRBM(**{**params, "n_iter": 1}).fit(X[:100])  # compile outside timing
+        rate = gemm_rate(dtype)
+        for batch_size in SWEEP_BATCHES:
+            times = {"sklearn": [], "skgen": []}
+            for _ in range(repeats):
+                for name, cls in (("sklearn", SkRBM), ("skgen", BernoulliRBM)):
+                    model = cls(batch_size=batch_size, **params)
+                    times[name].append(time_fit(model, X))
+            cells = []
+            for name in ("sklearn", "skgen"):
+                med = statistics.median(times[name])
+                per_sample[name, np.dtype(dtype).name, batch_size] = (
+                    med / (n_rows * n_iter) * 1e6
+                )
+                share = fit_flops(n_rows, X.shape[1], 256, n_iter) / med / 1e9 / rate
+                cells.append(f"{med / (n_rows * n_iter) * 1e6:7.1f} ({share:5.1%})")
+            ratios = [a / b for a, b in zip(times["sklearn"], times["skgen"])]
+            print(
+                f"  {np.dtype(dtype).name:8s} {batch_size:5d} {cells[0]:>16s} "
+                f"{cells[1]:>16s} {statistics.median(ratios):5.2f}x"
+            )
+    if figure:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(6, 4))
+        for name, style in (("sklearn", "--"), ("skgen", "-")):
+            for dtype, marker in (("float64", "o"), ("float32", "s")):
+                ys = [per_sample[name, dtype, b] for b in SWEEP_BATCHES]
+                label = f"{name} {dtype}"
+                ax.loglog(SWEEP_BATCHES, ys, style, marker=marker, label=label)
+        ax.set_xlabel("batch size")
+        ax.set_ylabel("us per training sample")
+        ax.set_title("BernoulliRBM 784-256, MNIST-5k rows")
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(figure, dpi=100)
+        print(f"figure written to {figure}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
@@ -125,7 +189,11 @@ def main():
         default=1000,
         help="AIS intermediate distributions for the log-likelihood (0: skip)",
     )
+    parser.add_argument("--batch-sweep", action="store_true")
+    parser.add_argument("--figure", help="with --batch-sweep: write a PNG here")
     args = parser.parse_args()
+    if args.batch_sweep:
+        return batch_sweep(args.repeats, args.n_iter, args.figure)
 
     (cold_import, cold_fit), (warm_import, warm_fit) = first_call_times()
     print(

@@ -104,6 +104,8 @@ def main():
 
 
 def fit_time_by_length(repeats, n_words=2000, n_docs=120):
+    """Median fit times of ``n_docs`` documents of 100 to 100,000 words drawn
+    uniformly over ``n_words`` words, and each over the 100-word one's."""
     rng = np.random.RandomState(0)
     words = np.full(n_words, 1.0 / n_words)
     ReplicatedSoftmax(n_iter=1).fit(rng.multinomial(100, words, size=10) * 1.0)

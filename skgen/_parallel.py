@@ -8,6 +8,7 @@ as the cores that other processes leave free when it starts, and each training e
 looks again.
 """
 
+import contextlib
 import functools
 import os
 import threading
@@ -37,6 +38,7 @@ _active = {
     "threads": 1,  # the count set for the calls
     "ceiling": 1,  # BLAS's count when the first call entered
     "single": 0,  # blocks inside one_thread: refresh leaves them alone
+    "before_single": 1,  # BLAS's count when the first of them entered
 }
 # threadpoolctl's controller of the BLAS libraries loaded when skgen first limits
 # them (numpy's and SciPy's OpenBLAS, which the kernels and scikit-learn use).
@@ -222,17 +224,20 @@ def one_thread():
     30-column codes): each library keeps its own thread pool, whose waiting threads
     spin while the other works, and two threads made such a fit slower than one even
     on an idle machine (benchmarks/RESULTS.md). ``refresh`` leaves the count alone
-    until the block ends."""
+    until the block ends. Blocks running at once in threads share one limit: the
+    first to enter saves the count, the last to leave restores it."""
     with _lock:
+        if _active["single"] == 0:
+            _active["before_single"] = blas_threads()
+            _controller().limit(limits=1)
         _active["single"] += 1
-        before = blas_threads()
-        _controller().limit(limits=1)
     try:
         yield
     finally:
         with _lock:
             _active["single"] -= 1
-            _controller().limit(limits=before)
+            if _active["single"] == 0:
+                _controller().limit(limits=_active["before_single"])
 
 
 def granted_threads():
@@ -240,16 +245,27 @@ def granted_threads():
     return _active["threads"] if _active["count"] else 1
 
 
-def map_in_threads(func, items):
+def map_in_threads(func, items, done=None):
     """``[func(item) for item in items]``, the items spread over the threads that
     the active call was granted, each on one BLAS thread: for independent pieces of
     work in nogil kernels whose element-wise parts would run on one core beside a
-    multi-threaded product. The results do not depend on the thread count."""
+    multi-threaded product. The results do not depend on the thread count.
+    ``done(index, result)``, if given, is called in the caller's thread for each
+    item in order, as its result arrives."""
     threads = min(granted_threads(), len(items))
-    if threads <= 1:
-        return [func(item) for item in items]
-    with one_thread(), ThreadPoolExecutor(threads) as pool:
-        return list(pool.map(func, items))
+    results = []
+    with contextlib.ExitStack() as stack:
+        if threads > 1:
+            stack.enter_context(one_thread())
+            pool = stack.enter_context(ThreadPoolExecutor(threads))
+            arriving = pool.map(func, items)
+        else:
+            arriving = map(func, items)
+        for index, result in enumerate(arriving):
+            results.append(result)
+            if done is not None:
+                done(index, result)
+    return results
 
 
 N_JOBS_DESCRIPTION = """\

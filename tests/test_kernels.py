@@ -277,7 +277,8 @@ def test_binomial_edge_cases_use_no_draws():
     key = make_state(0)[0]
     for n, p, value in [(0, 0.5, 0), (7, 0.0, 0), (7, 1.0, 7)]:
         y, used = draw_binomial(n, p, key, 3)
-        assert_array_equal(y, value) and used == 0
+        assert_array_equal(y, value)
+        assert used == 0
 
 
 # --------------------------------------------------------------------------------------
@@ -435,6 +436,14 @@ def test_bernoulli_draws_compare_the_streams_top_bits_in_the_arrays_precision(dt
         u = (bits >> np.uint64(11)).astype(np.float64) * 2.0**-53
     assert u.dtype == dtype
     assert_array_equal(out, (u < prob).astype(dtype))
+    # add_bias_sigmoid_sample draws in the same way from sigmoid(act + bias)
+    pre = rng.normal(0, 2, prob.shape).astype(dtype)
+    bias = rng.normal(0, 1, prob.shape[1]).astype(dtype)
+    act = pre.copy()
+    add_bias_sigmoid_sample(act, bias, make_state(4))
+    sigmoid = (1 / (1 + np.exp(-(pre.astype(np.float64) + bias)))).astype(dtype)
+    differ = (act != (u < sigmoid)).mean()
+    assert differ < 1e-3  # the kernel's sigmoid rounds apart from numpy's rarely
     if dtype == np.float32:
         # p just above the 24-bit draw: a 53-bit draw would pass p about half the time
         near = (u >= 0.25) & (u < 0.5)

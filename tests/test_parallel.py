@@ -2,6 +2,7 @@
 ``None`` takes the cores that other processes leave free."""
 
 import itertools
+import threading
 import subprocess
 import sys
 import time
@@ -456,3 +457,36 @@ def test_calls_on_a_few_rows_run_on_one_thread(n_rows, expected, monkeypatch):
         model.transform(X[:n_rows])
         model.set_params(n_jobs=2).transform(X[:n_rows])  # an explicit count stands
     assert seen == [expected, 2]
+
+
+def test_map_in_threads_keeps_the_order_and_reports_in_the_callers_thread():
+    caller = threading.get_ident()
+    seen = []
+
+    def done(index, result):
+        seen.append((index, result, threading.get_ident() == caller))
+
+    def slow_square(x):
+        time.sleep(0.01 * (5 - x))  # the first items finish last
+        return x * x
+
+    with skgen._parallel.limit_threads(2):
+        before = blas_threads()
+        results = skgen._parallel.map_in_threads(slow_square, range(5), done)
+        assert blas_threads() == before  # one BLAS thread only inside
+    assert results == [0, 1, 4, 9, 16]
+    assert seen == [(i, i * i, True) for i in range(5)]
+    assert skgen._parallel.map_in_threads(slow_square, [3]) == [9]  # no call: serial
+
+
+def test_one_thread_blocks_at_once_restore_the_count_when_the_last_leaves():
+    with threadpool_limits(2, user_api="blas"):
+        first = skgen._parallel.one_thread()
+        second = skgen._parallel.one_thread()
+        first.__enter__()
+        second.__enter__()
+        assert blas_threads() == 1
+        first.__exit__(None, None, None)
+        assert blas_threads() == 1  # the second block still runs
+        second.__exit__(None, None, None)
+        assert blas_threads() == 2

@@ -20,7 +20,8 @@ from sklearn.preprocessing import FunctionTransformer
 from skgen import ReplicatedSoftmax
 from skgen._kernels._random import new_state, uniform
 from skgen._kernels._topics import add_scaled_bias_sigmoid, multinomial_counts
-from skgen._models._topics import ReplicatedSoftmaxLayer
+import skgen._parallel
+from skgen._models._topics import ReplicatedSoftmaxLayer, _path_steps
 
 N_WORDS, N_HIDDEN = 4, 3
 
@@ -395,9 +396,40 @@ def test_the_effective_runs_follow_from_the_standard_error():
         assert_allclose(effective_runs(std_err, 32), w.sum() ** 2 / (w @ w))
 
 
-def test_ais_does_not_depend_on_the_thread_count():
+def test_each_length_of_the_path_gets_temperatures_for_its_share_of_new_words():
+    lengths = np.array([0.0, 10.0, 20.0, 21.0, 40.0])
+    assert_array_equal(_path_steps(lengths, 100), [2, 100, 50, 5, 48])
+    assert_array_equal(_path_steps(np.array([5.0, 6.0]), 10), [10, 2])
+
+
+def test_ais_along_close_lengths_agrees_with_the_exact_normaliser():
+    """A first stretch of several words, then lengths one word apart (two
+    temperatures each), then a jump."""
+    rng = np.random.RandomState(3)
+    layer = ReplicatedSoftmaxLayer(
+        rng.normal(0, 0.3, (6, 10)), rng.normal(0, 1, 10), rng.normal(0, 0.2, 6)
+    )
+    lengths = np.array([7.0, 8.0, 9.0, 30.0])
+    _, exact, _, _ = layer.log_partition(lengths, "exact", 2, 2, None)
+    _, ais, std_err, runs = layer.log_partition(
+        lengths, "ais", 64, 1000, np.random.RandomState(1)
+    )
+    assert runs.shape == (4, 64)
+    assert np.all(np.abs(ais - exact) < 4 * std_err + 1e-3)
+    assert np.all(std_err < 0.1)
+
+
+def test_ais_does_not_depend_on_the_thread_count(monkeypatch):
     """AIS's runs go in groups with streams of their own, spread over the threads
     that n_jobs grants."""
+    workers = []
+    pool = skgen._parallel.ThreadPoolExecutor
+
+    def recording(max_workers):
+        workers.append(max_workers)
+        return pool(max_workers)
+
+    monkeypatch.setattr(skgen._parallel, "ThreadPoolExecutor", recording)
     X = corpus()
     model = ReplicatedSoftmax(n_components=4, n_iter=2, random_state=0).fit(X)
     ais = dict(method="ais", n_runs=40, n_betas=30)  # three groups of runs
@@ -406,3 +438,4 @@ def test_ais_does_not_depend_on_the_thread_count():
         one = model.set_params(n_jobs=1).perplexity(X[:10], return_std=True, **ais)
         two = model.set_params(n_jobs=2).perplexity(X[:10], return_std=True, **ais)
     assert one == two
+    assert workers == [2]  # n_jobs=1 ran in the caller's thread

@@ -21,6 +21,7 @@ from ._jit import inline_kernel, kernel
 _U64 = np.uint64
 _GAMMA = _U64(0x9E3779B97F4A7C15)
 _TO_UNIT = np.float64(1.0 / 9007199254740992.0)  # 2 ** -53
+_TO_UNIT32 = np.float32(2.0**-24)
 
 
 def new_state(random_state):
@@ -52,9 +53,6 @@ def random_uniform_like(x, key, index):
     draw's top 24 bits, converted as a 32-bit integer, which vectorizes on every
     x86 (a 64-bit integer's conversion needs AVX-512)."""
     raise NotImplementedError("random_uniform_like is for jitted code")
-
-
-_TO_UNIT32 = np.float32(2.0**-24)
 
 
 @overload(random_uniform_like, inline="always")

@@ -164,9 +164,11 @@ class ReplicatedSoftmaxLayer:
     def _ais_log_partition(self, lengths, n_runs, n_betas, rng, progress=None):
         """AIS along one path through every length (``ais_log_weights``): the first
         length gets ``n_betas`` temperatures, each later one ``n_betas`` times the
-        share of its words that are new (at least 2), so that every length's step
-        per temperature is at most the first's and the cost grows with the log of
-        the longest length over the shortest, not with the number of lengths.
+        share of its words that are new (at least 2), so that each step adds as
+        much energy as a direct annealing of that length in ``n_betas`` steps would,
+        and the cost grows with the log of the longest length over the shortest
+        (plus 2 steps per length), not with the number of lengths times
+        ``n_betas``.
         Returns ``log Z_D``, its standard errors and the runs' weights over their
         mean (lengths x runs). The runs go in groups of ``_AIS_GROUP``, each with a
         stream drawn in order from ``rng``, spread over the threads of the call:
@@ -179,16 +181,15 @@ class ReplicatedSoftmaxLayer:
             (min(_AIS_GROUP, n_runs - start), new_state(rng))
             for start in range(0, n_runs, _AIS_GROUP)
         ]
-        done = []  # runs of the groups finished (list.append is atomic)
 
         def anneal(group):
-            log_w = ais_log_weights(W, b, c, lengths, betas, ends, *group)
-            if progress is not None:
-                done.append(group[0])
-                progress(sum(done), n_runs)
-            return log_w
+            return ais_log_weights(W, b, c, lengths, betas, ends, *group)
 
-        log_w = np.concatenate(map_in_threads(anneal, groups), axis=1)
+        def report(index, _):
+            progress(min(n_runs, (index + 1) * _AIS_GROUP), n_runs)
+
+        done = None if progress is None else report
+        log_w = np.concatenate(map_in_threads(anneal, groups, done), axis=1)
         log_z0 = W.shape[0] * np.log(2.0) + lengths * logsumexp(b)
         log_z, std_err = np.array(
             [ais_estimate(z0, runs) for z0, runs in zip(log_z0, log_w)]
