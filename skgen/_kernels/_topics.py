@@ -12,7 +12,7 @@ import numpy as np
 from ._activations import sigmoid
 from ._blas import gemm
 from ._fastexp import fast_exp
-from ._jit import kernel
+from ._jit import inline_kernel, kernel
 from ._random import binomial, random_bits, random_uniform
 from ._sampling import ais_hidden_step
 
@@ -40,12 +40,14 @@ def multinomial_counts(logits, b, lengths, out, state):
     ``softmax(logits[r] + b)``; ``logits`` is overwritten.
 
     A document of ``D`` words over ``V`` words in all is drawn word by word when
-    ``D <= BINOMIALS_PER_WORD * V``: each word is one uniform, placed in the
-    cumulative sums of the probabilities with a guide table (Chen & Asau, 1974):
-    ``guide[g]`` is the first word whose cumulative sum passes ``g / V`` of the total,
-    so a draw starts its search there and walks on a step or two on average:
-    ``O(V + D)``. Word ``t`` of such a document reads draw ``counter + (words drawn
-    before it)``. A longer document draws its counts as conditional binomials,
+    ``D <= BINOMIALS_PER_WORD * V``: each word is one uniform ``u``, placed at the
+    first word whose cumulative sum of the probabilities passes ``u`` of the total.
+    Up to ``2 V / log2(V)`` words each are found by bisection; more share a guide
+    table (Chen & Asau, 1974): ``guide[g]`` is the first word whose cumulative sum
+    passes ``g / V`` of the total, so a draw starts its search there and walks on a
+    step or two on average: ``O(V + D)``. Both find the same word. Word ``t`` of
+    such a document reads draw ``counter + (words drawn before it)``. A longer
+    document draws its counts as conditional binomials,
     ``count_k ~ Binomial(D - (words already placed), p_k / (p_k + ... + p_V))``, in
     ``O(V)`` whatever its length, from a stream of its own keyed by one draw of
     the counter. The counter then advances by the draws of every document.
@@ -74,21 +76,41 @@ def multinomial_counts(logits, b, lengths, out, state):
         for k in range(n_words):
             total += row[k]
             row[k] = total
-        k = 0
-        for g in range(n_words):
-            threshold = total * g / n_words
-            while k < n_words - 1 and row[k] <= threshold:
-                k += 1
-            guide[g] = k
+        # A few words are placed by bisection; more share a guide table first.
+        guided = n_draws * np.log2(n_words) > 2 * n_words
+        if guided:
+            k = 0
+            for g in range(n_words):
+                threshold = total * g / n_words
+                while k < n_words - 1 and row[k] <= threshold:
+                    k += 1
+                guide[g] = k
         for t in range(n_draws):
             u = random_uniform(key, base + drawn + np.uint64(t))
-            k = guide[min(int(u * n_words), n_words - 1)]
             x = u * total
-            while k < n_words - 1 and row[k] <= x:
-                k += 1
+            if guided:
+                k = guide[min(int(u * n_words), n_words - 1)]
+                while k < n_words - 1 and row[k] <= x:
+                    k += 1
+            else:
+                k = _first_above(row, x)
             out[r, k] += 1.0
         drawn += np.uint64(n_draws)
     state[1] = base + drawn
+
+
+@inline_kernel
+def _first_above(cumulative, x):
+    """The first index whose value in the ascending ``cumulative`` exceeds ``x``
+    (the last index if none does), by bisection."""
+    lo, hi = 0, cumulative.shape[0] - 1
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if cumulative[mid] <= x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 @kernel
