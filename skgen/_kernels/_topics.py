@@ -30,7 +30,7 @@ def add_scaled_bias_sigmoid(act, lengths, c):
 
 # A document of more words than this many times the vocabulary draws its counts as
 # conditional binomials (O(V)) instead of word by word (O(V + D)): about where the
-# two cost the same (benchmarks/RESULTS.md, "ReplicatedSoftmax").
+# two cost the same (benchmarks/RESULTS.md, issue 27: "Closer to the hardware").
 BINOMIALS_PER_WORD = 3.0
 
 
