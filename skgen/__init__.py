@@ -15,7 +15,7 @@ from ._tabular import TabularVAE
 from ._topics import ReplicatedSoftmax
 from ._vae import VAE
 
-__version__ = "0.9.0"
+__version__ = "0.10.0"
 
 __all__ = [
     "BernoulliRBM",
