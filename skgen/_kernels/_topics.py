@@ -54,7 +54,6 @@ def multinomial_counts(logits, b, lengths, out, state):
     """
     n, n_words = logits.shape
     guide = np.empty(n_words, dtype=np.int64)
-    tail = np.empty(n_words)
     key, base = state[0], state[1]
     drawn = np.uint64(0)
     for r in range(n):
@@ -69,7 +68,7 @@ def multinomial_counts(logits, b, lengths, out, state):
         n_draws = int(np.rint(lengths[r]))
         if n_draws > BINOMIALS_PER_WORD * n_words:
             own_key = random_bits(key, base + drawn)
-            _binomial_counts(row, n_draws, out[r], own_key, tail)
+            _binomial_counts(row, n_draws, out[r], own_key)
             drawn += np.uint64(1)
             continue
         total = 0.0
@@ -114,12 +113,14 @@ def _first_above(cumulative, x):
 
 
 @kernel
-def _binomial_counts(weights, n_draws, out, key, tail):
+def _binomial_counts(weights, n_draws, out, key):
     """``out <- a multinomial draw of n_draws`` over the unnormalised ``weights``
     (``out`` zero on entry): word ``k`` takes a binomial share of the words left,
     with the probability ``weights[k] / sum(weights[k:])``; stops once none is left.
-    ``tail`` is a buffer of the vocabulary's size."""
+    (Its buffer is allocated here, not per call of ``multinomial_counts``: the AIS
+    path calls that thousands of times with short documents only.)"""
     n_words = weights.shape[0]
+    tail = np.empty(n_words)
     total = 0.0
     for k in range(n_words - 1, -1, -1):
         total += weights[k]
